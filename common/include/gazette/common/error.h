@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The gazette::Error hierarchy: every error our libraries throw derives from it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace gazette {
+
+// Base of all Gazette errors. Front ends catch it, print what() and exit non-zero.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The caller's fault: bad query syntax, unknown option value, page too big (HTTP 400, exit 2).
+class InvalidRequest : public Error {
+ public:
+  using Error::Error;
+};
+
+// The index is missing, corrupt, locked or of another schema version (HTTP 503/500, exit 1).
+class IndexError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A bad article or input file: unreadable, malformed, binary, too big. Indexing logs and goes on.
+class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace gazette

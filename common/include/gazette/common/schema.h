@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The index schema: every Xapian term prefix, value slot and weight, with their encodings.
+// This is the one place they are written down; the indexer and the searcher both use it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+namespace gazette::schema {
+
+// Bump on any change below; the searcher refuses an index of another version.
+inline constexpr int kSchemaVersion = 1;
+// Database metadata keys.
+inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
+inline constexpr std::string_view kDefaultLanguageKey = "gazette:default_language";
+
+// --- Term prefixes (Omega conventions where one exists) ---
+// Free text terms have no prefix: the unstemmed, folded word, with positions.
+inline constexpr std::string_view kIdPrefix = "Q";        // boolean: unique article id
+inline constexpr std::string_view kTitlePrefix = "S";     // title words, with positions
+inline constexpr std::string_view kStemPrefix = "Z";      // stemmed form: "Z" + stem, or "Z" + field prefix + stem
+inline constexpr std::string_view kAuthorPrefix = "A";    // boolean: folded author name
+inline constexpr std::string_view kSourcePrefix = "XSRC";     // boolean: folded source name
+inline constexpr std::string_view kSectionPrefix = "XSECTION";  // boolean: folded section
+inline constexpr std::string_view kLanguagePrefix = "L";  // boolean: ISO 639-1 code
+inline constexpr std::string_view kYearPrefix = "Y";      // boolean: "Y2025"
+inline constexpr std::string_view kMonthPrefix = "M";     // boolean: "M202511"
+inline constexpr std::string_view kDayPrefix = "D";       // boolean: "D20251103"
+
+// --- Value slots ---
+// Publication time: Xapian::sortable_serialise(seconds since the epoch, UTC).
+inline constexpr Xapian::valueno kPublishedSlot = 0;
+// Content signature of the article (16 hex digits of fnv1a64 over its stored form): an
+// unchanged article is not re-indexed.
+inline constexpr Xapian::valueno kContentHashSlot = 1;
+// The file the article was read from (path as given to the indexer): used by --prune.
+inline constexpr Xapian::valueno kSourceFileSlot = 2;
+
+// --- Ranking and positions ---
+// A title word counts this many times a body word (wdf), so BM25 ranks title matches higher.
+inline constexpr Xapian::termcount kTitleWeight = 3;
+// Position gap between title and body, so a phrase never spans the two.
+inline constexpr Xapian::termpos kFieldGap = 100;
+// Words longer than this (in bytes) are not indexed: they are junk, and Xapian caps terms.
+inline constexpr std::size_t kMaxWordBytes = 64;
+// Terms above this length are shortened with a hash suffix (Xapian's limit is ~245 bytes).
+inline constexpr std::size_t kMaxTermBytes = 240;
+
+// Prefix + value, shortened to kMaxTermBytes with a hash suffix when too long.
+std::string make_term(std::string_view prefix, std::string_view value);
+
+std::string id_term(std::string_view id);
+std::string source_term(std::string_view source);    // folded
+std::string section_term(std::string_view section);  // folded
+std::string author_term(std::string_view author);    // folded
+std::string language_term(std::string_view lang);    // folded
+// Y, M and D terms for a publication time.
+std::vector<std::string> date_terms(std::int64_t seconds);
+
+std::string encode_published(std::int64_t seconds);
+std::optional<std::int64_t> decode_published(const std::string& value);
+
+}  // namespace gazette::schema

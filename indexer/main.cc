@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// gazette-index: command line -> IndexerConfig -> run_indexer() / inspect / stats -> exit code.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "gazette/common/dates.h"
+#include "gazette/common/error.h"
+#include "src/indexer.h"
+#include "src/indexer_json.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+void print_text_stats(const gazette::indexer::IndexStats& s) {
+  std::printf("indexed %zu, updated %zu, unchanged %zu, deleted %zu, skipped %zu, errors %zu, warnings %zu "
+              "(%zu files in %.2f s)%s\n",
+              s.indexed, s.updated, s.unchanged, s.deleted, s.skipped, s.errors, s.warnings, s.files, s.seconds,
+              s.interrupted ? " - interrupted" : "");
+}
+
+void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
+  for (const auto& p : f.problems) {
+    std::printf("%s%s: %s: %s\n", f.path.c_str(), p.line > 0 ? (":" + std::to_string(p.line)).c_str() : "",
+                p.error ? "error" : "warning", p.message.c_str());
+  }
+  for (const auto& ia : f.articles) {
+    const auto& a = ia.article;
+    std::printf("%s (line %d)\n  id:        %s\n  title:     %s\n  published: %s\n  source:    %s\n"
+                "  authors:   ",
+                f.path.c_str(), ia.line, a.id.c_str(), a.title.c_str(),
+                a.published ? gazette::format_iso8601(*a.published).c_str() : "-", a.source.c_str());
+    for (std::size_t i = 0; i < a.authors.size(); ++i) std::printf("%s%s", i ? ", " : "", a.authors[i].c_str());
+    std::printf("\n  section:   %s\n  language:  %s\n  url:       %s\n  body:      %zu bytes, %zu words, %zu terms\n",
+                a.section.c_str(), a.lang.c_str(), a.url.c_str(), a.body.size(), ia.words, ia.terms);
+    if (terms) std::printf("  terms:     %s\n", ia.term_list.c_str());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gazette-index: build and inspect Gazette news search databases"};
+  app.require_subcommand(1);
+
+  gazette::indexer::IndexerConfig config;
+  bool json = false;
+  CLI::App* build = app.add_subcommand("build", "Index files and folders of articles into a database");
+  build->add_option("--db", config.db_path, "Database folder (created if missing)")->required();
+  build->add_option("paths", config.inputs, "Files and folders to index (recursive)")->required();
+  build->add_option("--threads", config.threads, "Reading and analysis threads (default: all cores)");
+  build->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
+  build->add_flag("--rebuild", config.rebuild, "Start from an empty database");
+  build->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")
+      ->capture_default_str();
+  build->add_option("--max-errors", config.max_errors, "Stop after more than this many errors (-1: never)")
+      ->capture_default_str();
+  build->add_option("--batch-size", config.batch_articles, "Commit after this many changed articles")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  build->add_option("--default-language", config.default_language,
+                    "Language of articles that state none when detection is unsure")
+      ->capture_default_str();
+  build->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
+
+  std::vector<std::string> inspect_paths;
+  bool inspect_json = false, inspect_terms = false;
+  CLI::App* inspect = app.add_subcommand("inspect", "Show what the readers and analysis make of files");
+  inspect->add_option("files", inspect_paths, "Files or folders to inspect")->required();
+  inspect->add_flag("--json", inspect_json, "JSON output");
+  inspect->add_flag("--terms", inspect_terms, "List every term of each article's document");
+  inspect->add_option("--default-language", config.default_language, "Fallback language")->capture_default_str();
+
+  std::string stats_db;
+  bool stats_json = false;
+  CLI::App* stats = app.add_subcommand("stats", "Summarise a database");
+  stats->add_option("--db", stats_db, "Database folder")->required();
+  stats->add_flag("--json", stats_json, "JSON output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (*build) {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      config.stop = &g_stop;
+      config.progress = isatty(STDERR_FILENO) != 0;
+      gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
+      if (json) {
+        std::cout << gazette::indexer::stats_to_json(s) << '\n';
+      } else {
+        print_text_stats(s);
+      }
+      if (g_stop.load()) return 130;
+      return s.errors > 0 || s.interrupted ? 1 : 0;
+    }
+    if (*inspect) {
+      std::vector<gazette::indexer::InspectedFile> files;
+      for (const std::string& p : inspect_paths) files.push_back(gazette::indexer::inspect_file(p, config));
+      if (inspect_json) {
+        std::cout << gazette::indexer::inspected_to_json(files, inspect_terms) << '\n';
+      } else {
+        for (const auto& f : files) print_text_inspect(f, inspect_terms);
+      }
+      for (const auto& f : files) {
+        for (const auto& p : f.problems) {
+          if (p.error) return 1;
+        }
+      }
+      return 0;
+    }
+    if (*stats) {
+      gazette::indexer::DatabaseStats s = gazette::indexer::database_stats(stats_db);
+      if (stats_json) {
+        std::cout << gazette::indexer::database_stats_to_json(s) << '\n';
+      } else {
+        std::printf("database:   %s (schema %d)\narticles:   %llu\nterms:      %llu\nsize:       %.1f MB\n",
+                    s.path.c_str(), s.schema_version, static_cast<unsigned long long>(s.articles),
+                    static_cast<unsigned long long>(s.terms), static_cast<double>(s.size_bytes) / 1e6);
+        std::printf("published:  %s .. %s\n",
+                    s.first_published ? gazette::format_iso8601(*s.first_published).c_str() : "-",
+                    s.last_published ? gazette::format_iso8601(*s.last_published).c_str() : "-");
+        std::printf("sources:   ");
+        for (const auto& [v, n] : s.sources) std::printf(" %s (%llu)", v.c_str(), static_cast<unsigned long long>(n));
+        std::printf("\nlanguages: ");
+        for (const auto& [v, n] : s.languages) std::printf(" %s (%llu)", v.c_str(), static_cast<unsigned long long>(n));
+        std::printf("\n");
+      }
+      return 0;
+    }
+  } catch (const gazette::InvalidRequest& e) {
+    std::cerr << "gazette-index: " << e.what() << '\n';
+    return 2;
+  } catch (const gazette::Error& e) {
+    std::cerr << "gazette-index: " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "gazette-index: internal error: " << e.what() << '\n';
+    return 70;
+  }
+  return 0;
+}

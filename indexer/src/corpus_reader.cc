@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// File discovery, decoding, and the plain-text and JSON readers.
+#include "corpus_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gazette/common/dates.h"
+#include "gazette/common/encoding.h"
+#include "gazette/common/error.h"
+
+namespace gazette::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool hidden(const fs::path& p) {
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.' && name != "." && name != "..";
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      lines.push_back(std::move(cur));
+      cur.clear();
+    } else if (c == '\n') {
+      lines.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) lines.push_back(std::move(cur));
+  return lines;
+}
+
+// Gives an article without an explicit id its id: the URL, else the file's name (+ "#N").
+void assign_id(Article& a, const std::string& id_base, const std::string& suffix) {
+  if (!a.id.empty()) return;
+  a.id = !a.url.empty() ? a.url : id_base + suffix;
+}
+
+bool has_text(const Article& a) { return !trim(a.title).empty() || !trim(a.body).empty(); }
+
+// Header keys of a .txt file, lower-cased.
+enum class Key { kTitle, kDate, kSource, kUrl, kAuthor, kSection, kLanguage, kId, kNone };
+
+Key header_key(const std::string& line, std::string& value) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 20) return Key::kNone;
+  std::string key = lower(trim(line.substr(0, colon)));
+  value = trim(line.substr(colon + 1));
+  static const std::vector<std::pair<std::string, Key>> kKeys = {
+      {"title", Key::kTitle},     {"headline", Key::kTitle},   {"date", Key::kDate},
+      {"published", Key::kDate},  {"source", Key::kSource},    {"url", Key::kUrl},
+      {"link", Key::kUrl},        {"author", Key::kAuthor},    {"authors", Key::kAuthor},
+      {"byline", Key::kAuthor},   {"section", Key::kSection},  {"category", Key::kSection},
+      {"language", Key::kLanguage}, {"lang", Key::kLanguage},  {"id", Key::kId}};
+  for (const auto& [name, k] : kKeys) {
+    if (key == name) return k;
+  }
+  return Key::kNone;
+}
+
+std::vector<std::string> split_authors(const std::string& value) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(value);
+  while (std::getline(in, cur, value.find(';') != std::string::npos ? ';' : ',')) {
+    std::string t = trim(cur);
+    if (!t.empty()) out.push_back(t);
+  }
+  return out;
+}
+
+// Joins the lines of each paragraph with spaces; paragraphs are separated by "\n\n".
+std::string paragraphs(const std::vector<std::string>& lines, std::size_t from) {
+  std::string body;
+  std::string para;
+  auto flush = [&] {
+    if (para.empty()) return;
+    if (!body.empty()) body += "\n\n";
+    body += para;
+    para.clear();
+  };
+  for (std::size_t i = from; i < lines.size(); ++i) {
+    std::string t = trim(lines[i]);
+    if (t.empty()) {
+      flush();
+    } else {
+      if (!para.empty()) para.push_back(' ');
+      para += t;
+    }
+  }
+  flush();
+  return body;
+}
+
+}  // namespace
+
+Format format_of(const std::string& path) {
+  std::string ext = lower(fs::path(path).extension().string());
+  if (ext == ".txt" || ext == ".text") return Format::kText;
+  if (ext == ".json") return Format::kJson;
+  if (ext == ".jsonl" || ext == ".ndjson") return Format::kJsonLines;
+  if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::kHtml;
+  return Format::kUnsupported;
+}
+
+std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs) {
+  std::vector<SourceFile> files;
+  for (const std::string& input : inputs) {
+    fs::path root(input);
+    std::error_code ec;
+    fs::file_status st = fs::status(root, ec);
+    if (ec || !fs::exists(st)) throw DataError(input + ": no such file or folder");
+    if (fs::is_regular_file(st)) {
+      files.push_back({root.string(), root.filename().string()});
+      continue;
+    }
+    if (!fs::is_directory(st)) throw DataError(input + ": not a file or folder");
+    fs::path base = root.lexically_normal();
+    std::string base_name = (base.filename().empty() ? base.parent_path() : base).filename().string();
+    if (base_name.empty() || base_name == "." || base_name == "..") {
+      base_name = fs::absolute(base, ec).lexically_normal().filename().string();
+      if (base_name.empty()) base_name = fs::absolute(base, ec).lexically_normal().parent_path().filename().string();
+    }
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) throw DataError(input + ": cannot read folder: " + ec.message());
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      const fs::directory_entry& entry = *it;
+      if (hidden(entry.path())) {
+        if (entry.is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (!entry.is_regular_file(ec)) continue;
+      std::string rel = entry.path().lexically_relative(root).generic_string();
+      files.push_back({entry.path().string(), base_name + "/" + rel});
+    }
+  }
+  std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const SourceFile& a, const SourceFile& b) { return a.path == b.path; }),
+              files.end());
+  return files;
+}
+
+FileContents read_text_article(const std::string& text, const std::string& id_base) {
+  FileContents out;
+  std::vector<std::string> lines = split_lines(text);
+  std::size_t i = 0;
+  while (i < lines.size() && trim(lines[i]).empty()) ++i;
+
+  // A header block: consecutive "Key: value" lines with known keys, ended by a blank line.
+  std::size_t j = i;
+  std::string value;
+  while (j < lines.size() && !trim(lines[j]).empty() && header_key(lines[j], value) != Key::kNone) ++j;
+  bool header = j > i && (j == lines.size() || trim(lines[j]).empty());
+
+  Article a;
+  if (header) {
+    for (std::size_t k = i; k < j; ++k) {
+      switch (header_key(lines[k], value)) {
+        case Key::kTitle: a.title = value; break;
+        case Key::kSource: a.source = value; break;
+        case Key::kUrl: a.url = value; break;
+        case Key::kAuthor: a.authors = split_authors(value); break;
+        case Key::kSection: a.section = value; break;
+        case Key::kLanguage: a.lang = lower(value); break;
+        case Key::kId: a.id = value; break;
+        case Key::kDate:
+          a.published = parse_date(value);
+          if (!a.published && !value.empty()) {
+            out.problems.push_back({static_cast<int>(k) + 1, "unparseable date \"" + value + "\"", false});
+          }
+          break;
+        case Key::kNone: break;
+      }
+    }
+    i = j;
+  }
+  if (a.title.empty()) {
+    while (i < lines.size() && trim(lines[i]).empty()) ++i;
+    if (i < lines.size()) a.title = trim(lines[i++]);
+  }
+  a.body = paragraphs(lines, i);
+  if (!has_text(a)) {
+    out.problems.push_back({0, "no article text", true});
+    return out;
+  }
+  assign_id(a, id_base, "");
+  out.articles.push_back({std::move(a), 1});
+  return out;
+}
+
+FileContents read_json_document(const std::string& text, const std::string& id_base) {
+  FileContents out;
+  std::vector<CorpusRecord> records;
+  try {
+    records = parse_corpus_json_document(text);
+  } catch (const DataError& e) {
+    std::string msg = e.what();
+    int line = 0;
+    if (msg.rfind("line ", 0) == 0) {
+      line = std::atoi(msg.c_str() + 5);
+      msg = msg.substr(msg.find(": ") + 2);
+    }
+    out.problems.push_back({line, msg, true});
+    return out;
+  }
+  bool many = records.size() > 1;
+  for (std::size_t n = 0; n < records.size(); ++n) {
+    CorpusRecord& r = records[n];
+    std::string where = many ? "object " + std::to_string(n + 1) + ": " : "";
+    for (const std::string& w : r.warnings) out.problems.push_back({0, where + w, false});
+    if (!r.article) {
+      out.problems.push_back({0, where + r.error, true});
+      continue;
+    }
+    if (!has_text(*r.article)) {
+      out.problems.push_back({0, where + "no title or body", true});
+      continue;
+    }
+    assign_id(*r.article, id_base, many ? "#" + std::to_string(n + 1) : "");
+    out.articles.push_back({std::move(*r.article), 1});
+  }
+  return out;
+}
+
+FileContents read_json_lines(const std::string& text, const std::string& id_base) {
+  FileContents out;
+  std::vector<std::string> lines = split_lines(text);
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    int line = static_cast<int>(n) + 1;
+    if (trim(lines[n]).empty()) continue;
+    std::vector<std::string> warnings;
+    try {
+      Article a = article_from_corpus_json(lines[n], warnings);
+      for (const std::string& w : warnings) out.problems.push_back({line, w, false});
+      if (!has_text(a)) {
+        out.problems.push_back({line, "no title or body", true});
+        continue;
+      }
+      assign_id(a, id_base, "#" + std::to_string(line));
+      out.articles.push_back({std::move(a), line});
+    } catch (const DataError& e) {
+      out.problems.push_back({line, e.what(), true});
+    }
+  }
+  return out;
+}
+
+FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes) {
+  FileContents out;
+  Format format = format_of(file.path);
+  std::error_code ec;
+  std::uintmax_t size = fs::file_size(file.path, ec);
+  if (ec) {
+    out.problems.push_back({0, "cannot read: " + ec.message(), true});
+    return out;
+  }
+  if (size == 0) {
+    out.problems.push_back({0, "empty file", true});
+    return out;
+  }
+  if (size > max_bytes) {
+    out.problems.push_back({0, "file is " + std::to_string(size) + " bytes, over the limit of " +
+                                   std::to_string(max_bytes) + " (--max-file-size)", true});
+    return out;
+  }
+  std::ifstream in(file.path, std::ios::binary);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (!in || !in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    out.problems.push_back({0, "cannot read file", true});
+    return out;
+  }
+  if (looks_binary(bytes)) {
+    out.problems.push_back({0, "binary file, not text", true});
+    return out;
+  }
+  DecodedText decoded = decode_to_utf8(bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  std::vector<Problem> notes;
+  if (decoded.repaired) {
+    notes.push_back({0, "invalid UTF-8 repaired (bytes replaced by U+FFFD)", false});
+  } else if (decoded.charset != "UTF-8") {
+    notes.push_back({0, "decoded from " + decoded.charset, false});
+  }
+  switch (format) {
+    case Format::kText: out = read_text_article(decoded.text, file.id_base); break;
+    case Format::kJson: out = read_json_document(decoded.text, file.id_base); break;
+    case Format::kJsonLines: out = read_json_lines(decoded.text, file.id_base); break;
+    case Format::kHtml: out = read_html_article(decoded.text, file.id_base); break;
+    case Format::kUnsupported: break;
+  }
+  out.problems.insert(out.problems.begin(), notes.begin(), notes.end());
+  // Stored absolute, so --prune's existence check does not depend on the working directory.
+  std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
+  if (ec) stored_path = file.path;
+  for (ReadArticle& r : out.articles) r.article.path = stored_path;
+  return out;
+}
+
+}  // namespace gazette::indexer

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Corpus files -> Articles: file discovery and the readers for .txt, .json, .jsonl and .html.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gazette/common/article.h"
+
+namespace gazette::indexer {
+
+// A file to read, and the name articles from it get as an id when they have no id or URL.
+struct SourceFile {
+  std::string path;     // as found on disk
+  std::string id_base;  // input folder's name + path inside it: "bbc/business/001.txt"
+};
+
+enum class Format { kText, kJson, kJsonLines, kHtml, kUnsupported };
+
+// The reader for a file name (by extension, case-insensitive).
+Format format_of(const std::string& path);
+
+// Walks `inputs` (files or folders, recursively), skipping hidden files and folders.
+// Returns every regular file, sorted by path, whatever its format. Throws DataError naming
+// the input when one does not exist.
+std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs);
+
+struct Problem {
+  int line = 0;          // 1-based; 0 when it concerns the whole file
+  std::string message;
+  bool error = true;     // false: a warning, the article is still indexed
+};
+
+struct ReadArticle {
+  Article article;
+  int line = 1;          // where the article starts in the file
+};
+
+struct FileContents {
+  std::vector<ReadArticle> articles;
+  std::vector<Problem> problems;
+};
+
+// Reads every article of one file. Never throws for bad content: problems are returned with
+// their line, and the articles that could be read are kept.
+FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes);
+
+// Readers on decoded UTF-8 text, exposed for tests. `id_base` names articles without id/URL.
+FileContents read_text_article(const std::string& text, const std::string& id_base);
+FileContents read_json_document(const std::string& text, const std::string& id_base);
+FileContents read_json_lines(const std::string& text, const std::string& id_base);
+FileContents read_html_article(const std::string& text, const std::string& id_base);
+
+}  // namespace gazette::indexer

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Turns an analysed article into its Xapian document, following schema.h.
+#include "document_builder.h"
+
+#include "gazette/common/hash.h"
+#include "gazette/common/schema.h"
+
+namespace gazette::indexer {
+
+namespace schema = gazette::schema;
+
+DocumentBuilder::DocumentBuilder(std::string default_language) : default_language_(std::move(default_language)) {}
+
+std::string DocumentBuilder::language_of(const Article& article) const {
+  if (!article.lang.empty()) return article.lang;
+  std::string sample = article.title;
+  sample += "\n";
+  sample.append(article.body, 0, std::min<std::size_t>(article.body.size(), 16 * 1024));
+  std::string detected = detect_language(sample);
+  return detected.empty() ? default_language_ : detected;
+}
+
+BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) {
+  article.lang = language_of(article);
+  BuiltDocument built;
+  Xapian::Document& doc = built.document;
+  built.id_term = schema::id_term(article.id);
+  built.text_bytes = article.title.size() + article.body.size();
+
+  Xapian::termpos pos = 0;
+  std::string z_title(schema::kStemPrefix);
+  z_title += schema::kTitlePrefix;
+  for (const Token& t : analyzer_.tokenize(article.title)) {
+    if (t.term.size() > schema::kMaxWordBytes) continue;
+    ++pos;
+    doc.add_posting(t.term, pos, schema::kTitleWeight);
+    doc.add_posting(std::string(schema::kTitlePrefix) + t.term, pos);
+    std::string stem = analyzer_.stem(t.term, article.lang);
+    if (!stem.empty()) {
+      doc.add_term(std::string(schema::kStemPrefix) + stem, schema::kTitleWeight);
+      doc.add_term(z_title + stem);
+    }
+  }
+  pos += schema::kFieldGap;
+  for (const Token& t : analyzer_.tokenize(article.body)) {
+    if (t.term.size() > schema::kMaxWordBytes) continue;
+    ++pos;
+    doc.add_posting(t.term, pos);
+    std::string stem = analyzer_.stem(t.term, article.lang);
+    if (!stem.empty()) doc.add_term(std::string(schema::kStemPrefix) + stem);
+  }
+
+  doc.add_boolean_term(built.id_term);
+  if (!article.source.empty()) doc.add_boolean_term(schema::source_term(article.source));
+  if (!article.section.empty()) doc.add_boolean_term(schema::section_term(article.section));
+  for (const std::string& author : article.authors) doc.add_boolean_term(schema::author_term(author));
+  doc.add_boolean_term(schema::language_term(article.lang));
+  if (article.published) {
+    for (const std::string& term : schema::date_terms(*article.published)) doc.add_boolean_term(term);
+    doc.add_value(schema::kPublishedSlot, schema::encode_published(*article.published));
+  }
+  doc.add_value(schema::kContentHashSlot, hash);
+  doc.add_value(schema::kSourceFileSlot, article.path);
+  doc.set_data(serialize_article(article));
+  return built;
+}
+
+std::string content_hash(const Article& article) { return hex64(fnv1a64(serialize_article(article))); }
+
+std::string describe_terms(const Xapian::Document& doc) {
+  std::string out;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    if (!out.empty()) out.push_back(' ');
+    out += *it;
+    if (it.get_wdf() > 1) out += ":" + std::to_string(it.get_wdf());
+    if (it.positionlist_count() > 0) {
+      out.push_back('[');
+      bool first = true;
+      for (auto p = it.positionlist_begin(); p != it.positionlist_end(); ++p) {
+        if (!first) out.push_back(',');
+        out += std::to_string(*p);
+        first = false;
+      }
+      out.push_back(']');
+    }
+  }
+  return out;
+}
+
+}  // namespace gazette::indexer

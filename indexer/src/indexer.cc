@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The pipeline: discover -> read + analyse (N threads) -> bounded queue -> one writer.
+#include "indexer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <unordered_set>
+
+#include <xapian.h>
+
+#include "bounded_queue.h"
+#include "document_builder.h"
+#include "gazette/common/error.h"
+#include "gazette/common/schema.h"
+#include "index_writer.h"
+
+namespace gazette::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What a worker hands the writer.
+struct Item {
+  enum class Kind { kDocument, kUnchanged, kProblem, kFileDone, kSkippedFile } kind;
+  std::size_t file = 0;
+  std::string id_term;
+  Xapian::Document document;
+  std::size_t text_bytes = 0;
+  Problem problem;
+  bool file_ok = true;
+};
+
+std::string location(const SourceFile& f, int line) {
+  return line > 0 ? f.path + ":" + std::to_string(line) : f.path;
+}
+
+void default_log(std::string_view line) { std::cerr << line << '\n'; }
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+}  // namespace
+
+IndexStats run_indexer(const IndexerConfig& config) {
+  const auto t0 = Clock::now();
+  auto log = config.log ? config.log : std::function<void(std::string_view)>(default_log);
+  std::vector<SourceFile> files = discover_files(config.inputs);
+  IndexWriter writer(config.db_path, config.rebuild);
+  const std::unordered_map<std::string, IndexedArticle> existing = writer.load_existing();
+
+  unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  BoundedQueue<Item> queue(config.queue_capacity);
+  std::atomic<std::size_t> next_file{0};
+  std::atomic<bool> abort{false};
+  std::atomic<unsigned> running{threads};
+
+  auto worker = [&] {
+    DocumentBuilder builder(config.default_language);
+    while (!abort.load()) {
+      std::size_t i = next_file.fetch_add(1);
+      if (i >= files.size()) break;
+      const SourceFile& file = files[i];
+      if (format_of(file.path) == Format::kUnsupported) {
+        queue.push(Item{Item::Kind::kSkippedFile, i, {}, {}, 0, {}, true});
+        continue;
+      }
+      bool ok = true;
+      try {
+        FileContents contents = read_file(file, config.max_file_bytes);
+        for (Problem& p : contents.problems) {
+          ok = ok && !p.error;
+          queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, std::move(p), true});
+        }
+        for (ReadArticle& r : contents.articles) {
+          if (abort.load()) break;
+          std::string hash = content_hash(r.article);
+          std::string id_term = schema::id_term(r.article.id);
+          auto it = existing.find(id_term);
+          if (it != existing.end() && it->second.content_hash == hash) {
+            queue.push(Item{Item::Kind::kUnchanged, i, std::move(id_term), {}, 0, {}, true});
+            continue;
+          }
+          try {
+            BuiltDocument built = builder.build(r.article, hash);
+            queue.push(Item{Item::Kind::kDocument, i, std::move(built.id_term), std::move(built.document),
+                            built.text_bytes, {}, true});
+          } catch (const std::exception& e) {
+            ok = false;
+            queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, Problem{r.line, std::string("cannot analyse article ") + r.article.id + ": " + e.what(), true}, true});
+          }
+        }
+      } catch (const std::exception& e) {
+        ok = false;
+        queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, Problem{0, e.what(), true}, true});
+      }
+      queue.push(Item{Item::Kind::kFileDone, i, {}, {}, 0, {}, ok});
+    }
+    if (running.fetch_sub(1) == 1) queue.close();
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  IndexStats stats;
+  std::unordered_set<std::string> seen;             // id terms met in this run
+  std::unordered_set<std::string> files_read_ok;    // stored (absolute) paths of files read without error
+  std::size_t pending = 0, pending_bytes = 0, files_done = 0;
+  auto last_progress = Clock::now();
+  std::exception_ptr failure;
+
+  auto progress = [&](bool final) {
+    if (!config.progress) return;
+    auto now = Clock::now();
+    if (!final && now - last_progress < std::chrono::milliseconds(250)) return;
+    last_progress = now;
+    double secs = std::max(1e-3, seconds_since(t0));
+    std::size_t articles = stats.indexed + stats.updated + stats.unchanged;
+    std::fprintf(stderr, "\r%zu/%zu files, %zu articles, %.0f articles/s   %s", files_done, files.size(), articles,
+                 static_cast<double>(articles) / secs, final ? "\n" : "");
+    std::fflush(stderr);
+  };
+
+  while (std::optional<Item> item = queue.pop()) {
+    if (abort.load()) continue;  // drain so that workers blocked on push can finish
+    if (config.stop != nullptr && config.stop->load()) {
+      stats.interrupted = true;
+      abort = true;
+      continue;
+    }
+    const SourceFile& file = files[item->file];
+    try {
+      switch (item->kind) {
+        case Item::Kind::kSkippedFile:
+          ++stats.skipped;
+          ++files_done;
+          break;
+        case Item::Kind::kProblem:
+          log(location(file, item->problem.line) + (item->problem.error ? ": error: " : ": warning: ") +
+              item->problem.message);
+          if (item->problem.error) {
+            ++stats.errors;
+            if (config.max_errors >= 0 && stats.errors > static_cast<std::size_t>(config.max_errors)) {
+              log("gazette-index: stopping: more than " + std::to_string(config.max_errors) + " errors (--max-errors)");
+              stats.interrupted = true;
+              abort = true;
+            }
+          } else {
+            ++stats.warnings;
+          }
+          break;
+        case Item::Kind::kUnchanged:
+          seen.insert(item->id_term);
+          ++stats.unchanged;
+          break;
+        case Item::Kind::kDocument: {
+          if (!seen.insert(item->id_term).second) {
+            log(location(file, 0) + ": warning: article id " + item->id_term.substr(schema::kIdPrefix.size()) +
+                " appears more than once; the last one read wins");
+            ++stats.warnings;
+          } else if (existing.count(item->id_term) != 0) {
+            ++stats.updated;
+          } else {
+            ++stats.indexed;
+          }
+          writer.put(item->id_term, item->document);
+          ++pending;
+          pending_bytes += item->text_bytes;
+          if (pending >= config.batch_articles || pending_bytes >= config.batch_bytes) {
+            writer.commit();
+            pending = pending_bytes = 0;
+          }
+          break;
+        }
+        case Item::Kind::kFileDone: {
+          ++files_done;
+          ++stats.files;
+          if (item->file_ok) {
+            std::error_code ec;
+            fs::path abs = fs::absolute(fs::path(file.path), ec).lexically_normal();
+            files_read_ok.insert(ec ? file.path : abs.string());
+          }
+          progress(false);
+          break;
+        }
+      }
+    } catch (...) {
+      failure = std::current_exception();
+      abort = true;
+    }
+  }
+  for (std::thread& t : pool) t.join();
+  progress(true);
+  if (failure) std::rethrow_exception(failure);
+
+  if (config.prune && !stats.interrupted) {
+    for (const auto& [id_term, info] : existing) {
+      if (seen.count(id_term) != 0) continue;
+      std::error_code ec;
+      bool gone = !info.source_file.empty() && !fs::exists(info.source_file, ec) && !ec;
+      if (gone || files_read_ok.count(info.source_file) != 0) {
+        writer.remove(id_term);
+        ++stats.deleted;
+      }
+    }
+  }
+  writer.commit();
+  stats.seconds = seconds_since(t0);
+  return stats;
+}
+
+InspectedFile inspect_file(const std::string& path, const IndexerConfig& config) {
+  InspectedFile out;
+  out.path = path;
+  std::vector<SourceFile> files = discover_files({path});
+  DocumentBuilder builder(config.default_language);
+  for (const SourceFile& f : files) {
+    if (format_of(f.path) == Format::kUnsupported) {
+      out.problems.push_back({0, f.path + ": unsupported format (not .txt, .json, .jsonl or .html)", true});
+      continue;
+    }
+    FileContents contents = read_file(f, config.max_file_bytes);
+    for (Problem& p : contents.problems) {
+      if (files.size() > 1) p.message = f.path + ": " + p.message;
+      out.problems.push_back(std::move(p));
+    }
+    for (ReadArticle& r : contents.articles) {
+      InspectedArticle ia;
+      std::string hash = content_hash(r.article);
+      BuiltDocument built = builder.build(r.article, hash);
+      ia.terms = built.document.termlist_count();
+      for (auto t = built.document.termlist_begin(); t != built.document.termlist_end(); ++t) {
+        const std::string& term = *t;
+        if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) ia.words += t.get_wdf();
+      }
+      ia.term_list = describe_terms(built.document);
+      ia.article = std::move(r.article);
+      ia.line = r.line;
+      out.articles.push_back(std::move(ia));
+    }
+  }
+  return out;
+}
+
+DatabaseStats database_stats(const std::string& db_path) {
+  DatabaseStats s;
+  s.path = db_path;
+  try {
+    Xapian::Database db(db_path);
+    s.articles = db.get_doccount();
+    std::string v = db.get_metadata(std::string(schema::kSchemaVersionKey));
+    s.schema_version = v.empty() ? 0 : std::atoi(v.c_str());
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) ++s.terms;
+    if (s.articles > 0) {
+      s.first_published = schema::decode_published(db.get_value_lower_bound(schema::kPublishedSlot));
+      s.last_published = schema::decode_published(db.get_value_upper_bound(schema::kPublishedSlot));
+    }
+    auto counts = [&db](std::string_view prefix) {
+      std::vector<std::pair<std::string, std::uint64_t>> out;
+      std::string p(prefix);
+      for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t) {
+        out.emplace_back((*t).substr(p.size()), t.get_termfreq());
+      }
+      std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+      });
+      return out;
+    };
+    s.sources = counts(schema::kSourcePrefix);
+    s.languages = counts(schema::kLanguagePrefix);
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    throw IndexError(db_path + ": cannot open database: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    throw IndexError(db_path + ": " + e.get_description());
+  }
+  std::error_code ec;
+  if (fs::is_directory(db_path, ec)) {
+    for (const auto& entry : fs::directory_iterator(db_path, ec)) {
+      if (entry.is_regular_file(ec)) s.size_bytes += entry.file_size(ec);
+    }
+  }
+  return s;
+}
+
+}  // namespace gazette::indexer

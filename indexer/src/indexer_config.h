@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The indexer's settings: a plain struct the CLI fills in and run_indexer() reads.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gazette::indexer {
+
+struct IndexerConfig {
+  std::string db_path;
+  std::vector<std::string> inputs;  // files and folders, walked recursively
+  unsigned threads = 0;             // reading + analysis threads; 0 = all cores
+  bool prune = false;               // delete articles whose file is gone (or no longer holds them)
+  bool rebuild = false;             // start from an empty database
+  std::uintmax_t max_file_bytes = 20u * 1024 * 1024;
+  std::size_t batch_articles = 1000;               // commit after this many changed articles...
+  std::size_t batch_bytes = 32u * 1024 * 1024;     // ...or this much article text, whichever first
+  std::size_t queue_capacity = 256;                // analysed documents waiting for the writer
+  long max_errors = -1;             // stop after more errors than this; -1 = never
+  std::string default_language = "en";  // when an article states none and detection is unsure
+  bool progress = false;            // a live progress line on stderr
+  // Receives one line per problem ("file:line: error: ..."). Default: stderr.
+  std::function<void(std::string_view)> log;
+  // Set from a signal handler to stop early; the last batch is still committed.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct IndexStats {
+  std::size_t files = 0;      // files read
+  std::size_t indexed = 0;    // new articles
+  std::size_t updated = 0;    // changed articles re-indexed
+  std::size_t unchanged = 0;  // articles whose content hash matched: not re-indexed
+  std::size_t deleted = 0;    // pruned articles
+  std::size_t skipped = 0;    // files of an unsupported format
+  std::size_t errors = 0;     // bad files or records (reported, not indexed)
+  std::size_t warnings = 0;   // non-fatal problems (bad date, repaired encoding)
+  double seconds = 0;
+  bool interrupted = false;   // stopped early (signal or --max-errors)
+};
+
+}  // namespace gazette::indexer

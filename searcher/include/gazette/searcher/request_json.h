@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The JSON wire format of search responses: one serialiser for the CLI and the HTTP server.
+#pragma once
+
+#include <string>
+
+#include "gazette/searcher/request.h"
+
+namespace gazette {
+
+// {"query", "total": {"value", "exact"}, "took_ms", "hits": [{"id", "rank", "score", "title",
+//  "url", "source", "published", "snippet"}]}. `indent` < 0: one line.
+std::string to_json(const SearchResponse& response, int indent = -1);
+
+}  // namespace gazette

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// gazette::Searcher: ranked search over a Gazette database, for CLIs, servers and web backends.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "gazette/searcher/request.h"
+
+namespace gazette {
+
+// Opens a Gazette database (a folder, or a Xapian stub file listing shards) read-only and
+// answers searches.
+//
+// Thread-safety: a Searcher may be shared by many threads; search() and reopen() may be called
+// concurrently. Xapian objects are not thread-safe, so each concurrent call borrows its own
+// Xapian::Database handle from an internal pool (opened on demand, kept for reuse).
+// Freshness: each handle picks up commits made by a concurrent gazette-index when reopen() is
+// called, and by itself when Xapian reports the database was modified mid-search (one retry).
+// Errors: the constructor throws IndexError when the database is missing, unreadable or of
+// another schema version; search() throws InvalidRequest for a bad request (empty query, paging
+// past kMaxResultWindow) and IndexError when the index fails. No Xapian exception escapes.
+class Searcher {
+ public:
+  explicit Searcher(const std::string& db_path);
+  ~Searcher();
+  Searcher(Searcher&&) noexcept;
+  Searcher& operator=(Searcher&&) noexcept;
+
+  SearchResponse search(const SearchRequest& request) const;
+
+  // Makes later searches see the latest commit.
+  void reopen();
+
+  // Number of articles in the database.
+  std::uint64_t article_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gazette

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Passage selection and highlighting over analyser tokens, so highlights agree with matching.
+#include "snippet.h"
+
+#include <vector>
+
+namespace gazette::searcher {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '\n': out += ' '; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
+                         const std::unordered_set<std::string>& stems, const std::string& lang,
+                         std::size_t max_chars) {
+  std::vector<Token> tokens = analyzer.tokenize(text);
+  if (tokens.empty()) return {};
+  // Which query word (index into `keys`) each token matches, or -1.
+  std::vector<std::string> keys;
+  std::vector<int> match(tokens.size(), -1);
+  bool any = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string key;
+    if (words.count(tokens[i].term) != 0) {
+      key = tokens[i].term;
+    } else if (!stems.empty()) {
+      std::string s = analyzer.stem(tokens[i].term, lang);
+      if (!s.empty() && stems.count(s) != 0) key = "Z" + s;
+    }
+    if (key.empty()) continue;
+    any = true;
+    std::size_t k = 0;
+    while (k < keys.size() && keys[k] != key) ++k;
+    if (k == keys.size()) keys.push_back(key);
+    match[i] = static_cast<int>(k);
+  }
+
+  // Best window [first, last] of tokens that fits max_chars: most distinct matches, then most matches.
+  std::size_t best_first = 0, best_last = 0;
+  if (any) {
+    long best_score = -1;
+    for (std::size_t first = 0; first < tokens.size(); ++first) {
+      if (match[first] < 0) continue;
+      std::vector<bool> distinct(keys.size(), false);
+      long n_distinct = 0, n = 0;
+      std::size_t last = first;
+      for (std::size_t j = first; j < tokens.size() && tokens[j].end - tokens[first].start <= max_chars; ++j) {
+        last = j;
+        if (match[j] >= 0) {
+          ++n;
+          if (!distinct[static_cast<std::size_t>(match[j])]) {
+            distinct[static_cast<std::size_t>(match[j])] = true;
+            ++n_distinct;
+          }
+        }
+      }
+      long score = n_distinct * 1000 + n;
+      if (score > best_score) {
+        best_score = score;
+        best_first = first;
+        best_last = last;
+      }
+    }
+    // Give the passage some lead-in context when there is room left.
+    std::size_t used = tokens[best_last].end - tokens[best_first].start;
+    while (best_first > 0 && used + (tokens[best_first].start - tokens[best_first - 1].start) <= max_chars &&
+           tokens[best_first].start - tokens[best_first - 1].start < max_chars / 3) {
+      if (text.substr(tokens[best_first - 1].end, tokens[best_first].start - tokens[best_first - 1].end)
+              .find_first_of(".!?") != std::string_view::npos) {
+        break;  // start at a sentence
+      }
+      used += tokens[best_first].start - tokens[best_first - 1].start;
+      --best_first;
+    }
+  } else {
+    while (best_last + 1 < tokens.size() && tokens[best_last + 1].end - tokens[0].start <= max_chars) ++best_last;
+  }
+
+  std::string out;
+  if (tokens[best_first].start > 0) out += "\xE2\x80\xA6 ";
+  std::size_t pos = tokens[best_first].start;
+  for (std::size_t i = best_first; i <= best_last; ++i) {
+    out += html_escape(text.substr(pos, tokens[i].start - pos));
+    std::string word = html_escape(text.substr(tokens[i].start, tokens[i].end - tokens[i].start));
+    out += match[i] >= 0 ? "<mark>" + word + "</mark>" : word;
+    pos = tokens[i].end;
+  }
+  // Keep closing punctuation right after the last word (". ), ...").
+  std::size_t tail = pos;
+  while (tail < text.size() && tail - pos < 3 && std::string_view(".,;:!?)\"'").find(text[tail]) != std::string_view::npos) ++tail;
+  out += html_escape(text.substr(pos, tail - pos));
+  if (tail < text.size()) out += " \xE2\x80\xA6";
+  return out;
+}
+
+}  // namespace gazette::searcher
