@@ -23,6 +23,27 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Runs of whitespace (paragraph breaks included) between words become one space.
+std::string squeeze_space(std::string_view gap) {
+  std::string out;
+  bool space = false;
+  for (char c : gap) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  if (space) out.push_back(' ');
+  return out;
+}
+
+}  // namespace
+
 std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
                          const std::unordered_set<std::string>& stems, const std::string& lang,
                          std::size_t max_chars) {
@@ -93,7 +114,7 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
   if (tokens[best_first].start > 0) out += "\xE2\x80\xA6 ";
   std::size_t pos = tokens[best_first].start;
   for (std::size_t i = best_first; i <= best_last; ++i) {
-    out += html_escape(text.substr(pos, tokens[i].start - pos));
+    out += html_escape(squeeze_space(text.substr(pos, tokens[i].start - pos)));
     std::string word = html_escape(text.substr(tokens[i].start, tokens[i].end - tokens[i].start));
     out += match[i] >= 0 ? "<mark>" + word + "</mark>" : word;
     pos = tokens[i].end;
