@@ -54,6 +54,26 @@ std::string repair_utf8(std::string_view bytes) {
   return out;
 }
 
+// Counts well-formed multi-byte UTF-8 sequences and invalid bytes.
+void utf8_census(std::string_view bytes, std::size_t& multibyte, std::size_t& invalid) {
+  multibyte = invalid = 0;
+  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+  int32_t length = static_cast<int32_t>(bytes.size());
+  for (int32_t i = 0; i < length;) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    UChar32 c = 0;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) {
+      ++invalid;
+    } else {
+      ++multibyte;
+    }
+  }
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) {
@@ -96,6 +116,17 @@ DecodedText decode_to_utf8(std::string_view bytes) {
   if (starts_with(bytes, "\xFE\xFF")) bom_charset = "UTF-16BE";
   if (bom_charset != nullptr && convert(bytes.substr(2), bom_charset, result.text)) {
     result.charset = bom_charset;
+    return result;
+  }
+
+  // Mostly UTF-8 with a few damaged bytes (a truncated copy, a stray byte): repair, because
+  // reading the whole file as a legacy charset would garble every correct character.
+  std::size_t multibyte = 0, invalid = 0;
+  utf8_census(bytes, multibyte, invalid);
+  if (multibyte > 0 && invalid * 4 <= multibyte) {
+    result.text = repair_utf8(bytes);
+    result.charset = "UTF-8";
+    result.repaired = true;
     return result;
   }
 

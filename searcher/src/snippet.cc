@@ -59,7 +59,7 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
       key = tokens[i].term;
     } else if (!stems.empty()) {
       std::string s = analyzer.stem(tokens[i].term, lang);
-      if (!s.empty() && stems.count(s) != 0) key = "Z" + s;
+      if (!s.empty() && stems.count(s) != 0) key = "\x01" + s;  // stems and words kept apart
     }
     if (key.empty()) continue;
     any = true;

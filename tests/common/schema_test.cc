@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of the schema helpers, and that no prefix or slot is written outside schema.h.
+#include "gazette/common/schema.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "support/temp_index.h"
+
+namespace gazette::schema {
+namespace {
+
+TEST(SchemaTest, BuildsFoldedBooleanTerms) {
+  EXPECT_EQ(id_term("bbc/business/001.txt"), "Qbbc/business/001.txt");
+  EXPECT_EQ(source_term("Harbor Times"), "XSRCharbor times");
+  EXPECT_EQ(section_term("Business"), "XSECTIONbusiness");
+  EXPECT_EQ(author_term("Jana Vermeer"), "Ajana vermeer");
+  EXPECT_EQ(language_term("EN"), "Len");
+}
+
+TEST(SchemaTest, DateTermsAndValuesUseUtc) {
+  std::int64_t t = 1762157700;  // 2025-11-03T08:15:00Z
+  std::vector<std::string> terms = date_terms(t);
+  EXPECT_EQ(terms, (std::vector<std::string>{"Y2025", "M202511", "D20251103"}));
+  EXPECT_EQ(decode_published(encode_published(t)), t);
+  EXPECT_LT(encode_published(t - 1), encode_published(t));  // sortable
+  EXPECT_FALSE(decode_published("").has_value());
+}
+
+TEST(SchemaTest, ShortensLongTermsUniquely) {
+  std::string long_url = "https://example.com/" + std::string(400, 'a');
+  std::string other = long_url + "b";
+  std::string t1 = id_term(long_url), t2 = id_term(other);
+  EXPECT_LE(t1.size(), kMaxTermBytes);
+  EXPECT_LE(t2.size(), kMaxTermBytes);
+  EXPECT_NE(t1, t2);
+  EXPECT_EQ(t1, id_term(long_url));  // stable
+  // A cut never splits a UTF-8 sequence.
+  std::string korean;
+  for (int i = 0; i < 120; ++i) korean += "\xEC\x84\x9C";
+  std::string t3 = make_term(kSourcePrefix, korean);
+  EXPECT_LE(t3.size(), kMaxTermBytes);
+  std::size_t hash = t3.find('#');
+  ASSERT_NE(hash, std::string::npos);
+  EXPECT_EQ((hash - kSourcePrefix.size()) % 3, 0u);
+}
+
+// STYLE.md section 4: no literal prefix or slot number outside schema.h.
+TEST(SchemaTest, NoStrayPrefixesOrSlotsOutsideSchema) {
+  const std::regex literal_term(R"((add_boolean_term|add_term|add_posting|Query|allterms_begin|delete_document|replace_document)\(\s*(std::string\()?"[A-Z])");
+  const std::regex literal_slot(R"((add_value|get_value|set_sort_by_value\w*|ValueRangePostingSource|get_value_lower_bound|get_value_upper_bound)\(\s*[0-9])");
+  namespace fs = std::filesystem;
+  int scanned = 0;
+  for (const char* dir : {"common", "indexer", "searcher"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(gazette::testing::source_dir(dir))) {
+      std::string ext = entry.path().extension().string();
+      if (ext != ".cc" && ext != ".h") continue;
+      if (entry.path().filename() == "schema.h") continue;
+      std::ifstream in(entry.path());
+      std::stringstream ss;
+      ss << in.rdbuf();
+      std::string code = ss.str();
+      ++scanned;
+      EXPECT_FALSE(std::regex_search(code, literal_term)) << entry.path() << " writes a literal term prefix";
+      EXPECT_FALSE(std::regex_search(code, literal_slot)) << entry.path() << " writes a literal value slot";
+    }
+  }
+  EXPECT_GT(scanned, 10);
+}
+
+}  // namespace
+}  // namespace gazette::schema

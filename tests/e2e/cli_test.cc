@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// End-to-end tests: the real gazette-index and gazette-search binaries on corpus/ and real data.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/temp_index.h"
+
+namespace {
+
+using gazette::testing::TempDir;
+using nlohmann::json;
+
+struct Process {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Process run(const std::string& binary, const std::vector<std::string>& args) {
+  static int n = 0;
+  std::string err_file = std::filesystem::temp_directory_path() /
+                         ("gazette-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".err");
+  std::string cmd = quote(binary);
+  for (const std::string& a : args) cmd += " " + quote(a);
+  cmd += " 2>" + quote(err_file);
+  Process r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t got = 0;
+  while ((got = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
+  int status = pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.err = ss.str();
+  std::filesystem::remove(err_file);
+  return r;
+}
+
+Process index(const std::vector<std::string>& args) { return run(GAZETTE_INDEX_BIN, args); }
+Process search(const std::vector<std::string>& args) { return run(GAZETTE_SEARCH_BIN, args); }
+
+json search_json(const std::string& db, const std::string& query, int limit = 10) {
+  Process r = search({"query", "--db", db, "--json", "--limit", std::to_string(limit), query});
+  EXPECT_EQ(r.status, 0) << r.err;
+  return json::parse(r.out);
+}
+
+class CorpusTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    first_ = new Process(index({"build", "--db", dir_->str("db"), "--json", gazette::testing::source_dir("corpus")}));
+  }
+  static void TearDownTestSuite() {
+    delete first_;
+    delete dir_;
+  }
+  static std::string db() { return dir_->str("db"); }
+  static TempDir* dir_;
+  static Process* first_;
+};
+TempDir* CorpusTest::dir_ = nullptr;
+Process* CorpusTest::first_ = nullptr;
+
+TEST_F(CorpusTest, IndexesTheWholeCorpusWithoutErrors) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  json s = json::parse(first_->out);
+  EXPECT_GE(s["indexed"].get<int>(), 40);
+  EXPECT_EQ(s["errors"], 0);
+  for (const char* key : {"indexed", "updated", "unchanged", "deleted", "skipped", "errors", "seconds"}) {
+    EXPECT_TRUE(s.contains(key)) << key;
+  }
+}
+
+TEST_F(CorpusTest, ReRunningBuildReindexesNothing) {
+  Process again = index({"build", "--db", db(), "--json", gazette::testing::source_dir("corpus")});
+  ASSERT_EQ(again.status, 0) << again.err;
+  json s = json::parse(again.out);
+  json first = json::parse(first_->out);
+  EXPECT_EQ(s["indexed"], 0);
+  EXPECT_EQ(s["updated"], 0);
+  EXPECT_EQ(s["unchanged"], first["indexed"]);
+}
+
+TEST_F(CorpusTest, FindsArticlesInEveryLanguage) {
+  struct Case {
+    const char* query;
+    const char* title_part;
+  };
+  const std::vector<Case> cases = {
+      {"\"solar desalination\"", "solar desalination"},
+      {"Veltrix quarterly profit", "Veltrix Systems quarterly profit"},
+      {"Bundesregierung H\xC3\xA4user", ""},
+      {"\xC3\xA9lections", ""},
+      {"\xE6\x9D\xB1\xE4\xBA\xAC \xE5\x9C\xB0\xE9\x9C\x87", "\xE5\x9C\xB0\xE9\x9C\x87"},  // 東京 地震
+      {"\xEC\x84\x9C\xEC\x9A\xB8 \xEC\x84\xA0\xEA\xB1\xB0", "\xEC\x84\xA0\xEA\xB1\xB0"},  // 서울 선거
+  };
+  for (const Case& c : cases) {
+    json r = search_json(db(), c.query);
+    ASSERT_FALSE(r["hits"].empty()) << c.query;
+    EXPECT_NE(r["hits"][0]["title"].get<std::string>().find(c.title_part), std::string::npos)
+        << c.query << " -> " << r["hits"][0]["title"];
+    EXPECT_NE(r["hits"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos) << c.query;
+  }
+}
+
+TEST_F(CorpusTest, HtmlBoilerplateIsNotIndexed) {
+  // Comment forms, navigation and scripts of the HTML pages must not be searchable.
+  EXPECT_TRUE(search_json(db(), "\"Leave a Reply\"")["hits"].empty() ||
+              search_json(db(), "\"Leave a Reply\"")["hits"][0]["source"] != "Harbor Times");
+  for (const char* q : {"function", "textarea"}) {
+    for (const auto& hit : search_json(db(), q)["hits"]) {
+      EXPECT_EQ(hit["url"].get<std::string>().find(".html"), std::string::npos) << q;
+    }
+  }
+}
+
+TEST_F(CorpusTest, TextOutputAndExitStatuses) {
+  Process text = search({"query", "--db", db(), "profit"});
+  EXPECT_EQ(text.status, 0);
+  EXPECT_NE(text.out.find("1. "), std::string::npos);
+
+  Process empty = search({"query", "--db", db(), "--", "  "});
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_NE(empty.err.find("no words"), std::string::npos) << empty.err;
+
+  Process deep = search({"query", "--db", db(), "--offset", "9999", "--limit", "10", "profit"});
+  EXPECT_EQ(deep.status, 2);
+
+  Process missing = search({"query", "--db", dir_->str("nowhere"), "profit"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("nowhere"), std::string::npos) << missing.err;
+}
+
+TEST_F(CorpusTest, StatsAndInspect) {
+  Process stats = index({"stats", "--db", db(), "--json"});
+  ASSERT_EQ(stats.status, 0) << stats.err;
+  json s = json::parse(stats.out);
+  EXPECT_GE(s["articles"].get<int>(), 40);
+  EXPECT_GE(s["languages"].size(), 6u);
+
+  Process inspect = index({"inspect", "--json", gazette::testing::source_dir("corpus/intl/international.jsonl")});
+  ASSERT_EQ(inspect.status, 0) << inspect.err;
+  json files = json::parse(inspect.out);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_GE(files[0]["articles"].size(), 8u);
+  for (const auto& a : files[0]["articles"]) {
+    EXPECT_NE(a["lang"], "en") << a["title"];
+    EXPECT_GT(a["terms"].get<int>(), 10);
+  }
+}
+
+TEST(CliTest, BadInputIsReportedWithFileAndLineAndExitsNonZero) {
+  TempDir dir;
+  dir.write("news/good.txt", "Good story\n\nAll fine here.\n");
+  dir.write("news/feed.jsonl", "{\"id\": \"ok\", \"title\": \"Fine\", \"body\": \"x\"}\n{not json}\n");
+  dir.write("news/empty.html", "");
+  Process r = index({"build", "--db", dir.str("db"), dir.str("news")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("feed.jsonl:2: error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("empty.html: error: empty file"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("indexed 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("errors 2"), std::string::npos) << r.out;
+
+  Process usage = index({"build"});
+  EXPECT_NE(usage.status, 0);
+  Process missing = index({"build", "--db", dir.str("db"), dir.str("no-such-folder")});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("no-such-folder"), std::string::npos);
+}
+
+TEST(SharedDataTest, TimeWarnerProfitRanksBusiness001First) {
+  std::string bbc = gazette::testing::shared_data("bbc");
+  if (bbc.empty()) GTEST_SKIP() << "../shared/data is absent";
+  TempDir dir;
+  Process built = index({"build", "--db", dir.str("db"), "--json", bbc});
+  ASSERT_EQ(built.status, 0) << built.err;
+  EXPECT_GE(json::parse(built.out)["indexed"].get<int>(), 2225);
+  json r = search_json(dir.str("db"), "\"Time Warner\" profit");
+  ASSERT_FALSE(r["hits"].empty());
+  EXPECT_EQ(r["hits"][0]["id"], "bbc/business/001.txt");
+
+  Process again = index({"build", "--db", dir.str("db"), "--json", bbc});
+  EXPECT_EQ(json::parse(again.out)["indexed"], 0);
+  EXPECT_EQ(json::parse(again.out)["updated"], 0);
+}
+
+TEST(SharedDataTest, KimJongUnFindsTheSeedArticle) {
+  std::string seed = gazette::testing::shared_data("seed");
+  if (seed.empty()) GTEST_SKIP() << "../shared/data is absent";
+  TempDir dir;
+  Process built = index({"build", "--db", dir.str("db"), seed});
+  ASSERT_EQ(built.status, 0) << built.err;
+  json r = search_json(dir.str("db"), "Kim Jong Un");
+  ASSERT_EQ(r["hits"].size(), 1u);
+  EXPECT_NE(r["hits"][0]["title"].get<std::string>().find("Kim Jong Un"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of file discovery and the .txt, .json, .jsonl and .html readers, good and bad input.
+#include "corpus_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "gazette/common/dates.h"
+#include "gazette/common/encoding.h"
+#include "gazette/common/error.h"
+#include "support/temp_index.h"
+
+namespace gazette::indexer {
+namespace {
+
+using gazette::testing::TempDir;
+
+std::string published(const Article& a) { return a.published ? format_iso8601(*a.published) : "-"; }
+
+TEST(CorpusReaderTest, ReadsTextWithHeaderBlock) {
+  FileContents c = read_text_article(
+      "Title: Port strike halts traffic\nDate: Thu, 14 Mar 2024 09:30:00 +0000\nSource: Harbor Times\n"
+      "URL: https://harbortimes.example/strike\nAuthor: Jana Vermeer, Piet Smit\nSection: business\n"
+      "Language: EN\n\nFirst paragraph\nwraps here.\n\n\nSecond paragraph.\n",
+      "corpus/a.txt");
+  ASSERT_EQ(c.articles.size(), 1u);
+  EXPECT_TRUE(c.problems.empty());
+  const Article& a = c.articles[0].article;
+  EXPECT_EQ(a.title, "Port strike halts traffic");
+  EXPECT_EQ(published(a), "2024-03-14T09:30:00Z");
+  EXPECT_EQ(a.source, "Harbor Times");
+  EXPECT_EQ(a.url, "https://harbortimes.example/strike");
+  EXPECT_EQ(a.id, "https://harbortimes.example/strike");  // the URL is the id
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"Jana Vermeer", "Piet Smit"}));
+  EXPECT_EQ(a.section, "business");
+  EXPECT_EQ(a.lang, "en");
+  EXPECT_EQ(a.body, "First paragraph wraps here.\n\nSecond paragraph.");
+}
+
+TEST(CorpusReaderTest, ReadsTextWithoutHeaderAsTitleThenBody) {
+  FileContents c = read_text_article("\n\nUpdate: markets fall\n\nShares fell.\r\n\r\nBonds rose.\r\n", "bbc/x.txt");
+  ASSERT_EQ(c.articles.size(), 1u);
+  const Article& a = c.articles[0].article;
+  EXPECT_EQ(a.title, "Update: markets fall");  // "Update" is no header key
+  EXPECT_EQ(a.body, "Shares fell.\n\nBonds rose.");
+  EXPECT_EQ(a.id, "bbc/x.txt");
+  EXPECT_FALSE(a.published.has_value());
+}
+
+TEST(CorpusReaderTest, BadDateIsAWarningNotAFailure) {
+  FileContents c = read_text_article("Title: T\nDate: sometime soon\n\nBody.\n", "x.txt");
+  ASSERT_EQ(c.articles.size(), 1u);
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_FALSE(c.problems[0].error);
+  EXPECT_EQ(c.problems[0].line, 2);
+  EXPECT_NE(c.problems[0].message.find("sometime soon"), std::string::npos);
+}
+
+TEST(CorpusReaderTest, ReadsJsonObjectAndArrayWithFieldAliases) {
+  FileContents one = read_json_document(
+      R"({"title": "A", "text": "Body A", "published_at": "2025-01-02", "authors": ["X", "Y"],
+          "category": "sport", "language": "de", "extra": {"ignored": true}})",
+      "feed/one.json");
+  ASSERT_EQ(one.articles.size(), 1u);
+  const Article& a = one.articles[0].article;
+  EXPECT_EQ(a.body, "Body A");
+  EXPECT_EQ(published(a), "2025-01-02T00:00:00Z");
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"X", "Y"}));
+  EXPECT_EQ(a.section, "sport");
+  EXPECT_EQ(a.lang, "de");
+  EXPECT_EQ(a.id, "feed/one.json");
+
+  FileContents many = read_json_document(
+      R"([{"id": "a1", "title": "A", "content": "x"}, {"title": "B", "body": "y", "author": "Z"}, 42])",
+      "feed/many.json");
+  ASSERT_EQ(many.articles.size(), 2u);
+  EXPECT_EQ(many.articles[0].article.id, "a1");
+  EXPECT_EQ(many.articles[1].article.id, "feed/many.json#2");
+  EXPECT_EQ(many.articles[1].article.authors, std::vector<std::string>{"Z"});
+  ASSERT_EQ(many.problems.size(), 1u);  // the 42
+  EXPECT_TRUE(many.problems[0].error);
+  EXPECT_NE(many.problems[0].message.find("object 3"), std::string::npos);
+}
+
+TEST(CorpusReaderTest, MalformedJsonNamesTheLine) {
+  FileContents c = read_json_document("{\n  \"title\": \"A\",\n  \"body\": oops\n}", "bad.json");
+  EXPECT_TRUE(c.articles.empty());
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_TRUE(c.problems[0].error);
+  EXPECT_EQ(c.problems[0].line, 3);
+}
+
+TEST(CorpusReaderTest, JsonLinesKeepsGoodLinesAndReportsBadOnes) {
+  FileContents c = read_json_lines(
+      "{\"title\": \"One\", \"body\": \"first\"}\n"
+      "{\"title\": \"Two\", \"body\": \n"
+      "\n"
+      "{\"title\": \"Three\", \"body\": \"third\", \"date\": \"not a date\"}\n"
+      "[1, 2]\n"
+      "{\"title\": 5.5, \"body\": {\"nested\": 1}}\n",
+      "feed.jsonl");
+  ASSERT_EQ(c.articles.size(), 2u);
+  EXPECT_EQ(c.articles[0].article.id, "feed.jsonl#1");
+  EXPECT_EQ(c.articles[1].article.title, "Three");
+  EXPECT_EQ(c.articles[1].line, 4);
+  std::vector<std::pair<int, bool>> where;
+  for (const Problem& p : c.problems) where.emplace_back(p.line, p.error);
+  EXPECT_EQ(where, (std::vector<std::pair<int, bool>>{{2, true}, {4, false}, {5, true}, {6, true}}));
+}
+
+TEST(CorpusReaderTest, ReadsHtmlMetadataAndMainTextOnly) {
+  FileContents c = read_html_article(R"(<!doctype html>
+<html lang="fr-FR"><head>
+<title>Fallback title | Site</title>
+<meta property="og:title" content="Lyon bat un record">
+<meta property="og:site_name" content="Le Courrier">
+<meta property="article:published_time" content="2024-12-09T18:00:00+01:00">
+<meta name="author" content="Sophie Garnier">
+<link rel="canonical" href="https://courrier.example/lyon">
+<style>p { color: red }</style><script>var tracking = "secret";</script>
+</head><body>
+<header><nav><a href="/">Accueil</a> <a href="/sport">Sport</a></nav></header>
+<article><header><h1>Lyon bat un record</h1><time datetime="2020-01-01">old</time></header>
+<p>Premier paragraphe avec &eacute;l&eacute;gance &amp; style.</p>
+<p>Second <b>paragraphe</b>.</p>
+<aside>Related: Other story</aside>
+<form><label>Leave a comment</label><textarea></textarea></form>
+</article>
+<footer>Copyright 2024</footer>
+</body></html>)",
+                                     "page.html");
+  ASSERT_EQ(c.articles.size(), 1u);
+  const Article& a = c.articles[0].article;
+  EXPECT_EQ(a.title, "Lyon bat un record");
+  EXPECT_EQ(a.source, "Le Courrier");
+  EXPECT_EQ(published(a), "2024-12-09T17:00:00Z");  // meta wins over <time>
+  EXPECT_EQ(a.authors, std::vector<std::string>{"Sophie Garnier"});
+  EXPECT_EQ(a.url, "https://courrier.example/lyon");
+  EXPECT_EQ(a.lang, "fr");
+  EXPECT_EQ(a.body, "Premier paragraphe avec \xC3\xA9l\xC3\xA9gance & style.\n\nSecond paragraphe.");
+}
+
+TEST(CorpusReaderTest, HtmlFallsBackToTitleTagThenH1AndTimeElement) {
+  FileContents c = read_html_article(
+      "<html><head><title>Only title</title></head><body><main><p>Text <time datetime=\"2024-05-02T06:00:00Z\">"
+      "May 2</time></p></main></body></html>",
+      "p.htm");
+  ASSERT_EQ(c.articles.size(), 1u);
+  EXPECT_EQ(c.articles[0].article.title, "Only title");
+  EXPECT_EQ(published(c.articles[0].article), "2024-05-02T06:00:00Z");
+  EXPECT_EQ(c.articles[0].article.body, "Text May 2");
+
+  FileContents h1 = read_html_article("<body><h1>Heading</h1><div>Body text</div></body>", "q.html");
+  ASSERT_EQ(h1.articles.size(), 1u);
+  EXPECT_EQ(h1.articles[0].article.title, "Heading");
+  EXPECT_EQ(h1.articles[0].article.body, "Body text");
+}
+
+TEST(CorpusReaderTest, DeeplyNestedHtmlDoesNotCrash) {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 20000; ++i) html += "<div>";
+  html += "deep text";
+  FileContents c = read_html_article(html, "deep.html");
+  ASSERT_EQ(c.articles.size(), 1u);
+  EXPECT_EQ(c.articles[0].article.body, "deep text");
+}
+
+TEST(CorpusReaderTest, RejectsEmptyBinaryAndOversizedFiles) {
+  TempDir dir;
+  struct Case {
+    std::string name;
+    std::string content;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"empty.txt", "", "empty file"},
+      {"image.txt", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0", 18), "binary"},
+      {"big.txt", std::string(2000, 'a'), "over the limit"},
+      {"blank.txt", "\n\n   \n", "no article text"},
+  };
+  for (const Case& c : cases) {
+    std::string path = dir.write(c.name, c.content);
+    FileContents fc = read_file({path, c.name}, 1000);
+    EXPECT_TRUE(fc.articles.empty()) << c.name;
+    ASSERT_EQ(fc.problems.size(), 1u) << c.name;
+    EXPECT_TRUE(fc.problems[0].error) << c.name;
+    EXPECT_NE(fc.problems[0].message.find(c.message), std::string::npos) << c.name << ": " << fc.problems[0].message;
+  }
+}
+
+TEST(CorpusReaderTest, ConvertsLatin1FilesWithAWarning) {
+  TempDir dir;
+  std::string path = dir.write("latin1.txt",
+                               "Caf\xE9 society returns\n\nThe caf\xE9s of M\xFCnchen re-opened on Monday, "
+                               "and the na\xEFve optimism of their owners was a pleasure to see after the d\xE9"
+                               "b\xE2" "cle of last winter.\n");
+  FileContents c = read_file({path, "latin1.txt"}, 1 << 20);
+  ASSERT_EQ(c.articles.size(), 1u);
+  EXPECT_EQ(c.articles[0].article.title, "Caf\xC3\xA9 society returns");
+  ASSERT_FALSE(c.problems.empty());
+  EXPECT_FALSE(c.problems[0].error);
+  EXPECT_NE(c.problems[0].message.find("decoded from"), std::string::npos);
+}
+
+TEST(CorpusReaderTest, LatinOneFileInBbcCorpus) {
+  std::string path = gazette::testing::shared_data("bbc/sport/199.txt");
+  if (path.empty()) GTEST_SKIP() << "../shared/data is absent";
+  FileContents c = read_file({path, "bbc/sport/199.txt"}, 1 << 20);
+  ASSERT_EQ(c.articles.size(), 1u);
+  EXPECT_TRUE(is_valid_utf8(c.articles[0].article.body));
+  ASSERT_FALSE(c.problems.empty());
+  EXPECT_NE(c.problems[0].message.find("decoded from"), std::string::npos);
+}
+
+TEST(CorpusReaderTest, DiscoversRecursivelySkippingHiddenFiles) {
+  TempDir dir;
+  dir.write("news/a.txt", "A\n\nx");
+  dir.write("news/sub/b.json", "{}");
+  dir.write("news/.hidden.txt", "H\n\nx");
+  dir.write("news/.git/c.txt", "C\n\nx");
+  dir.write("news/notes.md", "M");
+  std::vector<SourceFile> files = discover_files({dir.str("news")});
+  std::vector<std::string> ids;
+  for (const SourceFile& f : files) ids.push_back(f.id_base);
+  EXPECT_EQ(ids, (std::vector<std::string>{"news/a.txt", "news/notes.md", "news/sub/b.json"}));
+  EXPECT_EQ(format_of("x/notes.md"), Format::kUnsupported);
+  EXPECT_EQ(format_of("x/A.HTM"), Format::kHtml);
+  EXPECT_THROW(discover_files({dir.str("missing")}), DataError);
+}
+
+}  // namespace
+}  // namespace gazette::indexer

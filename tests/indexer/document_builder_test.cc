@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Golden tests of the Xapian document built for an article.
+#include "document_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "gazette/common/dates.h"
+#include "gazette/common/schema.h"
+
+namespace gazette::indexer {
+namespace {
+
+TEST(DocumentBuilderTest, RendersTermsAsGoldenString) {
+  Article a;
+  a.id = "t1";
+  a.title = "Elections held";
+  a.body = "Voters elected Kim.";
+  a.source = "Harbor Times";
+  a.section = "Politics";
+  a.authors = {"Jana Vermeer"};
+  a.lang = "en";
+  a.published = parse_date("2025-11-03T08:15:00Z");
+  DocumentBuilder builder;
+  BuiltDocument built = builder.build(a, "0123456789abcdef");
+  EXPECT_EQ(built.id_term, "Qt1");
+  EXPECT_EQ(describe_terms(built.document),
+            "Ajana vermeer D20251103 Len M202511 Qt1 Selections[1] Sheld[2] XSECTIONpolitics XSRCharbor times "
+            "Y2025 ZSelect ZSheld Zelect:4 Zheld:3 Zkim Zvoter elected[104] elections:3[1] held:3[2] kim[105] "
+            "voters[103]");
+  EXPECT_EQ(built.document.get_value(schema::kContentHashSlot), "0123456789abcdef");
+  EXPECT_EQ(schema::decode_published(built.document.get_value(schema::kPublishedSlot)), a.published);
+  Article stored = deserialize_article(built.document.get_data());
+  EXPECT_EQ(stored.title, a.title);
+  EXPECT_EQ(stored.authors, a.authors);
+  EXPECT_EQ(stored.published, a.published);
+}
+
+TEST(DocumentBuilderTest, DetectsLanguageWhenNotGivenAndStemsInIt) {
+  Article a;
+  a.id = "de1";
+  a.title = "Neue H\xC3\xA4user";
+  a.body = "Die Bundesregierung will Eigent\xC3\xBCmer \xC3\xA4lterer H\xC3\xA4user k\xC3\xBCnftig st\xC3\xA4rker "
+           "bei der energetischen Sanierung unterst\xC3\xBCtzen, hie\xC3\x9F es am Montag in Berlin.";
+  DocumentBuilder builder;
+  BuiltDocument built = builder.build(a, "h");
+  EXPECT_EQ(a.lang, "de");
+  std::string terms = describe_terms(built.document);
+  EXPECT_NE(terms.find("Lde"), std::string::npos);
+  EXPECT_NE(terms.find("Zhaus"), std::string::npos) << terms;      // German stem of Häuser
+  EXPECT_NE(terms.find("h\xC3\xA4user:4"), std::string::npos) << terms;  // exact form kept
+}
+
+TEST(DocumentBuilderTest, SkipsOverlongWordsAndHashesLongIds) {
+  Article a;
+  a.id = "https://example.com/" + std::string(500, 'x');
+  a.title = "Short";
+  a.body = std::string(300, 'y') + " ok";
+  a.lang = "en";
+  DocumentBuilder builder;
+  BuiltDocument built = builder.build(a, "h");
+  EXPECT_LE(built.id_term.size(), schema::kMaxTermBytes);
+  for (auto t = built.document.termlist_begin(); t != built.document.termlist_end(); ++t) {
+    EXPECT_LE((*t).size(), schema::kMaxTermBytes);
+  }
+  EXPECT_EQ(describe_terms(built.document).find("yyyy"), std::string::npos);
+}
+
+TEST(DocumentBuilderTest, ContentHashFollowsContent) {
+  Article a;
+  a.id = "x";
+  a.title = "T";
+  a.body = "B";
+  Article b = a;
+  EXPECT_EQ(content_hash(a), content_hash(b));
+  b.body = "B2";
+  EXPECT_NE(content_hash(a), content_hash(b));
+}
+
+}  // namespace
+}  // namespace gazette::indexer

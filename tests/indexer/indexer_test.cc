@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of the pipeline: incremental runs, prune, rebuild, bad input, interruption.
+#include "indexer.h"
+
+#include <gtest/gtest.h>
+
+#include <xapian.h>
+
+#include "gazette/common/error.h"
+#include "gazette/common/schema.h"
+#include "support/temp_index.h"
+
+namespace gazette::indexer {
+namespace {
+
+using gazette::testing::TempDir;
+
+class IndexerTest : public ::testing::Test {
+ protected:
+  IndexerConfig config(std::vector<std::string> inputs) {
+    IndexerConfig c;
+    c.db_path = dir_.str("db");
+    c.inputs = std::move(inputs);
+    c.threads = 2;
+    c.log = [this](std::string_view line) { log_.emplace_back(line); };
+    return c;
+  }
+  std::uint64_t doc_count() { return Xapian::Database(dir_.str("db")).get_doccount(); }
+  bool has_id(const std::string& id) { return Xapian::Database(dir_.str("db")).term_exists(schema::id_term(id)); }
+
+  TempDir dir_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(IndexerTest, SecondRunReindexesNothingAndChangesAreUpdated) {
+  dir_.write("news/a.txt", "Alpha story\n\nAlpha body text.\n");
+  dir_.write("news/b.txt", "Beta story\n\nBeta body text.\n");
+  dir_.write("news/feed.jsonl", "{\"id\": \"c\", \"title\": \"Gamma\", \"body\": \"g\"}\n");
+  IndexStats first = run_indexer(config({dir_.str("news")}));
+  EXPECT_EQ(first.indexed, 3u);
+  EXPECT_EQ(first.errors, 0u);
+  EXPECT_EQ(doc_count(), 3u);
+
+  IndexStats second = run_indexer(config({dir_.str("news")}));
+  EXPECT_EQ(second.indexed, 0u);
+  EXPECT_EQ(second.updated, 0u);
+  EXPECT_EQ(second.unchanged, 3u);
+
+  dir_.write("news/b.txt", "Beta story\n\nBeta body text, corrected.\n");
+  dir_.write("news/d.txt", "Delta\n\nNew.\n");
+  IndexStats third = run_indexer(config({dir_.str("news")}));
+  EXPECT_EQ(third.indexed, 1u);
+  EXPECT_EQ(third.updated, 1u);
+  EXPECT_EQ(third.unchanged, 2u);
+  EXPECT_EQ(doc_count(), 4u);
+}
+
+TEST_F(IndexerTest, PruneDeletesArticlesOfVanishedFilesOnly) {
+  dir_.write("news/a.txt", "Alpha\n\nA.\n");
+  dir_.write("news/b.txt", "Beta\n\nB.\n");
+  dir_.write("news/feed.jsonl", "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n"
+                                "{\"id\": \"c2\", \"title\": \"C2\", \"body\": \"y\"}\n");
+  dir_.write("other/z.txt", "Zeta\n\nZ.\n");
+  run_indexer(config({dir_.str("news"), dir_.str("other")}));
+  ASSERT_EQ(doc_count(), 5u);
+
+  std::filesystem::remove(dir_.str("news/b.txt"));
+  dir_.write("news/feed.jsonl", "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n");
+  // Without --prune nothing is deleted.
+  EXPECT_EQ(run_indexer(config({dir_.str("news")})).deleted, 0u);
+  EXPECT_EQ(doc_count(), 5u);
+
+  IndexerConfig c = config({dir_.str("news")});
+  c.prune = true;
+  IndexStats s = run_indexer(c);
+  EXPECT_EQ(s.deleted, 2u);
+  EXPECT_FALSE(has_id("news/b.txt"));
+  EXPECT_FALSE(has_id("c2"));
+  EXPECT_TRUE(has_id("c1"));
+  EXPECT_TRUE(has_id("other/z.txt"));  // not part of this run, file still there: kept
+}
+
+TEST_F(IndexerTest, BadFilesAreReportedAndNothingIndexedIsLost) {
+  dir_.write("news/a.txt", "Alpha\n\nA.\n");
+  dir_.write("news/feed.jsonl", "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n");
+  run_indexer(config({dir_.str("news")}));
+  ASSERT_EQ(doc_count(), 2u);
+
+  // The feed breaks, an empty and a binary file appear; with --prune nothing may be lost.
+  dir_.write("news/feed.jsonl", "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n{broken\n");
+  dir_.write("news/empty.txt", "");
+  dir_.write("news/blob.html", std::string("\0\1\2\3binary", 10));
+  dir_.write("news/readme.md", "not an article");
+  IndexerConfig c = config({dir_.str("news")});
+  c.prune = true;
+  IndexStats s = run_indexer(c);
+  EXPECT_EQ(s.errors, 3u);
+  EXPECT_EQ(s.skipped, 1u);
+  EXPECT_EQ(s.deleted, 0u);
+  EXPECT_EQ(doc_count(), 2u);
+  bool named = false;
+  for (const std::string& line : log_) named = named || line.find("feed.jsonl:2: error:") != std::string::npos;
+  EXPECT_TRUE(named) << "no error naming feed.jsonl:2";
+}
+
+TEST_F(IndexerTest, MaxErrorsStopsTheRun) {
+  for (int i = 0; i < 5; ++i) dir_.write("news/e" + std::to_string(i) + ".txt", "");
+  IndexerConfig c = config({dir_.str("news")});
+  c.max_errors = 1;
+  IndexStats s = run_indexer(c);
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_GE(s.errors, 2u);
+}
+
+TEST_F(IndexerTest, StopFlagLeavesAnOpenableDatabase) {
+  for (int i = 0; i < 50; ++i) dir_.write("news/a" + std::to_string(i) + ".txt", "T\n\nBody " + std::to_string(i));
+  std::atomic<bool> stop{true};
+  IndexerConfig c = config({dir_.str("news")});
+  c.stop = &stop;
+  IndexStats s = run_indexer(c);
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_LT(doc_count(), 50u);  // opens, holds what was committed
+}
+
+TEST_F(IndexerTest, RebuildStartsFresh) {
+  dir_.write("one/a.txt", "Alpha\n\nA.\n");
+  dir_.write("two/b.txt", "Beta\n\nB.\n");
+  run_indexer(config({dir_.str("one")}));
+  IndexerConfig c = config({dir_.str("two")});
+  c.rebuild = true;
+  EXPECT_EQ(run_indexer(c).indexed, 1u);
+  EXPECT_EQ(doc_count(), 1u);
+  EXPECT_TRUE(has_id("two/b.txt"));
+}
+
+TEST_F(IndexerTest, RefusesALockedDatabase) {
+  dir_.write("news/a.txt", "Alpha\n\nA.\n");
+  Xapian::WritableDatabase holder(dir_.str("db"), Xapian::DB_CREATE_OR_OPEN);
+  EXPECT_THROW(run_indexer(config({dir_.str("news")})), IndexError);
+}
+
+TEST_F(IndexerTest, InspectReportsFieldsWithoutWriting) {
+  std::string path = dir_.write("a.txt", "Title: Hello\nLanguage: en\n\nWorld news today.\n");
+  InspectedFile f = inspect_file(path, config({}));
+  ASSERT_EQ(f.articles.size(), 1u);
+  EXPECT_EQ(f.articles[0].article.title, "Hello");
+  EXPECT_EQ(f.articles[0].words, 3u + 3u);  // title word weighted x3, body 3 words
+  EXPECT_FALSE(std::filesystem::exists(dir_.str("db")));
+}
+
+TEST_F(IndexerTest, StatsSummariseTheDatabase) {
+  dir_.write("news/a.txt", "Title: A\nSource: Harbor Times\nDate: 2024-01-02\nLanguage: en\n\nx\n");
+  dir_.write("news/b.txt", "Title: B\nSource: Harbor Times\nDate: 2025-03-04\nLanguage: de\n\ny\n");
+  run_indexer(config({dir_.str("news")}));
+  DatabaseStats s = database_stats(dir_.str("db"));
+  EXPECT_EQ(s.articles, 2u);
+  EXPECT_EQ(s.schema_version, schema::kSchemaVersion);
+  EXPECT_EQ(s.sources, (std::vector<std::pair<std::string, std::uint64_t>>{{"harbor times", 2}}));
+  ASSERT_TRUE(s.first_published && s.last_published);
+  EXPECT_LT(*s.first_published, *s.last_published);
+  EXPECT_GT(s.size_bytes, 0u);
+  EXPECT_THROW(database_stats(dir_.str("nothing")), IndexError);
+}
+
+}  // namespace
+}  // namespace gazette::indexer

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of gazette::Searcher over small indexes built from tests/data fixtures.
+#include "gazette/searcher/searcher.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <xapian.h>
+
+#include "gazette/common/analyzer.h"
+#include "gazette/common/error.h"
+#include "gazette/searcher/request_json.h"
+#include "indexer.h"
+#include "support/temp_index.h"
+
+namespace gazette {
+namespace {
+
+using gazette::testing::TempDir;
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    indexer::IndexerConfig c;
+    c.db_path = dir_->str("db");
+    c.inputs = {gazette::testing::test_data("articles")};
+    c.threads = 2;
+    c.log = [](std::string_view) {};
+    indexer::IndexStats s = indexer::run_indexer(c);
+    ASSERT_EQ(s.errors, 0u);
+    ASSERT_GE(s.indexed, 8u);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string db() { return dir_->str("db"); }
+
+  static SearchResponse search(const std::string& q, int limit = 10) {
+    Searcher s(db());
+    SearchRequest r;
+    r.query = q;
+    r.limit = limit;
+    return s.search(r);
+  }
+  static std::vector<std::string> ids(const SearchResponse& r) {
+    std::vector<std::string> out;
+    for (const Hit& h : r.hits) out.push_back(h.id);
+    return out;
+  }
+
+  static TempDir* dir_;
+};
+TempDir* SearcherTest::dir_ = nullptr;
+
+TEST_F(SearcherTest, RanksTitleMatchesFirst) {
+  SearchResponse r = search("harbour");
+  ASSERT_GE(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].id, "harbour-title");  // word in the title beats word in the body
+  EXPECT_TRUE(r.total.exact);
+  EXPECT_EQ(r.hits[0].rank, 1);
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
+TEST_F(SearcherTest, AllWordsMustMatchAndPhrasesAreExact) {
+  EXPECT_EQ(ids(search("harbour crane")), std::vector<std::string>{"harbour-body"});
+  EXPECT_EQ(ids(search("\"crane operators\"")), std::vector<std::string>{"harbour-body"});
+  EXPECT_TRUE(search("\"operators crane\"").hits.empty());
+}
+
+TEST_F(SearcherTest, MatchesStemmedFormsAndExactForms) {
+  EXPECT_EQ(ids(search("elect")), std::vector<std::string>{"elections"});       // "elections" by stem
+  EXPECT_EQ(ids(search("H\xC3\xA4user")), std::vector<std::string>{"haeuser"}); // German exact form
+  EXPECT_EQ(ids(search("\xE5\x9C\xB0\xE9\x9C\x87")), std::vector<std::string>{"jishin"});  // 地震
+  EXPECT_EQ(ids(search("\xEC\x84\x9C\xEC\x9A\xB8")), std::vector<std::string>{"seoul"});   // 서울 in 서울에서
+}
+
+// DESIGN.md: every word of an article, searched alone, finds it.
+TEST_F(SearcherTest, EveryWordOfEveryArticleFindsIt) {
+  Xapian::Database xdb(db());
+  Searcher searcher(db());
+  Analyzer analyzer;
+  int checked = 0;
+  for (Xapian::docid id = 1; id <= xdb.get_lastdocid(); ++id) {
+    Article a = deserialize_article(xdb.get_document(id).get_data());
+    for (const std::string* text : {&a.title, &a.body}) {
+      for (const Token& t : analyzer.tokenize(*text)) {
+        SearchRequest r;
+        r.query = std::string(text->substr(t.start, t.end - t.start));
+        r.limit = 100;
+        SearchResponse resp = searcher.search(r);
+        bool found = false;
+        for (const Hit& h : resp.hits) found = found || h.id == a.id;
+        EXPECT_TRUE(found) << "word \"" << r.query << "\" does not find " << a.id;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
+TEST_F(SearcherTest, ResponseJsonHasTheContractKeys) {
+  SearchResponse r = search("pilots", 1);
+  nlohmann::json j = nlohmann::json::parse(to_json(r));
+  EXPECT_EQ(j["query"], "pilots");
+  EXPECT_TRUE(j["total"]["value"].is_number());
+  EXPECT_TRUE(j["total"]["exact"].is_boolean());
+  EXPECT_TRUE(j["took_ms"].is_number());
+  ASSERT_EQ(j["hits"].size(), 1u);
+  for (const char* key : {"id", "rank", "score", "title", "url", "source", "published", "snippet"}) {
+    EXPECT_TRUE(j["hits"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(j["hits"][0]["published"], "2024-03-14T09:30:00Z");
+  EXPECT_NE(j["hits"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos);
+}
+
+TEST_F(SearcherTest, PagesThroughResults) {
+  SearchResponse all = search("the", 100);
+  ASSERT_GE(all.hits.size(), 3u);
+  Searcher s(db());
+  SearchRequest r;
+  r.query = "the";
+  r.offset = 1;
+  r.limit = 2;
+  SearchResponse page = s.search(r);
+  ASSERT_EQ(page.hits.size(), 2u);
+  EXPECT_EQ(page.hits[0].id, all.hits[1].id);
+  EXPECT_EQ(page.hits[0].rank, 2);
+}
+
+TEST_F(SearcherTest, RejectsBadRequests) {
+  Searcher s(db());
+  SearchRequest r;
+  r.query = "harbour";
+  r.offset = 9995;
+  r.limit = 10;
+  EXPECT_THROW(s.search(r), InvalidRequest);
+  r.offset = 0;
+  r.limit = -1;
+  EXPECT_THROW(s.search(r), InvalidRequest);
+  r.limit = 10;
+  r.query = "  ";
+  EXPECT_THROW(s.search(r), InvalidRequest);
+}
+
+TEST_F(SearcherTest, OpeningAMissingOrForeignDatabaseIsAnIndexError) {
+  TempDir dir;
+  EXPECT_THROW(Searcher(dir.str("none")), IndexError);
+  { Xapian::WritableDatabase foreign(dir.str("foreign"), Xapian::DB_CREATE); foreign.commit(); }
+  EXPECT_THROW(Searcher(dir.str("foreign")), IndexError);
+}
+
+TEST_F(SearcherTest, ConcurrentSearchesFromManyThreads) {
+  Searcher s(db());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        SearchRequest r;
+        r.query = i % 2 ? "harbour" : "\"crane operators\"";
+        if (!s.search(r).hits.empty()) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 100);
+}
+
+TEST_F(SearcherTest, SeesNewCommitsAfterReopen) {
+  TempDir dir;
+  dir.write("news/a.txt", "Alpha\n\nFirst article.\n");
+  indexer::IndexerConfig c;
+  c.db_path = dir.str("db");
+  c.inputs = {dir.str("news")};
+  c.log = [](std::string_view) {};
+  indexer::run_indexer(c);
+  Searcher s(dir.str("db"));
+  SearchRequest r;
+  r.query = "zebra";
+  EXPECT_TRUE(s.search(r).hits.empty());
+  dir.write("news/b.txt", "Zebra crossing\n\nSecond article.\n");
+  indexer::run_indexer(c);
+  s.reopen();
+  EXPECT_EQ(s.search(r).hits.size(), 1u);
+}
+
+}  // namespace
+}  // namespace gazette
