@@ -12,6 +12,7 @@
 #include "gazette/common/error.h"
 #include "src/indexer.h"
 #include "src/indexer_json.h"
+#include "src/ner_tools.h"
 
 namespace {
 
@@ -39,7 +40,19 @@ void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
     for (std::size_t i = 0; i < a.authors.size(); ++i) std::printf("%s%s", i ? ", " : "", a.authors[i].c_str());
     std::printf("\n  section:   %s\n  language:  %s\n  url:       %s\n  body:      %zu bytes, %zu words, %zu terms\n",
                 a.section.c_str(), a.lang.c_str(), a.url.c_str(), a.body.size(), ia.words, ia.terms);
+    for (const auto& e : a.entities) {
+      std::printf("  %-12s %s (%zu)\n", std::string(gazette::kind_name(e.kind)).c_str(), e.canonical.c_str(),
+                  e.mentions.size());
+    }
     if (terms) std::printf("  terms:     %s\n", ia.term_list.c_str());
+  }
+}
+
+void print_scores(const std::vector<gazette::ChunkScore>& scores) {
+  std::printf("%-8s %9s %9s %9s %7s %7s\n", "type", "precision", "recall", "F1", "gold", "found");
+  for (const auto& s : scores) {
+    std::printf("%-8s %9.2f %9.2f %9.2f %7zu %7zu\n", s.type.c_str(), s.precision, s.recall, s.f1, s.gold,
+                s.predicted);
   }
 }
 
@@ -68,6 +81,8 @@ int main(int argc, char** argv) {
                     "Language of articles that state none when detection is unsure")
       ->capture_default_str();
   build->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
+  bool no_entities = false;
+  build->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
 
   std::vector<std::string> inspect_paths;
   bool inspect_json = false, inspect_terms = false;
@@ -83,6 +98,22 @@ int main(int argc, char** argv) {
   stats->add_option("--db", stats_db, "Database folder")->required();
   stats->add_flag("--json", stats_json, "JSON output");
 
+  gazette::indexer::TrainNerConfig train_config;
+  CLI::App* train = app.add_subcommand("train-ner", "Train the entity tagger from CoNLL-2003 files");
+  train->add_option("--train", train_config.train_path, "Training file (CoNLL-2003 format)")->required();
+  train->add_option("--dev", train_config.dev_path, "Development file, scored after training");
+  train->add_option("--out", train_config.out_path, "Model file to write")->required();
+  train->add_option("--epochs", train_config.epochs, "Passes over the training data")->capture_default_str();
+  train->add_option("--prune", train_config.prune_below, "Drop weights smaller than this (model size)")
+      ->capture_default_str();
+
+  gazette::indexer::EvalNerConfig eval_config;
+  CLI::App* eval = app.add_subcommand("eval-ner", "Score an entity tagger on a CoNLL-2003 file");
+  eval->add_option("file", eval_config.data_path, "CoNLL-2003 file with gold tags")->required();
+  eval->add_option("--model", eval_config.model_path, "Model file (default: the installed model)");
+  eval->add_flag("--rules", eval_config.rules, "Score the rules + gazetteer tagger instead of a model");
+  eval->add_option("--predictions", eval_config.predictions_path, "Write \"word gold predicted\" lines here");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -94,6 +125,7 @@ int main(int argc, char** argv) {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);
       config.stop = &g_stop;
+      config.extract_entities = !no_entities;
       config.progress = isatty(STDERR_FILENO) != 0;
       gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
       if (json) {
@@ -117,6 +149,20 @@ int main(int argc, char** argv) {
           if (p.error) return 1;
         }
       }
+      return 0;
+    }
+    if (*train) {
+      train_config.log = [](std::string_view line) { std::cerr << line << '\n'; };
+      gazette::indexer::TrainNerResult r = gazette::indexer::train_ner(train_config);
+      std::printf("model: %s (%zu features, %.2f MB)\n", train_config.out_path.c_str(), r.features,
+                  static_cast<double>(r.model_bytes) / 1e6);
+      if (!r.dev_scores.empty()) print_scores(r.dev_scores);
+      return 0;
+    }
+    if (*eval) {
+      gazette::indexer::EvalNerResult r = gazette::indexer::eval_ner(eval_config);
+      std::printf("tagger: %s\n", r.tagger.c_str());
+      print_scores(r.scores);
       return 0;
     }
     if (*stats) {

@@ -116,6 +116,17 @@ std::string serialize_article(const Article& a) {
             {"source", a.source}, {"authors", a.authors}, {"section", a.section}, {"lang", a.lang},
             {"path", a.path}};
   if (a.published) j["published"] = *a.published;
+  if (!a.entities.empty()) {
+    json entities = json::array();
+    for (const Entity& e : a.entities) {
+      json mentions = json::array();
+      for (const Mention& m : e.mentions) {
+        mentions.push_back({m.field == TextField::kTitle ? "title" : "body", m.start, m.end});
+      }
+      entities.push_back({{"kind", kind_name(e.kind)}, {"name", e.canonical}, {"mentions", std::move(mentions)}});
+    }
+    j["entities"] = std::move(entities);
+  }
   // Replace invalid UTF-8 rather than throw: the readers already repaired it, this is a backstop.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -134,6 +145,24 @@ Article deserialize_article(std::string_view data) {
     a.path = j.value("path", "");
     a.authors = j.value("authors", std::vector<std::string>{});
     if (j.contains("published") && j["published"].is_number_integer()) a.published = j["published"].get<std::int64_t>();
+    if (auto it = j.find("entities"); it != j.end() && it->is_array()) {
+      for (const json& je : *it) {
+        Entity e;
+        if (!parse_kind(je.value("kind", ""), e.kind)) continue;
+        e.canonical = je.value("name", "");
+        for (const json& jm : je.value("mentions", json::array())) {
+          if (!jm.is_array() || jm.size() != 3) continue;
+          Mention m;
+          m.field = jm[0] == "title" ? TextField::kTitle : TextField::kBody;
+          m.start = jm[1].get<std::size_t>();
+          m.end = jm[2].get<std::size_t>();
+          const std::string& text = m.field == TextField::kTitle ? a.title : a.body;
+          if (m.start <= m.end && m.end <= text.size()) m.surface = text.substr(m.start, m.end - m.start);
+          e.mentions.push_back(std::move(m));
+        }
+        a.entities.push_back(std::move(e));
+      }
+    }
     return a;
   } catch (const json::exception& e) {
     throw DataError(std::string("malformed stored article: ") + e.what());

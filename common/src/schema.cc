@@ -39,6 +39,72 @@ std::vector<std::string> date_terms(std::int64_t seconds) {
   return {make_term(kYearPrefix, y), make_term(kMonthPrefix, m), make_term(kDayPrefix, day)};
 }
 
+std::string_view entity_prefix(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kPerson: return kPersonPrefix;
+    case EntityKind::kOrganization: return kOrganizationPrefix;
+    case EntityKind::kPlace: return kPlacePrefix;
+  }
+  return kPersonPrefix;
+}
+
+Xapian::valueno entity_slot(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kPerson: return kPeopleSlot;
+    case EntityKind::kOrganization: return kOrganizationsSlot;
+    case EntityKind::kPlace: return kPlacesSlot;
+  }
+  return kPeopleSlot;
+}
+
+std::string entity_term(EntityKind kind, std::string_view canonical) {
+  return make_term(entity_prefix(kind), fold_case(canonical));
+}
+
+std::string encode_list(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    std::size_t n = v.size();
+    do {
+      unsigned char byte = n & 0x7F;
+      n >>= 7;
+      out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
+    } while (n);
+    out += v;
+  }
+  return out;
+}
+
+std::vector<std::string> decode_list(std::string_view encoded) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < encoded.size()) {
+    std::size_t n = 0;
+    int shift = 0;
+    bool ok = false;
+    while (i < encoded.size() && shift < 35) {
+      auto byte = static_cast<unsigned char>(encoded[i++]);
+      n |= static_cast<std::size_t>(byte & 0x7F) << shift;
+      shift += 7;
+      if ((byte & 0x80) == 0) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok || n > encoded.size() - i) break;
+    out.emplace_back(encoded.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string day_value(std::int64_t seconds) {
+  CivilDate d = civil_from_seconds(seconds);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
 std::string encode_published(std::int64_t seconds) {
   return Xapian::sortable_serialise(static_cast<double>(seconds));
 }

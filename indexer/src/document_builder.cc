@@ -9,7 +9,8 @@ namespace gazette::indexer {
 
 namespace schema = gazette::schema;
 
-DocumentBuilder::DocumentBuilder(std::string default_language) : default_language_(std::move(default_language)) {}
+DocumentBuilder::DocumentBuilder(std::string default_language, std::shared_ptr<const EntityExtractor> entities)
+    : default_language_(std::move(default_language)), entities_(std::move(entities)) {}
 
 std::string DocumentBuilder::language_of(const Article& article) const {
   if (!article.lang.empty()) return article.lang;
@@ -22,6 +23,7 @@ std::string DocumentBuilder::language_of(const Article& article) const {
 
 BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) {
   article.lang = language_of(article);
+  if (entities_) article.entities = entities_->extract(article);
   BuiltDocument built;
   Xapian::Document& doc = built.document;
   built.id_term = schema::id_term(article.id);
@@ -58,6 +60,19 @@ BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) 
   if (article.published) {
     for (const std::string& term : schema::date_terms(*article.published)) doc.add_boolean_term(term);
     doc.add_value(schema::kPublishedSlot, schema::encode_published(*article.published));
+    doc.add_value(schema::kDaySlot, schema::day_value(*article.published));
+  }
+  if (!article.source.empty()) doc.add_value(schema::kSourceSlot, article.source);
+  if (!article.section.empty()) doc.add_value(schema::kSectionSlot, article.section);
+  doc.add_value(schema::kLanguageSlot, article.lang);
+  for (EntityKind kind : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
+    std::vector<std::string> names;
+    for (const Entity& e : article.entities) {
+      if (e.kind != kind) continue;
+      names.push_back(e.canonical);
+      doc.add_boolean_term(schema::entity_term(kind, e.canonical));
+    }
+    if (!names.empty()) doc.add_value(schema::entity_slot(kind), schema::encode_list(names));
   }
   doc.add_value(schema::kContentHashSlot, hash);
   doc.add_value(schema::kSourceFileSlot, article.path);

@@ -2,12 +2,14 @@
 // Article -> Xapian::Document, using only the schema and the shared analyser.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <xapian.h>
 
 #include "gazette/common/analyzer.h"
 #include "gazette/common/article.h"
+#include "gazette/common/entities.h"
 
 namespace gazette::indexer {
 
@@ -24,9 +26,12 @@ struct BuiltDocument {
 // Not thread-safe (it owns an Analyzer): one per thread. Throws nothing on odd text.
 class DocumentBuilder {
  public:
-  explicit DocumentBuilder(std::string default_language = "en");
+  // `entities` may be null: no entity extraction.
+  explicit DocumentBuilder(std::string default_language = "en",
+                           std::shared_ptr<const EntityExtractor> entities = nullptr);
 
-  // Fills in `article.lang` when empty (detected, else the default language), then builds.
+  // Fills in `article.lang` when empty (detected, else the default language) and
+  // `article.entities` (when extraction is on), then builds.
   // `content_hash` is stored for incremental runs.
   BuiltDocument build(Article& article, const std::string& content_hash);
 
@@ -36,6 +41,7 @@ class DocumentBuilder {
  private:
   Analyzer analyzer_;
   std::string default_language_;
+  std::shared_ptr<const EntityExtractor> entities_;
 };
 
 // The content signature of an article: changes when any stored field changes.

@@ -61,8 +61,10 @@ IndexStats run_indexer(const IndexerConfig& config) {
   std::atomic<bool> abort{false};
   std::atomic<unsigned> running{threads};
 
+  std::shared_ptr<const EntityExtractor> entities =
+      config.extract_entities ? EntityExtractor::load_default() : nullptr;
   auto worker = [&] {
-    DocumentBuilder builder(config.default_language);
+    DocumentBuilder builder(config.default_language, entities);
     while (!abort.load()) {
       std::size_t i = next_file.fetch_add(1);
       if (i >= files.size()) break;
@@ -219,7 +221,8 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
   InspectedFile out;
   out.path = path;
   std::vector<SourceFile> files = discover_files({path});
-  DocumentBuilder builder(config.default_language);
+  DocumentBuilder builder(config.default_language,
+                          config.extract_entities ? EntityExtractor::load_default() : nullptr);
   for (const SourceFile& f : files) {
     if (format_of(f.path) == Format::kUnsupported) {
       out.problems.push_back({0, f.path + ": unsupported format (not .txt, .json, .jsonl or .html)", true});

@@ -45,6 +45,18 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
                  {"source", a.source},   {"authors", a.authors},  {"section", a.section},
                  {"lang", a.lang},       {"body_chars", a.body.size()}, {"terms", ia.terms},
                  {"words", ia.words},    {"body", a.body}};
+      json entities = json::array();
+      for (const Entity& e : a.entities) {
+        json mentions = json::array();
+        for (const Mention& m : e.mentions) {
+          mentions.push_back({{"field", m.field == TextField::kTitle ? "title" : "body"},
+                              {"start", m.start},
+                              {"end", m.end},
+                              {"text", m.surface}});
+        }
+        entities.push_back({{"kind", kind_name(e.kind)}, {"name", e.canonical}, {"mentions", std::move(mentions)}});
+      }
+      ja["entities"] = std::move(entities);
       if (with_terms) ja["term_list"] = ia.term_list;
       jf["articles"].push_back(std::move(ja));
     }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gazette/common/entities.h"
+
 namespace gazette {
 
 // One news article as read from a corpus file. All text is valid UTF-8.
@@ -22,6 +24,7 @@ struct Article {
   std::string section;
   std::string lang;     // ISO 639-1 code; empty when unknown (the analyser detects it)
   std::string path;     // the file it came from, as found on disk
+  std::vector<Entity> entities;  // filled in by entity extraction at indexing time
 };
 
 // Maps one corpus JSON object (already parsed from `json_text`) onto an Article, accepting the

@@ -11,10 +11,12 @@
 
 #include <xapian.h>
 
+#include "gazette/common/entities.h"
+
 namespace gazette::schema {
 
 // Bump on any change below; the searcher refuses an index of another version.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 inline constexpr std::string_view kDefaultLanguageKey = "gazette:default_language";
@@ -31,6 +33,9 @@ inline constexpr std::string_view kLanguagePrefix = "L";  // boolean: ISO 639-1 
 inline constexpr std::string_view kYearPrefix = "Y";      // boolean: "Y2025"
 inline constexpr std::string_view kMonthPrefix = "M";     // boolean: "M202511"
 inline constexpr std::string_view kDayPrefix = "D";       // boolean: "D20251103"
+inline constexpr std::string_view kPersonPrefix = "XPER";        // boolean: folded canonical person name
+inline constexpr std::string_view kOrganizationPrefix = "XORG";  // boolean: folded canonical organisation
+inline constexpr std::string_view kPlacePrefix = "XLOC";         // boolean: folded canonical place name
 
 // --- Value slots ---
 // Publication time: Xapian::sortable_serialise(seconds since the epoch, UTC).
@@ -40,6 +45,16 @@ inline constexpr Xapian::valueno kPublishedSlot = 0;
 inline constexpr Xapian::valueno kContentHashSlot = 1;
 // The file the article was read from (path as given to the indexer): used by --prune.
 inline constexpr Xapian::valueno kSourceFileSlot = 2;
+// Facet slots. Entities: the article's canonical names of one kind, as a list (encode_list).
+inline constexpr Xapian::valueno kPeopleSlot = 3;
+inline constexpr Xapian::valueno kOrganizationsSlot = 4;
+inline constexpr Xapian::valueno kPlacesSlot = 5;
+// Display names of single-valued facets: source, section, language code.
+inline constexpr Xapian::valueno kSourceSlot = 6;
+inline constexpr Xapian::valueno kSectionSlot = 7;
+inline constexpr Xapian::valueno kLanguageSlot = 8;
+// Publication day "YYYY-MM-DD" (UTC): day, month and year facets are counted from it.
+inline constexpr Xapian::valueno kDaySlot = 9;
 
 // --- Ranking and positions ---
 // A title word counts this many times a body word (wdf), so BM25 ranks title matches higher.
@@ -61,6 +76,19 @@ std::string author_term(std::string_view author);    // folded
 std::string language_term(std::string_view lang);    // folded
 // Y, M and D terms for a publication time.
 std::vector<std::string> date_terms(std::int64_t seconds);
+
+// Boolean term and list slot of an entity kind.
+std::string_view entity_prefix(EntityKind kind);
+Xapian::valueno entity_slot(EntityKind kind);
+std::string entity_term(EntityKind kind, std::string_view canonical);  // folded
+
+// A list of strings in one value: each as a varint length then its bytes.
+std::string encode_list(const std::vector<std::string>& values);
+// Inverse of encode_list; stops at a malformed tail rather than throw.
+std::vector<std::string> decode_list(std::string_view encoded);
+
+// "YYYY-MM-DD" of a publication time, for kDaySlot.
+std::string day_value(std::int64_t seconds);
 
 std::string encode_published(std::int64_t seconds);
 std::optional<std::int64_t> decode_published(const std::string& value);

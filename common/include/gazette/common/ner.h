@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Named-entity recognition internals: tokens and sentences, the gazetteer, the averaged
+// perceptron tagger, the rules tagger, CoNLL-2003 files and chunk-level scoring.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "gazette/common/entities.h"
+
+namespace gazette {
+
+// A word or punctuation mark as CoNLL tokenises text: case kept, "Kim's" -> "Kim" "'s",
+// "(KCNA)" -> "(" "KCNA" ")", "U.S." kept whole. Offsets are bytes into the text.
+struct NerToken {
+  std::string text;
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+// Tokenises text and splits it into sentences (at . ! ? followed by a capital or a paragraph
+// break, not after abbreviations such as "Mr." or "U.S." inside a sentence).
+std::vector<std::vector<NerToken>> ner_sentences(std::string_view text);
+
+// A sentence's words; a document is a list of sentences. Tags are IOB2: "B-PER", "I-ORG", "O".
+using Sentence = std::vector<std::string>;
+using Tags = std::vector<std::string>;
+
+struct GazetteerEntry {
+  EntityKind kind;
+  std::string canonical;
+  long long weight;
+};
+
+// Names of people, organisations and places with their canonical form and a prior weight
+// (population for cities). Immutable after load; thread-safe to read.
+class Gazetteer {
+ public:
+  Gazetteer() = default;
+  // Reads the TSV written by gazette-build-gazetteer. Throws DataError naming file and line.
+  static Gazetteer load(const std::string& path);
+  void add(EntityKind kind, const std::string& alias, const std::string& canonical, long long weight);
+
+  // All entries for an exact alias ("U.S.", "Seoul"), heaviest first; empty when unknown.
+  const std::vector<GazetteerEntry>& lookup(std::string_view alias) const;
+  // The heaviest entry of one kind, if any.
+  const GazetteerEntry* best(std::string_view alias, EntityKind kind) const;
+  // Demonyms: "Japanese" -> the place "Japan" (its canonical name), else nullptr.
+  const std::string* demonym_place(std::string_view adjective) const;
+  void add_demonym(const std::string& adjective, const std::string& place);
+
+  std::size_t size() const { return names_.size(); }
+  std::size_t max_words() const { return max_words_; }
+
+  // Longest gazetteer matches over a sentence: for each word, "" or "B-LOC"/"I-PER"/...
+  // (the heaviest kind of the longest capitalised match starting there).
+  std::vector<std::string> match(const Sentence& words) const;
+
+ private:
+  std::unordered_map<std::string, std::vector<GazetteerEntry>> names_;
+  std::unordered_map<std::string, std::string> demonyms_;
+  std::size_t max_words_ = 1;
+};
+
+struct TrainOptions {
+  int epochs = 12;
+  std::uint32_t seed = 1;
+  float prune_below = 0.0f;  // drop averaged weights with a magnitude under this (model size)
+};
+
+// A greedy left-to-right averaged perceptron tagger over the standard feature set (word,
+// lower-cased word, shape, prefixes and suffixes, a +-2 window, the previous two labels,
+// gazetteer matches, and document-level features such as "this word appears lower-case
+// elsewhere"). Tagging is const and thread-safe.
+class PerceptronTagger {
+ public:
+  PerceptronTagger();
+  ~PerceptronTagger();
+  PerceptronTagger(PerceptronTagger&&) noexcept;
+  PerceptronTagger& operator=(PerceptronTagger&&) noexcept;
+
+  // Throws DataError when the file is missing, truncated or not a model.
+  static PerceptronTagger load(const std::string& path);
+  // Quantised, pruned binary model. Throws Error when the file cannot be written.
+  void save(const std::string& path) const;
+
+  // Trains on CoNLL documents; logs one line per epoch (with dev F1 when `dev` is given).
+  void train(const std::vector<std::vector<Sentence>>& docs, const std::vector<std::vector<Tags>>& tags,
+             const Gazetteer* gazetteer, const TrainOptions& options,
+             const std::vector<std::vector<Sentence>>* dev_docs, const std::vector<std::vector<Tags>>* dev_tags,
+             const std::function<void(std::string_view)>& log);
+
+  // Tags every sentence of one document.
+  std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer) const;
+
+  std::size_t feature_count() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The capitalisation + context + gazetteer tagger (no training): IOB2 tags with PER, ORG, LOC.
+std::vector<Tags> rules_tag(const std::vector<Sentence>& doc, const Gazetteer& gazetteer);
+
+// A CoNLL-2003 file: documents (split at -DOCSTART-) of sentences of "word POS chunk NER".
+struct ConllCorpus {
+  std::vector<std::vector<Sentence>> docs;
+  std::vector<std::vector<Tags>> tags;
+};
+// Throws DataError naming file and line on malformed input.
+ConllCorpus read_conll(const std::string& path);
+// Writes "word gold predicted" lines (conlleval's input), blank line between sentences.
+void write_conll_predictions(const std::string& path, const ConllCorpus& gold,
+                             const std::vector<std::vector<Tags>>& predicted);
+
+struct ChunkScore {
+  std::string type;  // "PER", ..., or "overall"
+  std::size_t gold = 0, predicted = 0, correct = 0;
+  double precision = 0, recall = 0, f1 = 0;  // percentages
+};
+// Chunk-level precision/recall/F1 with the CoNLL rules: a chunk is correct when its type and both
+// boundaries match; I- without a preceding chunk of its type starts a chunk. Types sorted, then
+// "overall" last.
+std::vector<ChunkScore> score_chunks(const std::vector<std::vector<Tags>>& gold,
+                                     const std::vector<std::vector<Tags>>& predicted);
+
+// Chunks of one tag sequence: (type, first word, one past last word).
+struct Chunk {
+  std::string type;
+  std::size_t begin, end;
+};
+std::vector<Chunk> chunks_of(const Tags& tags);
+
+}  // namespace gazette
