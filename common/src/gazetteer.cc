@@ -84,7 +84,7 @@ const std::string* Gazetteer::demonym_place(std::string_view adjective) const {
 
 const std::vector<GazetteerEntry>& Gazetteer::lookup(std::string_view alias) const {
   static const std::vector<GazetteerEntry> kNone;
-  auto it = names_.find(std::string(alias));
+  auto it = names_.find(alias);
   return it == names_.end() ? kNone : it->second;
 }
 

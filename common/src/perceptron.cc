@@ -64,20 +64,22 @@ std::string shape(std::string_view w, bool collapse) {
   return out;
 }
 
-std::uint64_t feat(std::string_view name, std::string_view value) {
-  std::uint64_t h = fnv1a64(name);
-  h ^= 0x9E3779B97F4A7C15ULL;
-  for (char c : value) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
+// Feature ids are hashes combined without building strings: a template id mixed with the
+// hashes of its values.
+constexpr std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t x = a ^ (b + 0x9E3779B97F4A7C15ULL + (a << 6) + (a >> 2));
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 29;
+  return x;
 }
+constexpr std::uint64_t tmpl(std::string_view name) { return fnv1a64(name); }
+std::uint64_t h(std::string_view s) { return fnv1a64(s); }
 
-// Per-document context: which words appear lower-case, which capitalised mid-sentence.
+// Per-document context, keyed by the hash of the lower-cased word.
 struct DocContext {
-  std::unordered_set<std::string> lower_forms;       // words seen all lower-case
-  std::unordered_set<std::string> midcap_forms;      // lower-cased words seen capitalised mid-sentence
+  std::unordered_set<std::uint64_t> lower_forms;   // words seen all lower-case
+  std::unordered_set<std::uint64_t> midcap_forms;  // words seen capitalised mid-sentence
 };
 
 DocContext doc_context(const std::vector<Sentence>& doc) {
@@ -86,92 +88,167 @@ DocContext doc_context(const std::vector<Sentence>& doc) {
     bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
     for (std::size_t i = 0; i < s.size(); ++i) {
       const std::string& w = s[i];
-      if (!has_upper(w) && has_lower(w)) ctx.lower_forms.insert(w);
-      if (i > 0 && is_capitalised(w) && has_lower(w) && !all_caps_sentence) ctx.midcap_forms.insert(lower_ascii(w));
+      if (!has_upper(w) && has_lower(w)) ctx.lower_forms.insert(h(w));
+      if (i > 0 && is_capitalised(w) && has_lower(w) && !all_caps_sentence) ctx.midcap_forms.insert(h(lower_ascii(w)));
     }
   }
   return ctx;
 }
 
-// Features that do not depend on predicted labels, for every word of a sentence.
-std::vector<std::vector<std::uint64_t>> static_features(const Sentence& s, const DocContext& ctx,
-                                                        const Gazetteer* gazetteer) {
+// The label-independent features of every word of a sentence, flattened: word i's features are
+// out[offsets[i] .. offsets[i+1]). `lw_hash` receives each word's lower-case hash.
+void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* gazetteer,
+                     std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
+                     std::vector<std::uint64_t>& lw_hash) {
+  static const std::uint64_t kBias = tmpl("bias"), kW = tmpl("w"), kLw = tmpl("lw"), kShape = tmpl("shape"),
+                             kSshape = tmpl("sshape"), kP = tmpl("p"), kS = tmpl("s"), kWm1 = tmpl("w-1"),
+                             kWm2 = tmpl("w-2"), kWp1 = tmpl("w+1"), kWp2 = tmpl("w+2"), kBiL = tmpl("w-1|w"),
+                             kBiR = tmpl("w|w+1"), kShm1 = tmpl("sh-1"), kShp1 = tmpl("sh+1"),
+                             kSh3 = tmpl("sh-1|sh|sh+1"), kFirst = tmpl("first"), kCapsent = tmpl("capsent|lw"),
+                             kGaz = tmpl("gaz"), kGazSh = tmpl("gaz|sh"), kGazm1 = tmpl("gaz-1"),
+                             kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"), kCapElse = tmpl("cap_elsewhere"),
+                             kStart = h("<s>"), kEnd = h("</s>");
   std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(s) : std::vector<std::string>(s.size());
   bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
-  std::vector<std::string> lw(s.size()), sh(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t n = s.size();
+  std::vector<std::string> lw(n);
+  std::vector<std::uint64_t> hlw(n), hsh(n), hgaz(n);
+  for (std::size_t i = 0; i < n; ++i) {
     lw[i] = lower_ascii(s[i]);
-    sh[i] = shape(s[i], true);
+    hlw[i] = h(lw[i]);
+    hsh[i] = h(shape(s[i], true));
+    hgaz[i] = h(gaz[i]);
   }
-  auto at = [&](const std::vector<std::string>& v, long i) -> std::string_view {
-    if (i < 0) return "<s>";
-    if (static_cast<std::size_t>(i) >= v.size()) return "</s>";
-    return v[static_cast<std::size_t>(i)];
+  auto at = [n](const std::vector<std::uint64_t>& v, long i) {
+    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : v[static_cast<std::size_t>(i)];
   };
-  std::vector<std::vector<std::uint64_t>> out(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  out.clear();
+  offsets.assign(1, 0);
+  lw_hash = hlw;
+  for (std::size_t i = 0; i < n; ++i) {
     auto li = static_cast<long>(i);
-    std::vector<std::uint64_t>& f = out[i];
     const std::string& w = s[i];
-    f.push_back(feat("bias", ""));
-    f.push_back(feat("w", w));
-    f.push_back(feat("lw", lw[i]));
-    f.push_back(feat("shape", shape(w, false)));
-    f.push_back(feat("sshape", sh[i]));
-    for (std::size_t n = 1; n <= 4 && n <= lw[i].size(); ++n) {
-      f.push_back(feat("p" + std::to_string(n), std::string_view(lw[i]).substr(0, n)));
-      f.push_back(feat("s" + std::to_string(n), std::string_view(lw[i]).substr(lw[i].size() - n)));
+    std::string_view l = lw[i];
+    out.push_back(kBias);
+    out.push_back(mix(kW, h(w)));
+    out.push_back(mix(kLw, hlw[i]));
+    out.push_back(mix(kShape, h(shape(w, false))));
+    out.push_back(mix(kSshape, hsh[i]));
+    for (std::size_t k = 1; k <= 4 && k <= l.size(); ++k) {
+      out.push_back(mix(mix(kP, k), h(l.substr(0, k))));
+      out.push_back(mix(mix(kS, k), h(l.substr(l.size() - k))));
     }
-    f.push_back(feat("w-1", at(lw, li - 1)));
-    f.push_back(feat("w-2", at(lw, li - 2)));
-    f.push_back(feat("w+1", at(lw, li + 1)));
-    f.push_back(feat("w+2", at(lw, li + 2)));
-    f.push_back(feat("w-1|w", std::string(at(lw, li - 1)) + "|" + lw[i]));
-    f.push_back(feat("w|w+1", lw[i] + "|" + std::string(at(lw, li + 1))));
-    f.push_back(feat("sh-1", at(sh, li - 1)));
-    f.push_back(feat("sh+1", at(sh, li + 1)));
-    f.push_back(feat("sh-1|sh|sh+1", std::string(at(sh, li - 1)) + "|" + sh[i] + "|" + std::string(at(sh, li + 1))));
-    if (i == 0) f.push_back(feat("first", sh[i]));
-    if (all_caps_sentence) f.push_back(feat("capsent|lw", lw[i]));
-    f.push_back(feat("gaz", gaz[i]));
-    f.push_back(feat("gaz|sh", gaz[i] + "|" + sh[i]));
-    f.push_back(feat("gaz-1", i > 0 ? std::string_view(gaz[i - 1]) : "<s>"));
-    f.push_back(feat("gaz+1", i + 1 < s.size() ? std::string_view(gaz[i + 1]) : "</s>"));
+    out.push_back(mix(kWm1, at(hlw, li - 1)));
+    out.push_back(mix(kWm2, at(hlw, li - 2)));
+    out.push_back(mix(kWp1, at(hlw, li + 1)));
+    out.push_back(mix(kWp2, at(hlw, li + 2)));
+    out.push_back(mix(mix(kBiL, at(hlw, li - 1)), hlw[i]));
+    out.push_back(mix(mix(kBiR, hlw[i]), at(hlw, li + 1)));
+    out.push_back(mix(kShm1, at(hsh, li - 1)));
+    out.push_back(mix(kShp1, at(hsh, li + 1)));
+    out.push_back(mix(mix(mix(kSh3, at(hsh, li - 1)), hsh[i]), at(hsh, li + 1)));
+    if (i == 0) out.push_back(mix(kFirst, hsh[i]));
+    if (all_caps_sentence) out.push_back(mix(kCapsent, hlw[i]));
+    out.push_back(mix(kGaz, hgaz[i]));
+    out.push_back(mix(mix(kGazSh, hgaz[i]), hsh[i]));
+    out.push_back(mix(kGazm1, at(hgaz, li - 1)));
+    out.push_back(mix(kGazp1, at(hgaz, li + 1)));
     if (is_capitalised(w) && has_lower(w)) {
-      if (ctx.lower_forms.count(lw[i]) != 0) f.push_back(feat("lc_elsewhere", i == 0 ? "first" : "mid"));
-      if (i == 0 && ctx.midcap_forms.count(lw[i]) != 0) f.push_back(feat("cap_elsewhere", ""));
+      if (ctx.lower_forms.count(hlw[i]) != 0) out.push_back(mix(kLcElse, i == 0 ? 1 : 2));
+      if (i == 0 && ctx.midcap_forms.count(hlw[i]) != 0) out.push_back(kCapElse);
+    }
+    offsets.push_back(out.size());
+  }
+}
+
+// Open-addressing map from feature hash to weight row: the tagger's hot lookup.
+class FeatureTable {
+ public:
+  void reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < n * 2) cap <<= 1;
+    std::vector<std::uint64_t> keys(cap, 0);
+    std::vector<std::uint32_t> rows(cap, 0);
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != 0) place(keys, rows, keys_[i], rows_[i]);
+    }
+    keys_ = std::move(keys);
+    rows_ = std::move(rows);
+  }
+  // Row of a feature, or -1.
+  long find(std::uint64_t f) const {
+    if (keys_.empty()) return -1;
+    f = f == 0 ? 1 : f;
+    std::size_t mask = keys_.size() - 1;
+    for (std::size_t i = f & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == f) return rows_[i];
+      if (keys_[i] == 0) return -1;
     }
   }
-  return out;
-}
+  // Row of a feature, adding it with row `next` when new; returns {row, inserted}.
+  std::pair<std::uint32_t, bool> insert(std::uint64_t f, std::uint32_t next) {
+    long r = find(f);
+    if (r >= 0) return {static_cast<std::uint32_t>(r), false};
+    if ((size_ + 1) * 2 > keys_.size()) reserve(size_ + 1);
+    place(keys_, rows_, f == 0 ? 1 : f, next);
+    ++size_;
+    return {next, true};
+  }
+  std::size_t size() const { return size_; }
+  template <typename F>
+  void for_each(F&& fn) const {
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != 0) fn(keys_[i], rows_[i]);
+    }
+  }
+  void clear() {
+    keys_.clear();
+    rows_.clear();
+    size_ = 0;
+  }
+
+ private:
+  static void place(std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& rows, std::uint64_t f,
+                    std::uint32_t row) {
+    std::size_t mask = keys.size() - 1;
+    std::size_t i = f & mask;
+    while (keys[i] != 0) i = (i + 1) & mask;
+    keys[i] = f;
+    rows[i] = row;
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> rows_;
+  std::size_t size_ = 0;
+};
 
 }  // namespace
 
 struct PerceptronTagger::Impl {
-  std::unordered_map<std::uint64_t, std::uint32_t> rows;  // feature -> row in weights
-  std::vector<float> weights;                               // rows * kNumLabels
+  FeatureTable rows;          // feature -> row in weights
+  std::vector<float> weights;  // rows * kNumLabels
 
   const float* row(std::uint64_t f) const {
-    auto it = rows.find(f);
-    return it == rows.end() ? nullptr : &weights[static_cast<std::size_t>(it->second) * kNumLabels];
+    long r = rows.find(f);
+    return r < 0 ? nullptr : &weights[static_cast<std::size_t>(r) * kNumLabels];
   }
 
-  // Label-dependent features of word i given the previous labels and the document memory.
-  static void dynamic_features(std::vector<std::uint64_t>& f, const std::string& lw, int prev, int prev2,
-                               const std::unordered_map<std::string, int>& memory) {
-    const char* p1 = prev < 0 ? "<s>" : kLabels[static_cast<std::size_t>(prev)];
-    const char* p2 = prev2 < 0 ? "<s>" : kLabels[static_cast<std::size_t>(prev2)];
-    f.push_back(feat("t-1", p1));
-    f.push_back(feat("t-2|t-1", std::string(p2) + "|" + p1));
-    f.push_back(feat("t-1|lw", std::string(p1) + "|" + lw));
-    auto m = memory.find(lw);
-    f.push_back(feat("mem", m == memory.end() ? "none" : kLabels[static_cast<std::size_t>(m->second)]));
+  // Label-dependent features of a word given the previous labels and the document memory
+  // (the label this word last had in the document).
+  static void dynamic_features(std::vector<std::uint64_t>& f, std::uint64_t hlw, int prev, int prev2,
+                               const std::unordered_map<std::uint64_t, int>& memory) {
+    static const std::uint64_t kT1 = tmpl("t-1"), kT21 = tmpl("t-2|t-1"), kT1Lw = tmpl("t-1|lw"), kMem = tmpl("mem");
+    auto p1 = static_cast<std::uint64_t>(prev + 1), p2 = static_cast<std::uint64_t>(prev2 + 1);
+    f.push_back(mix(kT1, p1));
+    f.push_back(mix(kT21, p2 * 16 + p1));
+    f.push_back(mix(mix(kT1Lw, p1), hlw));
+    auto m = memory.find(hlw);
+    f.push_back(mix(kMem, m == memory.end() ? 99 : static_cast<std::uint64_t>(m->second)));
   }
 
-  int predict(const std::vector<std::uint64_t>& f, int prev, std::array<float, kNumLabels>& scores) const {
+  int predict(const std::uint64_t* f, std::size_t n, int prev, std::array<float, kNumLabels>& scores) const {
     scores.fill(0);
-    for (std::uint64_t x : f) {
-      if (const float* r = row(x)) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (const float* r = row(f[k])) {
         for (std::size_t l = 0; l < kNumLabels; ++l) scores[l] += r[l];
       }
     }
@@ -188,21 +265,22 @@ struct PerceptronTagger::Impl {
 
   std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer) const {
     DocContext ctx = doc_context(doc);
-    std::unordered_map<std::string, int> memory;
+    std::unordered_map<std::uint64_t, int> memory;
     std::vector<Tags> out;
     out.reserve(doc.size());
     std::array<float, kNumLabels> scores{};
+    std::vector<std::uint64_t> stat, f, hlw;
+    std::vector<std::size_t> offsets;
     for (const Sentence& s : doc) {
-      auto stat = static_features(s, ctx, gazetteer);
+      static_features(s, ctx, gazetteer, stat, offsets, hlw);
       Tags tags(s.size());
       int prev = -1, prev2 = -1;
       for (std::size_t i = 0; i < s.size(); ++i) {
-        std::string lw = lower_ascii(s[i]);
-        std::vector<std::uint64_t> f = stat[i];
-        dynamic_features(f, lw, prev, prev2, memory);
-        int label = predict(f, prev, scores);
+        f.assign(stat.begin() + static_cast<long>(offsets[i]), stat.begin() + static_cast<long>(offsets[i + 1]));
+        dynamic_features(f, hlw[i], prev, prev2, memory);
+        int label = predict(f.data(), f.size(), prev, scores);
         tags[i] = kLabels[static_cast<std::size_t>(label)];
-        if (label != 0 && is_capitalised(s[i])) memory[lw] = label;
+        if (label != 0 && is_capitalised(s[i])) memory[hlw[i]] = label;
         prev2 = prev;
         prev = label;
       }
@@ -235,13 +313,13 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
   std::vector<std::uint64_t> stamps;  // last update time per weight
   std::uint64_t clock = 0;
   auto row_of = [&](std::uint64_t f) -> std::size_t {
-    auto [it, inserted] = m.rows.emplace(f, static_cast<std::uint32_t>(m.rows.size()));
+    auto [row, inserted] = m.rows.insert(f, static_cast<std::uint32_t>(m.rows.size()));
     if (inserted) {
       m.weights.resize(m.weights.size() + kNumLabels, 0.0f);
       totals.resize(totals.size() + kNumLabels, 0.0);
       stamps.resize(stamps.size() + kNumLabels, 0);
     }
-    return static_cast<std::size_t>(it->second) * kNumLabels;
+    return static_cast<std::size_t>(row) * kNumLabels;
   };
   auto update = [&](std::size_t idx, float delta) {
     totals[idx] += static_cast<double>(clock - stamps[idx]) * m.weights[idx];
@@ -250,11 +328,20 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
   };
 
   // Static features are computed once: they depend only on the words.
-  std::vector<std::vector<std::vector<std::vector<std::uint64_t>>>> stat(docs.size());
+  struct SentenceFeatures {
+    std::vector<std::uint64_t> features, lw_hash;
+    std::vector<std::size_t> offsets;
+  };
+  std::vector<std::vector<SentenceFeatures>> stat(docs.size());
   for (std::size_t d = 0; d < docs.size(); ++d) {
     DocContext ctx = doc_context(docs[d]);
-    for (const Sentence& s : docs[d]) stat[d].push_back(static_features(s, ctx, gazetteer));
+    for (const Sentence& s : docs[d]) {
+      SentenceFeatures sf;
+      static_features(s, ctx, gazetteer, sf.features, sf.offsets, sf.lw_hash);
+      stat[d].push_back(std::move(sf));
+    }
   }
+  std::vector<std::uint64_t> f;
   std::vector<std::size_t> order(docs.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937 rng(options.seed);
@@ -263,16 +350,17 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
     std::shuffle(order.begin(), order.end(), rng);
     std::size_t words = 0, errors = 0;
     for (std::size_t d : order) {
-      std::unordered_map<std::string, int> memory;
+      std::unordered_map<std::uint64_t, int> memory;
       for (std::size_t s = 0; s < docs[d].size(); ++s) {
         const Sentence& sent = docs[d][s];
+        const SentenceFeatures& sf = stat[d][s];
         int prev = -1, prev2 = -1;
         for (std::size_t i = 0; i < sent.size(); ++i) {
           ++clock;
-          std::string lw = lower_ascii(sent[i]);
-          std::vector<std::uint64_t> f = stat[d][s][i];
-          Impl::dynamic_features(f, lw, prev, prev2, memory);
-          int guess = m.predict(f, prev, scores);
+          f.assign(sf.features.begin() + static_cast<long>(sf.offsets[i]),
+                   sf.features.begin() + static_cast<long>(sf.offsets[i + 1]));
+          Impl::dynamic_features(f, sf.lw_hash[i], prev, prev2, memory);
+          int guess = m.predict(f.data(), f.size(), prev, scores);
           int gold = label_index(tags[d][s][i]);
           ++words;
           if (guess != gold) {
@@ -283,7 +371,7 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
               update(r + static_cast<std::size_t>(guess), -1.0f);
             }
           }
-          if (guess != 0 && is_capitalised(sent[i])) memory[lw] = guess;
+          if (guess != 0 && is_capitalised(sent[i])) memory[sf.lw_hash[i]] = guess;
           prev2 = prev;
           prev = guess;
         }
@@ -314,9 +402,9 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
     m.weights[i] = static_cast<float>(total / static_cast<double>(std::max<std::uint64_t>(clock, 1)));
   }
   if (options.prune_below > 0) {
-    std::unordered_map<std::uint64_t, std::uint32_t> rows;
+    FeatureTable rows;
     std::vector<float> weights;
-    for (const auto& [f, r] : m.rows) {
+    m.rows.for_each([&](std::uint64_t feature, std::uint32_t r) {
       const float* w = &m.weights[static_cast<std::size_t>(r) * kNumLabels];
       bool keep = false;
       std::array<float, kNumLabels> kept{};
@@ -324,10 +412,10 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
         kept[l] = std::fabs(w[l]) >= options.prune_below ? w[l] : 0.0f;
         keep = keep || kept[l] != 0.0f;
       }
-      if (!keep) continue;
-      rows.emplace(f, static_cast<std::uint32_t>(rows.size()));
+      if (!keep) return;
+      rows.insert(feature, static_cast<std::uint32_t>(rows.size()));
       weights.insert(weights.end(), kept.begin(), kept.end());
-    }
+    });
     m.rows = std::move(rows);
     m.weights = std::move(weights);
   }
@@ -348,7 +436,8 @@ void PerceptronTagger::save(const std::string& path) const {
   out.write(reinterpret_cast<const char*>(&scale), sizeof scale);
   out.write(reinterpret_cast<const char*>(&rows), sizeof rows);
   // Sorted by hash so the file is reproducible.
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(m.rows.begin(), m.rows.end());
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted;
+  m.rows.for_each([&sorted](std::uint64_t f, std::uint32_t r) { sorted.emplace_back(f, r); });
   std::sort(sorted.begin(), sorted.end());
   for (const auto& [f, r] : sorted) {
     const float* w = &m.weights[static_cast<std::size_t>(r) * kNumLabels];
@@ -390,7 +479,7 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
     in.read(reinterpret_cast<char*>(&f), sizeof f);
     in.read(reinterpret_cast<char*>(&n), 1);
     if (!in || n > kNumLabels) throw DataError(path + ": truncated or corrupt model");
-    m.rows.emplace(f, r);
+    m.rows.insert(f, r);
     for (std::uint8_t k = 0; k < n; ++k) {
       std::uint8_t l = 0;
       std::int16_t q = 0;

@@ -62,7 +62,11 @@ class Gazetteer {
   std::vector<std::string> match(const Sentence& words) const;
 
  private:
-  std::unordered_map<std::string, std::vector<GazetteerEntry>> names_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<GazetteerEntry>, Hash, std::equal_to<>> names_;
   std::unordered_map<std::string, std::string> demonyms_;
   std::size_t max_words_ = 1;
 };
