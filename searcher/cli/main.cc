@@ -59,6 +59,13 @@ void print_text(const gazette::SearchResponse& r) {
     if (!h.snippet.empty()) std::printf("   %s\n", terminal_text(h.snippet, tty).c_str());
     std::printf("\n");
   }
+  for (const gazette::FacetResult& f : r.facets) {
+    std::printf("%s:", f.name.c_str());
+    for (const gazette::FacetCount& c : f.values) {
+      std::printf("  %s (%llu)", c.value.c_str(), static_cast<unsigned long long>(c.count));
+    }
+    std::printf("\n");
+  }
 }
 
 }  // namespace
@@ -79,7 +86,31 @@ int main(int argc, char** argv) {
   query->add_option("--snippet-length", request.snippet_chars, "Snippet length in characters")
       ->capture_default_str();
   query->add_flag("--json", json, "Print the response as JSON");
-  query->add_option("query", words, "Words and \"quoted phrases\"")->required();
+  std::string facet_list;
+  query->add_option("--facets", facet_list,
+                    "Facets to count, comma-separated: people,organizations,places,source,section,language,"
+                    "date,date:year,date:day");
+  query->add_option("--facet-size", request.facet_size, "Values per facet")->capture_default_str();
+  query->add_option("--filter", request.filters, "Filter facet:value (repeatable), e.g. 'people:Kim Jong Un'");
+  query->add_option("query", words, "Words, \"quoted phrases\" and field:value filters");
+
+  gazette::EntityListRequest entity_request;
+  bool entities_json = false;
+  CLI::App* entities = app.add_subcommand("entities", "List people, organisations and places with article counts");
+  entities->add_option("--db", db, "Database folder or Xapian stub file")->required();
+  entities->add_option("--kind", entity_request.kind, "person, organization or place (default: all)");
+  entities->add_option("--prefix", entity_request.prefix, "Names starting with this");
+  entities->add_option("--limit", entity_request.limit, "How many")->capture_default_str();
+  entities->add_flag("--json", entities_json, "Print JSON");
+
+  std::string related_entity;
+  int related_limit = 10;
+  bool related_json = false;
+  CLI::App* related = app.add_subcommand("related", "Entities that appear with one significantly often");
+  related->add_option("--db", db, "Database folder or Xapian stub file")->required();
+  related->add_option("entity", related_entity, "kind:name, e.g. 'people:Kim Jong Un'")->required();
+  related->add_option("--limit", related_limit, "How many")->capture_default_str();
+  related->add_flag("--json", related_json, "Print JSON");
 
   try {
     app.parse(argc, argv);
@@ -93,12 +124,42 @@ int main(int argc, char** argv) {
         if (!request.query.empty()) request.query.push_back(' ');
         request.query += w;
       }
+      for (std::size_t start = 0; start < facet_list.size();) {
+        std::size_t comma = facet_list.find(',', start);
+        std::string name = facet_list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!name.empty()) request.facets.push_back(name);
+        start = comma == std::string::npos ? facet_list.size() : comma + 1;
+      }
       gazette::Searcher searcher(db);
       gazette::SearchResponse response = searcher.search(request);
       if (json) {
         std::cout << gazette::to_json(response) << '\n';
       } else {
         print_text(response);
+      }
+    }
+    if (*entities) {
+      gazette::Searcher searcher(db);
+      std::vector<gazette::EntityCount> list = searcher.entities(entity_request);
+      if (entities_json) {
+        std::cout << gazette::to_json(list) << '\n';
+      } else {
+        for (const auto& e : list) {
+          std::printf("%-13s %-40s %llu\n", e.kind.c_str(), e.name.c_str(), static_cast<unsigned long long>(e.count));
+        }
+      }
+    }
+    if (*related) {
+      gazette::Searcher searcher(db);
+      gazette::RelatedResponse r = searcher.related(related_entity, related_limit);
+      if (related_json) {
+        std::cout << gazette::to_json(r) << '\n';
+      } else {
+        std::printf("%s: %llu articles\n", r.entity.c_str(), static_cast<unsigned long long>(r.articles));
+        for (const auto& e : r.related) {
+          std::printf("  %-13s %-40s together %llu of %llu  score %.3f\n", e.kind.c_str(), e.name.c_str(),
+                      static_cast<unsigned long long>(e.together), static_cast<unsigned long long>(e.total), e.score);
+        }
       }
     }
   } catch (const gazette::InvalidRequest& e) {

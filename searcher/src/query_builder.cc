@@ -4,44 +4,93 @@
 
 #include <vector>
 
+#include "facets.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
 
 namespace gazette::searcher {
+namespace {
 
-BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang, const std::string& fallback_lang) {
+// Length of a quote character at text[i] (ASCII or typographic), else 0.
+std::size_t quote_at(const std::string& text, std::size_t i) {
+  if (text[i] == '"') return 1;
+  if (i + 2 < text.size() && text.compare(i, 2, "\xE2\x80") == 0 && (text[i + 2] == '\x9C' || text[i + 2] == '\x9D')) {
+    return 3;
+  }
+  return 0;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang, const std::string& fallback_lang,
+                               bool allow_empty) {
   BuiltQuery out;
+  std::vector<Xapian::Query> clauses;
+
+  // Split into free text, "quoted phrases" and field:value filters.
+  struct Part {
+    std::string text;
+    bool quoted;
+  };
+  std::vector<Part> parts;
+  std::string free;
+  std::size_t i = 0;
+  auto read_quoted = [&](std::size_t& pos) {
+    std::string value;
+    while (pos < text.size()) {
+      std::size_t q = quote_at(text, pos);
+      if (q != 0) {
+        pos += q;
+        break;
+      }
+      value.push_back(text[pos++]);
+    }
+    return value;
+  };
+  while (i < text.size()) {
+    if (std::size_t q = quote_at(text, i); q != 0) {
+      parts.push_back({std::move(free), false});
+      free.clear();
+      i += q;
+      parts.push_back({read_quoted(i), true});
+      continue;
+    }
+    // field:value at the start of a word.
+    if ((i == 0 || is_space(text[i - 1])) && std::isalpha(static_cast<unsigned char>(text[i]))) {
+      std::size_t colon = i;
+      while (colon < text.size() && std::isalpha(static_cast<unsigned char>(text[colon]))) ++colon;
+      FacetField field;
+      if (colon < text.size() && text[colon] == ':' && parse_field(text.substr(i, colon - i), field)) {
+        std::size_t pos = colon + 1;
+        std::string value;
+        if (pos < text.size() && quote_at(text, pos) != 0) {
+          pos += quote_at(text, pos);
+          value = read_quoted(pos);
+        } else {
+          while (pos < text.size() && !is_space(text[pos])) value.push_back(text[pos++]);
+        }
+        Filter filter{field, {canonical_value(field, value, gazetteer_)}};
+        if (!filter.values[0].empty()) out.filters.push_back(filter_query(filter));
+        i = pos;
+        continue;
+      }
+    }
+    free.push_back(text[i++]);
+  }
+  parts.push_back({std::move(free), false});
+
+  std::string plain;
+  for (const Part& p : parts) plain += p.text + " ";
   out.lang = lang;
-  if (out.lang.empty()) out.lang = detect_language(text);
+  if (out.lang.empty()) out.lang = detect_language(plain);
   if (out.lang.empty()) out.lang = fallback_lang;
 
-  // Split into quoted phrases and free text. An unterminated quote reads as free text.
-  std::vector<std::pair<std::string, bool>> parts;  // (text, quoted)
-  std::string cur;
-  bool in_quote = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    bool quote = text[i] == '"';
-    // Typographic quotes (U+201C, U+201D) act as plain ones.
-    if (!quote && i + 2 < text.size() && text.compare(i, 2, "\xE2\x80") == 0 &&
-        (text[i + 2] == '\x9C' || text[i + 2] == '\x9D')) {
-      quote = true;
-      i += 2;
-    }
-    if (quote) {
-      parts.emplace_back(std::move(cur), in_quote);
-      cur.clear();
-      in_quote = !in_quote;
-    } else {
-      cur.push_back(text[i]);
-    }
-  }
-  parts.emplace_back(std::move(cur), false);
-
-  std::vector<Xapian::Query> clauses;
-  for (const auto& [part, quoted] : parts) {
-    std::vector<Token> tokens = analyzer_.tokenize(part);
+  for (const Part& part : parts) {
+    std::vector<Token> tokens = analyzer_.tokenize(part.text);
     if (tokens.empty()) continue;
-    if (quoted) {
+    if (part.quoted) {
       std::vector<Xapian::Query> words;
       for (const Token& t : tokens) {
         words.emplace_back(t.term);
@@ -64,8 +113,13 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
       }
     }
   }
-  if (clauses.empty()) throw InvalidRequest("the query has no words to search for");
-  out.query = Xapian::Query(Xapian::Query::OP_AND, clauses.begin(), clauses.end());
+  out.has_text = !clauses.empty();
+  if (clauses.empty()) {
+    if (!allow_empty && out.filters.empty()) throw InvalidRequest("the query has no words to search for");
+    out.query = Xapian::Query::MatchAll;
+  } else {
+    out.query = Xapian::Query(Xapian::Query::OP_AND, clauses.begin(), clauses.end());
+  }
   return out;
 }
 

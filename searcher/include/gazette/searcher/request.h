@@ -19,6 +19,23 @@ struct SearchRequest {
   int offset = 0;             // hits to skip; offset + limit <= kMaxResultWindow
   std::string lang;           // ISO 639-1 language of the query for stemming; "" = detect
   int snippet_chars = 240;    // target snippet length in characters (bytes of UTF-8, roughly)
+  // Facets to count over all matches: people, organizations, places, source, section, language,
+  // date (per month), date:year, date:day.
+  std::vector<std::string> facets;
+  int facet_size = 10;        // values per facet, 1..1000
+  // Filters "facet:value" ("people:Kim Jong Un", "places:U.S.", "date:2025-03"): OR between
+  // values of one facet, AND across facets. A counted facet ignores its own filters.
+  std::vector<std::string> filters;
+};
+
+struct FacetCount {
+  std::string value;
+  std::uint64_t count = 0;
+};
+
+struct FacetResult {
+  std::string name;                 // as requested: "people", "date:year", ...
+  std::vector<FacetCount> values;   // by count (dates: newest first), at most facet_size
 };
 
 struct Hit {
@@ -40,6 +57,35 @@ struct SearchResponse {
   } total;
   double took_ms = 0;
   std::vector<Hit> hits;
+  std::vector<FacetResult> facets;  // in the order requested; counts are exact
+};
+
+// An entity of the index and the number of articles naming it.
+struct EntityCount {
+  std::string kind;  // "person", "organization", "place"
+  std::string name;  // canonical display name
+  std::uint64_t count = 0;
+};
+
+struct EntityListRequest {
+  std::string kind;    // "" = all kinds; else person|organization|place (plurals accepted)
+  std::string prefix;  // names starting with this (case- and accent-insensitive as indexed)
+  int limit = 20;
+};
+
+// An entity that appears with a given one more often than chance, by JLH significance.
+struct RelatedEntity {
+  std::string kind;
+  std::string name;
+  std::uint64_t together = 0;  // articles naming both
+  std::uint64_t total = 0;     // articles naming this one, in the whole index
+  double score = 0;            // JLH: (fg% - bg%) * fg% / bg%
+};
+
+struct RelatedResponse {
+  std::string entity;              // the filter as given
+  std::uint64_t articles = 0;      // articles naming it (the foreground)
+  std::vector<RelatedEntity> related;
 };
 
 }  // namespace gazette

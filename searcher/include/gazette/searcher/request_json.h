@@ -11,5 +11,9 @@ namespace gazette {
 // {"query", "total": {"value", "exact"}, "took_ms", "hits": [{"id", "rank", "score", "title",
 //  "url", "source", "published", "snippet"}]}. `indent` < 0: one line.
 std::string to_json(const SearchResponse& response, int indent = -1);
+// {"entities": [{"kind", "name", "count"}]}
+std::string to_json(const std::vector<EntityCount>& entities, int indent = -1);
+// {"entity", "articles", "related": [{"kind", "name", "together", "total", "score"}]}
+std::string to_json(const RelatedResponse& related, int indent = -1);
 
 }  // namespace gazette

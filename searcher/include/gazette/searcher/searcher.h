@@ -29,6 +29,14 @@ class Searcher {
 
   SearchResponse search(const SearchRequest& request) const;
 
+  // Entities of the index with article counts, most frequent first (for autocomplete and
+  // browsing). Throws InvalidRequest for an unknown kind or a bad limit.
+  std::vector<EntityCount> entities(const EntityListRequest& request) const;
+
+  // Entities significantly associated with `entity` ("people:Kim Jong Un"), best first.
+  // Throws InvalidRequest for a malformed filter.
+  RelatedResponse related(const std::string& entity, int limit = 10) const;
+
   // Makes later searches see the latest commit.
   void reopen();
 

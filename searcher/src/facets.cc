@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Facet parsing, filter terms and the counting match decider.
+#include "facets.h"
+
+#include <algorithm>
+
+#include "gazette/common/analyzer.h"
+#include "gazette/common/error.h"
+#include "gazette/common/ner.h"
+#include "gazette/common/schema.h"
+
+namespace gazette::searcher {
+namespace {
+
+std::string trim(std::string_view s) {
+  std::size_t b = s.find_first_not_of(" \t\r\n\"");
+  if (b == std::string_view::npos) return {};
+  std::size_t e = s.find_last_not_of(" \t\r\n\"");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+Xapian::valueno slot_of(FacetField field) {
+  switch (field) {
+    case FacetField::kPeople: return schema::kPeopleSlot;
+    case FacetField::kOrganizations: return schema::kOrganizationsSlot;
+    case FacetField::kPlaces: return schema::kPlacesSlot;
+    case FacetField::kSource: return schema::kSourceSlot;
+    case FacetField::kSection: return schema::kSectionSlot;
+    case FacetField::kLanguage: return schema::kLanguageSlot;
+    case FacetField::kDate: return schema::kDaySlot;
+  }
+  return schema::kPeopleSlot;
+}
+
+bool is_list(FacetField field) {
+  return field == FacetField::kPeople || field == FacetField::kOrganizations || field == FacetField::kPlaces;
+}
+
+EntityKind kind_of(FacetField field) {
+  return field == FacetField::kPeople ? EntityKind::kPerson
+         : field == FacetField::kOrganizations ? EntityKind::kOrganization
+                                                : EntityKind::kPlace;
+}
+
+// The values a document has for a field (entity lists decoded; dates as "YYYY-MM-DD").
+std::vector<std::string> values_of(const Xapian::Document& doc, FacetField field) {
+  std::string raw = doc.get_value(slot_of(field));
+  if (raw.empty()) return {};
+  if (is_list(field)) return schema::decode_list(raw);
+  return {std::move(raw)};
+}
+
+bool valid_date_prefix(const std::string& v) {
+  // "2025", "2025-03", "2025-03-14"
+  if (v.size() != 4 && v.size() != 7 && v.size() != 10) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    bool dash = i == 4 || i == 7;
+    if (dash ? v[i] != '-' : !(v[i] >= '0' && v[i] <= '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_field(std::string_view name, FacetField& field) {
+  static const std::vector<std::pair<std::string_view, FacetField>> kNames = {
+      {"people", FacetField::kPeople},          {"person", FacetField::kPeople},
+      {"organizations", FacetField::kOrganizations}, {"organization", FacetField::kOrganizations},
+      {"organisations", FacetField::kOrganizations}, {"organisation", FacetField::kOrganizations},
+      {"orgs", FacetField::kOrganizations},     {"org", FacetField::kOrganizations},
+      {"places", FacetField::kPlaces},          {"place", FacetField::kPlaces},
+      {"source", FacetField::kSource},          {"sources", FacetField::kSource},
+      {"section", FacetField::kSection},        {"sections", FacetField::kSection},
+      {"language", FacetField::kLanguage},      {"lang", FacetField::kLanguage},
+      {"date", FacetField::kDate}};
+  for (const auto& [n, f] : kNames) {
+    if (name == n) {
+      field = f;
+      return true;
+    }
+  }
+  return false;
+}
+
+FacetSpec parse_facet(std::string_view name) {
+  FacetSpec spec;
+  spec.name = std::string(name);
+  std::string_view base = name.substr(0, name.find(':'));
+  if (!parse_field(base, spec.field)) {
+    throw InvalidRequest("unknown facet \"" + std::string(name) +
+                         "\" (facets: people, organizations, places, source, section, language, date, "
+                         "date:year, date:day)");
+  }
+  if (name.find(':') != std::string_view::npos) {
+    std::string_view grain = name.substr(name.find(':') + 1);
+    if (spec.field != FacetField::kDate) throw InvalidRequest("facet \"" + spec.name + "\" takes no granularity");
+    if (grain == "year") {
+      spec.grain = DateGrain::kYear;
+    } else if (grain == "month") {
+      spec.grain = DateGrain::kMonth;
+    } else if (grain == "day") {
+      spec.grain = DateGrain::kDay;
+    } else {
+      throw InvalidRequest("unknown date granularity \"" + std::string(grain) + "\" (year, month or day)");
+    }
+  }
+  return spec;
+}
+
+std::string canonical_value(FacetField field, std::string_view value, const Gazetteer* gazetteer) {
+  std::string v = trim(value);
+  if (gazetteer == nullptr || !is_list(field)) return v;
+  if (field == FacetField::kPlaces) {
+    if (const std::string* place = gazetteer->demonym_place(v)) return *place;
+  }
+  if (const GazetteerEntry* e = gazetteer->best(v, kind_of(field))) return e->canonical;
+  return v;
+}
+
+std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const Gazetteer* gazetteer) {
+  std::vector<Filter> out;
+  for (const std::string& text : filters) {
+    std::size_t colon = text.find(':');
+    FacetField field;
+    if (colon == std::string::npos || !parse_field(trim(text.substr(0, colon)), field)) {
+      throw InvalidRequest("bad filter \"" + text + "\": expected facet:value, e.g. \"people:Kim Jong Un\"");
+    }
+    std::string value = canonical_value(field, text.substr(colon + 1), gazetteer);
+    if (value.empty()) throw InvalidRequest("bad filter \"" + text + "\": empty value");
+    if (field == FacetField::kDate && !valid_date_prefix(value)) {
+      throw InvalidRequest("bad filter \"" + text + "\": dates are YYYY, YYYY-MM or YYYY-MM-DD");
+    }
+    auto it = std::find_if(out.begin(), out.end(), [field](const Filter& f) { return f.field == field; });
+    if (it == out.end()) {
+      out.push_back({field, {value}});
+    } else if (std::find(it->values.begin(), it->values.end(), value) == it->values.end()) {
+      it->values.push_back(value);
+    }
+  }
+  return out;
+}
+
+Xapian::Query filter_query(const Filter& filter) {
+  std::vector<Xapian::Query> terms;
+  for (const std::string& v : filter.values) {
+    std::string term;
+    switch (filter.field) {
+      case FacetField::kPeople:
+      case FacetField::kOrganizations:
+      case FacetField::kPlaces:
+        term = schema::entity_term(kind_of(filter.field), v);
+        break;
+      case FacetField::kSource: term = schema::source_term(v); break;
+      case FacetField::kSection: term = schema::section_term(v); break;
+      case FacetField::kLanguage: term = schema::language_term(v); break;
+      case FacetField::kDate: {
+        std::string digits;
+        for (char c : v) {
+          if (c != '-') digits.push_back(c);
+        }
+        std::string_view prefix = digits.size() == 4   ? schema::kYearPrefix
+                                  : digits.size() == 6 ? schema::kMonthPrefix
+                                                       : schema::kDayPrefix;
+        term = schema::make_term(prefix, digits);
+        break;
+      }
+    }
+    terms.emplace_back(term);
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters)
+    : facets_(std::move(facets)), filters_(std::move(filters)), counts_(facets_.size()) {
+  for (const Filter& f : filters_) {
+    std::vector<std::string> folded;
+    for (const std::string& v : f.values) folded.push_back(f.field == FacetField::kDate ? v : fold_case(v));
+    folded_filter_values_.push_back(std::move(folded));
+  }
+}
+
+const std::string& FacetCollector::folded(const std::string& value) const {
+  auto it = fold_cache_.find(value);
+  if (it == fold_cache_.end()) it = fold_cache_.emplace(value, fold_case(value)).first;
+  return it->second;
+}
+
+bool FacetCollector::operator()(const Xapian::Document& doc) const {
+  // Which of the decider's filters this document passes.
+  std::vector<bool> pass(filters_.size());
+  std::size_t failed = 0;
+  for (std::size_t f = 0; f < filters_.size(); ++f) {
+    const Filter& filter = filters_[f];
+    bool ok = false;
+    for (const std::string& v : values_of(doc, filter.field)) {
+      for (const std::string& want : folded_filter_values_[f]) {
+        ok = filter.field == FacetField::kDate ? v.compare(0, want.size(), want) == 0 : folded(v) == want;
+        if (ok) break;
+      }
+      if (ok) break;
+    }
+    pass[f] = ok;
+    failed += ok ? 0 : 1;
+  }
+  for (std::size_t k = 0; k < facets_.size(); ++k) {
+    const FacetSpec& spec = facets_[k];
+    // Disjunctive: this facet's own filter does not restrict its counts.
+    std::size_t failed_elsewhere = failed;
+    for (std::size_t f = 0; f < filters_.size(); ++f) {
+      if (filters_[f].field == spec.field && !pass[f]) --failed_elsewhere;
+    }
+    if (failed_elsewhere != 0) continue;
+    for (std::string v : values_of(doc, spec.field)) {
+      if (spec.field == FacetField::kDate) v.resize(spec.grain == DateGrain::kYear ? 4 : spec.grain == DateGrain::kMonth ? 7 : 10);
+      ++counts_[k][v];
+    }
+  }
+  return failed == 0;
+}
+
+std::vector<FacetResult> FacetCollector::results(int size) const {
+  std::vector<FacetResult> out;
+  for (std::size_t k = 0; k < facets_.size(); ++k) {
+    FacetResult r;
+    r.name = facets_[k].name;
+    for (const auto& [value, count] : counts_[k]) r.values.push_back({value, count});
+    bool date = facets_[k].field == FacetField::kDate;
+    std::sort(r.values.begin(), r.values.end(), [date](const FacetCount& a, const FacetCount& b) {
+      if (date) return a.value > b.value;
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (r.values.size() > static_cast<std::size_t>(size)) r.values.resize(static_cast<std::size_t>(size));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace gazette::searcher

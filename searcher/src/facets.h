@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Facets and filters: parsing "people:Kim Jong Un", boolean filter queries, and the collector
+// that counts facet values (disjunctively) in the same match pass that ranks the hits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <xapian.h>
+
+#include "gazette/searcher/request.h"
+
+namespace gazette {
+class Gazetteer;
+}
+
+namespace gazette::searcher {
+
+enum class FacetField { kPeople, kOrganizations, kPlaces, kSource, kSection, kLanguage, kDate };
+enum class DateGrain { kYear, kMonth, kDay };
+
+struct FacetSpec {
+  std::string name;  // as the caller wrote it, for the response
+  FacetField field = FacetField::kPeople;
+  DateGrain grain = DateGrain::kMonth;
+};
+
+// "people" | "person", "organizations" | "orgs" | "org", "places" | "place", "source",
+// "section", "language" | "lang", "date" (months), "date:year", "date:month", "date:day".
+// Throws InvalidRequest naming the unknown facet.
+FacetSpec parse_facet(std::string_view name);
+
+// A field name as used in filters and the query language ("person", "places", "lang", ...);
+// false when unknown.
+bool parse_field(std::string_view name, FacetField& field);
+
+struct Filter {
+  FacetField field;
+  std::vector<std::string> values;  // canonical display forms, OR-ed
+};
+
+// Parses filters "field:value" and groups them by field, canonicalising entity values as the
+// indexer does ("places:U.S." -> "United States"). Throws InvalidRequest naming a bad filter.
+std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const Gazetteer* gazetteer);
+
+// The canonical form of one filter value (gazetteer aliases and demonyms for places and
+// organisations; trimmed text for the rest).
+std::string canonical_value(FacetField field, std::string_view value, const Gazetteer* gazetteer);
+
+// OR of the boolean terms of a filter's values.
+Xapian::Query filter_query(const Filter& filter);
+
+// Counts facet values over every document the match considers, and accepts only documents
+// that pass every filter given to it. A facet's counts ignore that facet's own filter
+// (disjunctive faceting), so the other values stay selectable. Used with check_at_least equal
+// to the document count, the counts are exact. Not thread-safe: one per search.
+class FacetCollector : public Xapian::MatchDecider {
+ public:
+  FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters);
+  bool operator()(const Xapian::Document& doc) const override;
+  // Top `size` values per facet, in the order the facets were requested.
+  std::vector<FacetResult> results(int size) const;
+
+ private:
+  const std::string& folded(const std::string& value) const;
+
+  std::vector<FacetSpec> facets_;
+  std::vector<Filter> filters_;
+  std::vector<std::vector<std::string>> folded_filter_values_;
+  mutable std::vector<std::unordered_map<std::string, std::uint64_t>> counts_;
+  mutable std::unordered_map<std::string, std::string> fold_cache_;
+};
+
+}  // namespace gazette::searcher
