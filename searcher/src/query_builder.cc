@@ -22,6 +22,14 @@ std::size_t quote_at(const std::string& text, std::size_t i) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// True when a closing quote follows position `from`.
+bool closed_after(const std::string& text, std::size_t from) {
+  for (std::size_t j = from; j < text.size(); ++j) {
+    if (quote_at(text, j) != 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang, const std::string& fallback_lang,
@@ -51,6 +59,11 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
   };
   while (i < text.size()) {
     if (std::size_t q = quote_at(text, i); q != 0) {
+      if (!closed_after(text, i + q)) {  // an unterminated quote reads as plain words
+        free.push_back(' ');
+        i += q;
+        continue;
+      }
       parts.push_back({std::move(free), false});
       free.clear();
       i += q;

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of entity extraction and normalisation with the shipped gazetteer and model.
+#include "gazette/common/entities.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gazette/common/article.h"
+#include "gazette/common/ner.h"
+#include "support/temp_index.h"
+
+namespace gazette {
+namespace {
+
+std::string describe(const std::vector<Entity>& entities) {
+  std::string out;
+  for (const Entity& e : entities) {
+    if (!out.empty()) out += "; ";
+    out += std::string(kind_name(e.kind)) + ":" + e.canonical;
+  }
+  return out;
+}
+
+bool has(const std::vector<Entity>& entities, EntityKind kind, const std::string& name) {
+  for (const Entity& e : entities) {
+    if (e.kind == kind && e.canonical == name) return true;
+  }
+  return false;
+}
+
+class EntityExtractorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { extractor_ = EntityExtractor::load_default(); }
+  static std::vector<Entity> extract(const std::string& title, const std::string& body) {
+    Article a;
+    a.title = title;
+    a.body = body;
+    a.lang = "en";
+    return extractor_->extract(a);
+  }
+  static std::shared_ptr<const EntityExtractor> extractor_;
+};
+std::shared_ptr<const EntityExtractor> EntityExtractorTest::extractor_;
+
+TEST_F(EntityExtractorTest, UsesTheShippedModelAndGazetteer) {
+  EXPECT_EQ(extractor_->tagger_name(), "perceptron");
+  EXPECT_GT(extractor_->gazetteer().size(), 10000u);
+}
+
+TEST_F(EntityExtractorTest, NormalisesMentionsIntoOneCanonicalName) {
+  struct Case {
+    const char* body;
+    EntityKind kind;
+    const char* canonical;
+  };
+  const std::vector<Case> cases = {
+      // Titles are stripped and a later surname links to the full name.
+      {"North Korean leader Kim Jong Un watched the test. Mr Kim later praised the scientists.",
+       EntityKind::kPerson, "Kim Jong Un"},
+      {"President Donald Trump met reporters on Monday. Trump said talks went well.", EntityKind::kPerson,
+       "Donald Trump"},
+      // Possessives are dropped.
+      {"Vladimir Putin's spokesman said the talks would go on in the spring.", EntityKind::kPerson,
+       "Vladimir Putin"},
+      // Aliases of one place.
+      {"Officials in the U.S. welcomed the deal on Tuesday.", EntityKind::kPlace, "United States"},
+      {"Exports to the United States rose sharply last year.", EntityKind::kPlace, "United States"},
+      // An acronym defined in the text links both forms.
+      {"The Korean Central News Agency (KCNA) reported the launch. KCNA said it was a success.",
+       EntityKind::kOrganization, "Korean Central News Agency"},
+      // A nationality adjective names its country.
+      {"Japanese Prime Minister Shigeru Ishiba flew home on Sunday.", EntityKind::kPlace, "Japan"},
+      {"Japanese Prime Minister Shigeru Ishiba flew home on Sunday.", EntityKind::kPerson, "Shigeru Ishiba"},
+      // An all-capitals dateline.
+      {"RIGA (Meridian Wire) - The agency approved the cable on Monday.", EntityKind::kPlace, "Riga"},
+      // Hyphenated and non-English names.
+      {"Hanbit Robotics chief executive Park Ji-woo said orders doubled.", EntityKind::kPerson, "Park Ji-woo"},
+      {"Amélie Rousseau, the council's secretary-general, opened the meeting in Geneva.", EntityKind::kPerson,
+       "Amélie Rousseau"},
+      // Head words make organisations.
+      {"Shares of Veltrix Systems rose 4 percent after the results.", EntityKind::kOrganization, "Veltrix Systems"},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract("", c.body);
+    EXPECT_TRUE(has(e, c.kind, c.canonical)) << c.body << "\n  got: " << describe(e);
+  }
+}
+
+TEST_F(EntityExtractorTest, TheKremlinLosesItsArticleAndMentionsKeepOffsets) {
+  std::string body = "A spokesman for the Kremlin said Mr Kim would visit. Kim Jong Un arrived on Tuesday.";
+  std::vector<Entity> e = extract("", body);
+  for (const Entity& x : e) {
+    EXPECT_NE(x.canonical.rfind("the ", 0), 0u) << x.canonical;
+    for (const Mention& m : x.mentions) EXPECT_EQ(body.substr(m.start, m.end - m.start), m.surface);
+  }
+  const Entity* kim = nullptr;
+  for (const Entity& x : e) {
+    if (x.canonical == "Kim Jong Un") kim = &x;
+  }
+  ASSERT_NE(kim, nullptr) << describe(e);
+  EXPECT_EQ(kim->mentions.size(), 2u);  // "Kim" (after "Mr") and "Kim Jong Un"
+}
+
+TEST_F(EntityExtractorTest, WashingtonThePersonAndTheCity) {
+  EXPECT_TRUE(has(extract("", "George Washington crossed the Delaware with his army in 1776."),
+                  EntityKind::kPerson, "George Washington"));
+  EXPECT_TRUE(has(extract("", "Diplomats gathered in Washington for the talks on Friday."), EntityKind::kPlace,
+                  "Washington"));
+}
+
+TEST_F(EntityExtractorTest, NeverMergesPeopleAcrossArticlesOnASurname) {
+  // Each article is extracted alone: "Mr Kim" here is not the Kim Jong Un of another article.
+  std::vector<Entity> e = extract("", "Mr Kim, a shopkeeper in Busan, said prices rose. Kim added that rents rose too.");
+  EXPECT_FALSE(has(e, EntityKind::kPerson, "Kim Jong Un")) << describe(e);
+}
+
+TEST_F(EntityExtractorTest, LanguagesWithoutCapitalisedNamesGetNoEntities) {
+  Article a;
+  a.title = "\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x81\xA7\xE5\x9C\xB0\xE9\x9C\x87";
+  a.body = "Tokyo";
+  a.lang = "ja";
+  EXPECT_TRUE(extractor_->extract(a).empty());
+  Article de;
+  de.body = "Die Bundesregierung traf sich in Berlin mit Vertretern aus Japan.";
+  de.lang = "de";
+  std::vector<Entity> e = extractor_->extract(de);
+  EXPECT_TRUE(has(e, EntityKind::kPlace, "Japan")) << describe(e);
+  EXPECT_FALSE(has(e, EntityKind::kPerson, "Die Bundesregierung")) << describe(e);
+}
+
+TEST_F(EntityExtractorTest, FindsEverySeedEntityUnderItsCanonicalName) {
+  std::string dir = gazette::testing::shared_data("seed");
+  if (dir.empty()) GTEST_SKIP() << "../shared/data is absent";
+  std::string path;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) path = entry.path().string();
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  std::size_t nl = text.find('\n');
+  std::vector<Entity> e = extract(text.substr(0, nl), text.substr(nl + 1));
+  for (const char* p : {"Kim Jong Un", "Shigeru Ishiba", "Lee Jae Myung", "Donald Trump", "Vladimir Putin"}) {
+    EXPECT_TRUE(has(e, EntityKind::kPerson, p)) << p << "\n  got: " << describe(e);
+  }
+  for (const char* p : {"North Korea", "South Korea", "Russia", "Ukraine", "Japan", "Pyongyang", "Seoul", "Tokyo",
+                        "Washington", "Kursk"}) {
+    EXPECT_TRUE(has(e, EntityKind::kPlace, p)) << p << "\n  got: " << describe(e);
+  }
+  EXPECT_TRUE(has(e, EntityKind::kOrganization, "Korean Central News Agency")) << describe(e);
+  // Nothing absurd: every name is capitalised, at least two letters, and not a bare title.
+  for (const Entity& x : e) {
+    EXPECT_GE(x.canonical.size(), 2u);
+    EXPECT_TRUE(x.canonical[0] >= 'A' && x.canonical[0] <= 'Z') << x.canonical;
+    for (const char* junk : {"Mr", "President", "Leave", "Reply", "North", "The"}) EXPECT_NE(x.canonical, junk);
+  }
+}
+
+}  // namespace
+}  // namespace gazette
