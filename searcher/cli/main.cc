@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
                     "Facets to count, comma-separated: people,organizations,places,source,section,language,"
                     "date,date:year,date:day");
   query->add_option("--facet-size", request.facet_size, "Values per facet")->capture_default_str();
-  query->add_option("--filter", request.filters, "Filter facet:value (repeatable), e.g. 'people:Kim Jong Un'");
+  query->add_option("--filter", request.filters, "Filter facet:value (repeatable), e.g. 'people:Kim Jong Un'")
+      ->allow_extra_args(false);
   query->add_option("query", words, "Words, \"quoted phrases\" and field:value filters");
 
   gazette::EntityListRequest entity_request;

@@ -169,6 +169,66 @@ TEST_F(CorpusTest, StatsAndInspect) {
   }
 }
 
+TEST_F(CorpusTest, FacetsFiltersAndEntitiesFromTheCommandLine) {
+  Process r = search({"query", "--db", db(), "--json", "--facets", "people,places,organizations,source,date:year",
+                      "--facet-size", "5", "energy"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  json j = json::parse(r.out);
+  ASSERT_TRUE(j.contains("facets"));
+  for (const char* f : {"people", "places", "organizations", "source", "date:year"}) {
+    ASSERT_TRUE(j["facets"].contains(f)) << f;
+    EXPECT_LE(j["facets"][f].size(), 5u);
+  }
+  EXPECT_FALSE(j["facets"]["places"].empty());
+
+  // Filtering by a facet value keeps only articles that have it; the count agrees with the facet.
+  std::string place = j["facets"]["places"][0]["value"];
+  int count = j["facets"]["places"][0]["count"];
+  Process filtered = search({"query", "--db", db(), "--json", "--limit", "100", "--filter", "places:" + place, "energy"});
+  ASSERT_EQ(filtered.status, 0) << filtered.err;
+  EXPECT_EQ(json::parse(filtered.out)["total"]["value"], count);
+
+  // The same through the query language, and the U.S. alias.
+  Process us = search({"query", "--db", db(), "--json", "place:U.S."});
+  ASSERT_EQ(us.status, 0) << us.err;
+  EXPECT_GT(json::parse(us.out)["total"]["value"].get<int>(), 0);
+
+  Process bad = search({"query", "--db", db(), "--facets", "colour", "energy"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("colour"), std::string::npos);
+
+  Process entities = search({"entities", "--db", db(), "--json", "--kind", "place", "--limit", "5"});
+  ASSERT_EQ(entities.status, 0) << entities.err;
+  json list = json::parse(entities.out)["entities"];
+  ASSERT_EQ(list.size(), 5u);
+  EXPECT_GE(list[0]["count"].get<int>(), list[4]["count"].get<int>());
+
+  Process related = search({"related", "--db", db(), "--json", "people:Elena Marchetti"});
+  ASSERT_EQ(related.status, 0) << related.err;
+  json rel = json::parse(related.out);
+  EXPECT_GT(rel["articles"].get<int>(), 0);
+  EXPECT_FALSE(rel["related"].empty());
+}
+
+TEST_F(CorpusTest, InspectShowsEntitiesWithOffsets) {
+  std::string path = gazette::testing::source_dir("corpus/business/2024-02-06-veltrix-quarterly-profit.txt");
+  Process inspect = index({"inspect", "--json", path});
+  ASSERT_EQ(inspect.status, 0) << inspect.err;
+  json a = json::parse(inspect.out)[0]["articles"][0];
+  ASSERT_FALSE(a["entities"].empty());
+  bool veltrix = false;
+  for (const auto& e : a["entities"]) {
+    veltrix = veltrix || (e["name"] == "Veltrix Systems" && e["kind"] == "organization");
+    for (const auto& m : e["mentions"]) {
+      std::string field = m["field"];
+      const std::string& text = field == "title" ? a["title"].get_ref<const std::string&>() : a["body"].get_ref<const std::string&>();
+      std::size_t start = m["start"], end = m["end"];
+      EXPECT_EQ(text.substr(start, end - start), m["text"].get<std::string>());
+    }
+  }
+  EXPECT_TRUE(veltrix) << a["entities"].dump();
+}
+
 TEST(CliTest, BadInputIsReportedWithFileAndLineAndExitsNonZero) {
   TempDir dir;
   dir.write("news/good.txt", "Good story\n\nAll fine here.\n");
