@@ -19,6 +19,13 @@ json counts(const std::vector<std::pair<std::string, std::uint64_t>>& values) {
   return out;
 }
 
+// Unicode code points in text[0, byte): the character offset JSON consumers expect.
+std::size_t char_offset(const std::string& text, std::size_t byte) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  return n;
+}
+
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
@@ -49,9 +56,12 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
       for (const Entity& e : a.entities) {
         json mentions = json::array();
         for (const Mention& m : e.mentions) {
+          const std::string& text = m.field == TextField::kTitle ? a.title : a.body;
           mentions.push_back({{"field", m.field == TextField::kTitle ? "title" : "body"},
-                              {"start", m.start},
-                              {"end", m.end},
+                              {"start", char_offset(text, m.start)},
+                              {"end", char_offset(text, m.end)},
+                              {"byte_start", m.start},
+                              {"byte_end", m.end},
                               {"text", m.surface}});
         }
         entities.push_back({{"kind", kind_name(e.kind)}, {"name", e.canonical}, {"mentions", std::move(mentions)}});

@@ -222,8 +222,10 @@ TEST_F(CorpusTest, InspectShowsEntitiesWithOffsets) {
     for (const auto& m : e["mentions"]) {
       std::string field = m["field"];
       const std::string& text = field == "title" ? a["title"].get_ref<const std::string&>() : a["body"].get_ref<const std::string&>();
-      std::size_t start = m["start"], end = m["end"];
+      std::size_t start = m["byte_start"], end = m["byte_end"];
       EXPECT_EQ(text.substr(start, end - start), m["text"].get<std::string>());
+      EXPECT_LE(m["start"].get<std::size_t>(), start);  // characters, not bytes
+      EXPECT_LT(m["start"].get<std::size_t>(), m["end"].get<std::size_t>());
     }
   }
   EXPECT_TRUE(veltrix) << a["entities"].dump();
