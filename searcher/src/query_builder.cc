@@ -1,138 +1,487 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Query construction from analyser tokens (never Xapian's own word splitting).
+// A recursive-descent parser for the query language; words go through the shared analyser.
 #include "query_builder.h"
 
-#include <vector>
+#include <cctype>
+#include <optional>
+#include <stdexcept>
 
 #include "facets.h"
+#include "gazette/common/dates.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
 
 namespace gazette::searcher {
 namespace {
 
-// Length of a quote character at text[i] (ASCII or typographic), else 0.
-std::size_t quote_at(const std::string& text, std::size_t i) {
-  if (text[i] == '"') return 1;
-  if (i + 2 < text.size() && text.compare(i, 2, "\xE2\x80") == 0 && (text[i + 2] == '\x9C' || text[i + 2] == '\x9D')) {
-    return 3;
-  }
+// A syntax error: caught by build(), which falls back to reading plain words.
+struct ParseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class T { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kNear, kAdj, kPlus, kMinus, kField, kEnd };
+
+struct Tok {
+  T type = T::kEnd;
+  std::string text;    // word, phrase text, or field value
+  std::string field;   // for kField
+  bool quoted = false; // field value was quoted
+  bool wildcard = false;
+  int window = 0;      // NEAR/n, ADJ/n
+};
+
+std::size_t quote_at(const std::string& s, std::size_t i) {
+  if (s[i] == '"') return 1;
+  if (i + 2 < s.size() && s.compare(i, 2, "\xE2\x80") == 0 && (s[i + 2] == '\x9C' || s[i + 2] == '\x9D')) return 3;
   return 0;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// True when a closing quote follows position `from`.
-bool closed_after(const std::string& text, std::size_t from) {
-  for (std::size_t j = from; j < text.size(); ++j) {
-    if (quote_at(text, j) != 0) return true;
+std::vector<Tok> lex(const std::string& s) {
+  std::vector<Tok> out;
+  std::size_t i = 0;
+  auto read_quoted = [&](std::size_t& pos) {
+    std::string value;
+    while (pos < s.size()) {
+      if (std::size_t q = quote_at(s, pos); q != 0) {
+        pos += q;
+        return value;
+      }
+      value.push_back(s[pos++]);
+    }
+    throw ParseError("unterminated quote");
+  };
+  while (i < s.size()) {
+    if (space(s[i])) {
+      ++i;
+      continue;
+    }
+    if (s[i] == '(') {
+      out.push_back({T::kLParen});
+      ++i;
+      continue;
+    }
+    if (s[i] == ')') {
+      out.push_back({T::kRParen});
+      ++i;
+      continue;
+    }
+    if (std::size_t q = quote_at(s, i); q != 0) {
+      i += q;
+      Tok t{T::kPhrase};
+      t.text = read_quoted(i);
+      out.push_back(t);
+      continue;
+    }
+    if ((s[i] == '+' || s[i] == '-') && i + 1 < s.size() && !space(s[i + 1]) && s[i + 1] != ')') {
+      out.push_back({s[i] == '+' ? T::kPlus : T::kMinus});
+      ++i;
+      continue;
+    }
+    std::size_t b = i;
+    while (i < s.size() && !space(s[i]) && s[i] != '(' && s[i] != ')' && quote_at(s, i) == 0) ++i;
+    std::string w = s.substr(b, i - b);
+    if (w == "AND") {
+      out.push_back({T::kAnd});
+      continue;
+    }
+    if (w == "OR") {
+      out.push_back({T::kOr});
+      continue;
+    }
+    if (w == "NOT") {
+      out.push_back({T::kNot});
+      continue;
+    }
+    if (w.rfind("NEAR", 0) == 0 || w.rfind("ADJ", 0) == 0) {
+      bool near = w[0] == 'N';
+      std::string rest = w.substr(near ? 4 : 3);
+      if (rest.empty() || (rest[0] == '/' && rest.size() > 1 && std::isdigit(static_cast<unsigned char>(rest[1])))) {
+        Tok t{near ? T::kNear : T::kAdj};
+        t.window = rest.empty() ? (near ? 10 : 1) : std::atoi(rest.c_str() + 1);
+        if (t.window < 1 || t.window > 100) throw ParseError("proximity window must be 1..100");
+        out.push_back(t);
+        continue;
+      }
+    }
+    // field:value
+    std::size_t colon = w.find(':');
+    if (colon != std::string::npos && colon > 0) {
+      std::string name = w.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      FacetField f;
+      bool known = name == "title" || name == "author" || parse_field(name, f);
+      if (known) {
+        Tok t{T::kField};
+        t.field = name;
+        if (colon + 1 == w.size() && i < s.size() && quote_at(s, i) != 0) {
+          i += quote_at(s, i);
+          t.text = read_quoted(i);
+          t.quoted = true;
+        } else {
+          t.text = w.substr(colon + 1);
+        }
+        if (t.text.empty()) throw ParseError("empty value for " + name + ":");
+        out.push_back(t);
+        continue;
+      }
+    }
+    Tok t{T::kWord};
+    t.text = w;
+    if (w.size() > 1 && w.back() == '*') {
+      t.wildcard = true;
+      t.text.pop_back();
+    }
+    out.push_back(t);
   }
-  return false;
+  out.push_back({T::kEnd});
+  return out;
+}
+
+// Weightless: a filter inside the query contributes no score.
+Xapian::Query boolean(const Xapian::Query& q) { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0); }
+
+// Seconds of the first instant of a date prefix, and of the first instant after it.
+std::pair<std::int64_t, std::int64_t> period(const std::string& v) {
+  std::optional<std::int64_t> start;
+  std::string next;
+  if (v.size() == 4 && std::isdigit(static_cast<unsigned char>(v[0]))) {
+    start = parse_date(v + "-01-01");
+    next = std::to_string(std::atoi(v.c_str()) + 1) + "-01-01";
+  } else if (v.size() == 7) {
+    start = parse_date(v + "-01");
+    int y = std::atoi(v.c_str()), m = std::atoi(v.c_str() + 5);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    next = buf;
+  } else if (v.size() == 10) {
+    start = parse_date(v);
+    if (start) return {*start, *start + 86400};
+  }
+  std::optional<std::int64_t> end = next.empty() ? std::nullopt : parse_date(next);
+  if (!start || !end) throw InvalidRequest("bad date \"" + v + "\" (YYYY, YYYY-MM or YYYY-MM-DD)");
+  return {*start, *end};
+}
+
+class Parser {
+ public:
+  Parser(std::vector<Tok> toks, Analyzer& analyzer, const Gazetteer* gazetteer, const Xapian::Database* db,
+         BuiltQuery& out, bool default_or)
+      : toks_(std::move(toks)), analyzer_(analyzer), gazetteer_(gazetteer), db_(db), out_(out), default_or_(default_or) {}
+
+  std::optional<Xapian::Query> parse() {
+    std::optional<Xapian::Query> q = parse_or(true);
+    if (peek().type != T::kEnd) throw ParseError(peek().type == T::kRParen ? "unbalanced )" : "unexpected token");
+    return q;
+  }
+
+ private:
+  const Tok& peek() const { return toks_[pos_]; }
+  const Tok& next() { return toks_[pos_++]; }
+
+  std::optional<Xapian::Query> parse_or(bool top) {
+    std::vector<Xapian::Query> alternatives;
+    std::optional<Xapian::Query> left = parse_and(top);
+    bool any_or = false;
+    while (peek().type == T::kOr) {
+      next();
+      any_or = true;
+      std::optional<Xapian::Query> right = parse_and(false);
+      if (!left || !right) throw ParseError("OR needs something on both sides");
+      alternatives.push_back(*right);
+    }
+    if (!any_or) return left;
+    alternatives.insert(alternatives.begin(), *left);
+    if (top) out_.relaxable = false;
+    return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+  }
+
+  std::optional<Xapian::Query> parse_and(bool top) {
+    std::vector<Xapian::Query> required, optional, excluded;
+    std::size_t required_filters = 0;
+    bool explicit_and = false;
+    while (true) {
+      T t = peek().type;
+      if (t == T::kEnd || t == T::kRParen || t == T::kOr) break;
+      if (t == T::kAnd) {
+        next();
+        explicit_and = true;
+        if (peek().type == T::kEnd || peek().type == T::kRParen || peek().type == T::kOr) {
+          throw ParseError("AND needs something on both sides");
+        }
+        continue;
+      }
+      if (t == T::kNot || t == T::kMinus) {
+        next();
+        std::optional<Xapian::Query> q = parse_near();
+        if (!q) throw ParseError(t == T::kNot ? "NOT needs something after it" : "nothing after -");
+        excluded.push_back(*q);
+        continue;
+      }
+      bool must = t == T::kPlus;
+      if (must) next();
+      std::size_t before = out_.clauses.size();
+      last_filter_ = false;
+      std::optional<Xapian::Query> q = parse_near();
+      if (!q) {
+        if (must) throw ParseError("nothing after +");
+        continue;  // punctuation only
+      }
+      // Filters always hold; in the relaxed (OR) reading only bare words become optional.
+      (must || explicit_and || !default_or_ || last_filter_ ? required : optional).push_back(*q);
+      required_filters += last_filter_ ? 1 : 0;
+      if (top && out_.clauses.size() == before && !last_filter_) {
+        out_.clauses.push_back(*q);
+        out_.clause_labels.push_back(last_label_);
+      }
+    }
+    if (top && required.size() - required_filters >= 2 && !explicit_and) out_.relaxable = true;
+    std::optional<Xapian::Query> positive;
+    if (!required.empty()) positive = Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+    if (!optional.empty()) {
+      Xapian::Query any(Xapian::Query::OP_OR, optional.begin(), optional.end());
+      positive = positive ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, *positive, any) : any;
+    }
+    if (excluded.empty()) return positive;
+    Xapian::Query not_these(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, positive ? *positive : Xapian::Query::MatchAll, not_these);
+  }
+
+  std::optional<Xapian::Query> parse_near() {
+    std::vector<std::string> terms;
+    std::optional<Xapian::Query> first = parse_primary(&terms);
+    T t = peek().type;
+    if (t != T::kNear && t != T::kAdj) return first;
+    // NEAR/ADJ work on word positions: each operand must be one word.
+    std::vector<Xapian::Query> operands;
+    int window = 0;
+    bool ordered = t == T::kAdj;
+    auto add_operand = [&](const std::optional<Xapian::Query>& q, const std::vector<std::string>& words) {
+      if (!q || words.size() != 1) throw ParseError("NEAR and ADJ join single words");
+      operands.emplace_back(words[0]);
+    };
+    add_operand(first, terms);
+    while (peek().type == T::kNear || peek().type == T::kAdj) {
+      const Tok& op = next();
+      ordered = ordered && op.type == T::kAdj;
+      window = std::max(window, op.window);
+      std::vector<std::string> more;
+      std::optional<Xapian::Query> q = parse_primary(&more);
+      add_operand(q, more);
+    }
+    auto n = static_cast<Xapian::termcount>(operands.size());
+    Xapian::termcount w = static_cast<Xapian::termcount>(window) + n - 1;
+    last_label_ = std::string(ordered ? "ADJ" : "NEAR") + " " + std::to_string(window);
+    return Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR, operands.begin(),
+                         operands.end(), w);
+  }
+
+  // A word: exact form OR stem (plus synonyms); several tokens ("state-run", CJK) a phrase.
+  std::optional<Xapian::Query> word_query(const std::string& text, std::string_view prefix,
+                                          std::vector<std::string>* positional) {
+    std::vector<Token> tokens = analyzer_.tokenize(text);
+    if (tokens.empty()) return std::nullopt;
+    std::string p(prefix);
+    last_label_ = p.empty() ? text : "title:" + text;
+    if (tokens.size() > 1) {
+      std::vector<Xapian::Query> ts;
+      for (const Token& t : tokens) {
+        ts.emplace_back(p + t.term);
+        out_.words.insert(t.term);
+        out_.plain_words.push_back(t.term);
+      }
+      return Xapian::Query(Xapian::Query::OP_PHRASE, ts.begin(), ts.end(), static_cast<Xapian::termcount>(ts.size()));
+    }
+    const std::string& term = tokens[0].term;
+    out_.words.insert(term);
+    out_.plain_words.push_back(term);
+    if (positional != nullptr) positional->push_back(p + term);
+    std::vector<Xapian::Query> forms{Xapian::Query(p + term)};
+    std::string stem = analyzer_.stem(term, out_.lang);
+    if (!stem.empty()) {
+      out_.stems.insert(stem);
+      forms.emplace_back(std::string(schema::kStemPrefix) + p + stem);
+    }
+    if (p.empty()) add_synonyms(term, forms);
+    Xapian::Query q = forms.size() == 1 ? forms[0] : Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+    return q;
+  }
+
+  // Synonyms stored in the database (gazette-index build --synonyms): each a word or phrase.
+  void add_synonyms(const std::string& term, std::vector<Xapian::Query>& forms) {
+    if (db_ == nullptr) return;
+    for (auto s = db_->synonyms_begin(term); s != db_->synonyms_end(term); ++s) {
+      std::vector<Token> tokens = analyzer_.tokenize(*s);
+      if (tokens.empty()) continue;
+      std::vector<Xapian::Query> ts;
+      for (const Token& t : tokens) ts.emplace_back(t.term);
+      forms.push_back(ts.size() == 1 ? ts[0]
+                                     : Xapian::Query(Xapian::Query::OP_PHRASE, ts.begin(), ts.end(),
+                                                     static_cast<Xapian::termcount>(ts.size())));
+    }
+  }
+
+  std::optional<Xapian::Query> phrase_query(const std::string& text, std::string_view prefix) {
+    std::vector<Token> tokens = analyzer_.tokenize(text);
+    if (tokens.empty()) return std::nullopt;
+    std::string p(prefix);
+    std::vector<Xapian::Query> ts;
+    for (const Token& t : tokens) {
+      ts.emplace_back(p + t.term);
+      out_.words.insert(t.term);
+      out_.plain_words.push_back(t.term);
+    }
+    last_label_ = (p.empty() ? "\"" : "title:\"") + text + "\"";
+    if (ts.size() == 1) return ts[0];
+    Xapian::Query phrase(Xapian::Query::OP_PHRASE, ts.begin(), ts.end(), static_cast<Xapian::termcount>(ts.size()));
+    // Synonyms of a whole phrase ("North Korea" -> "DPRK").
+    if (p.empty() && db_ != nullptr) {
+      std::string key;
+      for (const Token& t : tokens) key += (key.empty() ? "" : " ") + t.term;
+      std::vector<Xapian::Query> forms{phrase};
+      add_synonyms(key, forms);
+      if (forms.size() > 1) return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+    }
+    return phrase;
+  }
+
+  std::optional<Xapian::Query> parse_primary(std::vector<std::string>* positional) {
+    const Tok& t = next();
+    switch (t.type) {
+      case T::kLParen: {
+        std::optional<Xapian::Query> q = parse_or(false);
+        if (next().type != T::kRParen) throw ParseError("missing )");
+        last_label_ = "( ... )";
+        return q;
+      }
+      case T::kPhrase:
+        return phrase_query(t.text, "");
+      case T::kWord:
+        if (t.wildcard) {
+          std::vector<Token> tokens = analyzer_.tokenize(t.text);
+          if (tokens.size() != 1) throw ParseError("a wildcard needs one word before *");
+          last_label_ = t.text + "*";
+          return Xapian::Query(Xapian::Query::OP_WILDCARD, tokens[0].term, 100,
+                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+        }
+        return word_query(t.text, "", positional);
+      case T::kField:
+        return field_query(t);
+      case T::kRParen:
+        throw ParseError("unbalanced )");
+      case T::kEnd:
+        return std::nullopt;
+      default:
+        throw ParseError("operator in the wrong place");
+    }
+  }
+
+  std::optional<Xapian::Query> field_query(const Tok& t) {
+    if (t.field == "title") {
+      last_filter_ = false;
+      if (t.quoted) return phrase_query(t.text, schema::kTitlePrefix);
+      return word_query(t.text, schema::kTitlePrefix, nullptr);
+    }
+    last_filter_ = true;
+    if (t.field == "author") {
+      last_label_ = "author:" + t.text;
+      return boolean(Xapian::Query(schema::author_term(t.text)));
+    }
+    FacetField field;
+    parse_field(t.field, field);
+    last_label_ = t.field + ":" + t.text;
+    if (field == FacetField::kDate && t.text.find("..") != std::string::npos) {
+      try {
+        return boolean(date_range_query(t.text));
+      } catch (const InvalidRequest& e) {
+        throw ParseError(e.what());
+      }
+    }
+    Filter filter{field, {canonical_value(field, t.text, gazetteer_)}};
+    if (field == FacetField::kDate && filter.values[0].size() != 4 && filter.values[0].size() != 7 &&
+        filter.values[0].size() != 10) {
+      throw ParseError("bad date \"" + t.text + "\"");
+    }
+    return boolean(filter_query(filter));
+  }
+
+  std::vector<Tok> toks_;
+  std::size_t pos_ = 0;
+  Analyzer& analyzer_;
+  const Gazetteer* gazetteer_;
+  const Xapian::Database* db_;
+  BuiltQuery& out_;
+  bool default_or_;
+  std::string last_label_;
+  bool last_filter_ = false;
+};
+
+// Everything but the words: operators, brackets, quotes, field names, +/-, wildcards.
+std::string plain_words(const std::string& text) {
+  std::string out;
+  for (char c : text) out.push_back(c == '"' || c == '(' || c == ')' || c == '*' || c == ':' ? ' ' : c);
+  std::string cleaned;
+  std::size_t i = 0;
+  while (i < out.size()) {
+    std::size_t b = out.find_first_not_of(" \t\r\n", i);
+    if (b == std::string::npos) break;
+    std::size_t e = out.find_first_of(" \t\r\n", b);
+    std::string w = out.substr(b, e == std::string::npos ? std::string::npos : e - b);
+    i = e == std::string::npos ? out.size() : e;
+    while (!w.empty() && (w[0] == '+' || w[0] == '-')) w.erase(0, 1);
+    if (w == "AND" || w == "OR" || w == "NOT" || w.rfind("NEAR", 0) == 0 || w.rfind("ADJ", 0) == 0 || w.empty()) continue;
+    cleaned += w + " ";
+  }
+  return cleaned;
 }
 
 }  // namespace
 
-BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang, const std::string& fallback_lang,
-                               bool allow_empty) {
+Xapian::Query date_range_query(const std::string& range) {
+  std::size_t dots = range.find("..");
+  if (dots == std::string::npos) throw InvalidRequest("bad date range \"" + range + "\": expected FROM..TO");
+  std::string from = range.substr(0, dots), to = range.substr(dots + 2);
+  if (from.empty() && to.empty()) throw InvalidRequest("bad date range \"" + range + "\": give at least one end");
+  std::optional<std::int64_t> lo, hi;
+  if (!from.empty()) lo = period(from).first;
+  if (!to.empty()) hi = period(to).second - 1;
+  if (lo && hi && *lo > *hi) throw InvalidRequest("bad date range \"" + range + "\": it ends before it starts");
+  if (lo && hi) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kPublishedSlot, schema::encode_published(*lo),
+                         schema::encode_published(*hi));
+  }
+  if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kPublishedSlot, schema::encode_published(*lo));
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kPublishedSlot, schema::encode_published(*hi));
+}
+
+BuiltQuery QueryBuilder::build(const std::string& text, const QueryOptions& options) {
   BuiltQuery out;
-  std::vector<Xapian::Query> clauses;
+  out.lang = options.lang;
+  if (out.lang.empty()) out.lang = detect_language(plain_words(text));
+  if (out.lang.empty()) out.lang = options.fallback_lang;
 
-  // Split into free text, "quoted phrases" and field:value filters.
-  struct Part {
-    std::string text;
-    bool quoted;
-  };
-  std::vector<Part> parts;
-  std::string free;
-  std::size_t i = 0;
-  auto read_quoted = [&](std::size_t& pos) {
-    std::string value;
-    while (pos < text.size()) {
-      std::size_t q = quote_at(text, pos);
-      if (q != 0) {
-        pos += q;
-        break;
-      }
-      value.push_back(text[pos++]);
-    }
-    return value;
-  };
-  while (i < text.size()) {
-    if (std::size_t q = quote_at(text, i); q != 0) {
-      if (!closed_after(text, i + q)) {  // an unterminated quote reads as plain words
-        free.push_back(' ');
-        i += q;
-        continue;
-      }
-      parts.push_back({std::move(free), false});
-      free.clear();
-      i += q;
-      parts.push_back({read_quoted(i), true});
-      continue;
-    }
-    // field:value at the start of a word.
-    if ((i == 0 || is_space(text[i - 1])) && std::isalpha(static_cast<unsigned char>(text[i]))) {
-      std::size_t colon = i;
-      while (colon < text.size() && std::isalpha(static_cast<unsigned char>(text[colon]))) ++colon;
-      FacetField field;
-      if (colon < text.size() && text[colon] == ':' && parse_field(text.substr(i, colon - i), field)) {
-        std::size_t pos = colon + 1;
-        std::string value;
-        if (pos < text.size() && quote_at(text, pos) != 0) {
-          pos += quote_at(text, pos);
-          value = read_quoted(pos);
-        } else {
-          while (pos < text.size() && !is_space(text[pos])) value.push_back(text[pos++]);
-        }
-        Filter filter{field, {canonical_value(field, value, gazetteer_)}};
-        if (!filter.values[0].empty()) out.filters.push_back(filter_query(filter));
-        i = pos;
-        continue;
-      }
-    }
-    free.push_back(text[i++]);
+  std::optional<Xapian::Query> q;
+  try {
+    Parser parser(lex(text), analyzer_, gazetteer_, db_, out, options.default_or);
+    q = parser.parse();
+  } catch (const ParseError& e) {
+    // Never fail on syntax: search the words, and say what happened.
+    BuiltQuery plain;
+    plain.lang = out.lang;
+    plain.warnings.push_back(std::string("could not parse the query (") + e.what() + "); searched for its words instead");
+    out = std::move(plain);
+    Parser parser(lex(plain_words(text)), analyzer_, gazetteer_, db_, out, options.default_or);
+    q = parser.parse();
   }
-  parts.push_back({std::move(free), false});
-
-  std::string plain;
-  for (const Part& p : parts) plain += p.text + " ";
-  out.lang = lang;
-  if (out.lang.empty()) out.lang = detect_language(plain);
-  if (out.lang.empty()) out.lang = fallback_lang;
-
-  for (const Part& part : parts) {
-    std::vector<Token> tokens = analyzer_.tokenize(part.text);
-    if (tokens.empty()) continue;
-    if (part.quoted) {
-      std::vector<Xapian::Query> words;
-      for (const Token& t : tokens) {
-        words.emplace_back(t.term);
-        out.words.insert(t.term);
-      }
-      clauses.push_back(words.size() == 1 ? words[0]
-                                          : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
-                                                          static_cast<Xapian::termcount>(words.size())));
-      continue;
-    }
-    for (const Token& t : tokens) {
-      out.words.insert(t.term);
-      std::string stem = analyzer_.stem(t.term, out.lang);
-      if (stem.empty()) {
-        clauses.emplace_back(t.term);
-      } else {
-        out.stems.insert(stem);
-        clauses.emplace_back(Xapian::Query::OP_OR, Xapian::Query(t.term),
-                             Xapian::Query(std::string(schema::kStemPrefix) + stem));
-      }
-    }
-  }
-  out.has_text = !clauses.empty();
-  if (clauses.empty()) {
-    if (!allow_empty && out.filters.empty()) throw InvalidRequest("the query has no words to search for");
+  out.has_text = !out.words.empty() || !out.clauses.empty();
+  if (!q) {
+    if (!options.allow_empty) throw InvalidRequest("the query has no words to search for");
     out.query = Xapian::Query::MatchAll;
-  } else {
-    out.query = Xapian::Query(Xapian::Query::OP_AND, clauses.begin(), clauses.end());
+    out.relaxable = false;
+    return out;
   }
+  out.query = *q;
   return out;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Query text -> Xapian::Query, analysed by the same pipeline as the articles.
+// The query language: text -> Xapian::Query, analysed by the same pipeline as the articles.
 #pragma once
 
 #include <string>
@@ -16,32 +16,48 @@ class Gazetteer;
 
 namespace gazette::searcher {
 
-struct BuiltQuery {
-  Xapian::Query query;                       // the words and phrases; MatchAll when there are none
-  std::vector<Xapian::Query> filters;        // field:value clauses, to apply as boolean filters
-  bool has_text = false;                     // any words or phrases at all
-  std::string lang;                          // language used for stemming
-  std::unordered_set<std::string> words;     // unstemmed terms, for highlighting
-  std::unordered_set<std::string> stems;     // stems (without prefix), for highlighting
+struct QueryOptions {
+  std::string lang;                  // the query's language; "" = detect, else fallback_lang
+  std::string fallback_lang = "en";
+  bool default_or = false;           // bare words joined by OR (the relaxed reading) instead of AND
+  bool allow_empty = false;          // an empty query matches everything (facets, filters)
 };
 
-// Builds queries from text: bare words must all match, each by its exact form or its stem in
-// the query's language; a "quoted phrase" matches those exact words in order; field:value and
-// field:"several words" (person, org, place, source, section, lang, date) filter by facet,
-// canonicalised as the indexer does ("place:U.S." finds the United States). Not thread-safe
-// (uses the caller's Analyzer). Throws InvalidRequest when the text holds nothing to search for
-// and `allow_empty` is false.
+struct BuiltQuery {
+  Xapian::Query query;                   // MatchAll when there is nothing to search for
+  bool has_text = false;                 // any weighted (word or phrase) clause
+  bool relaxable = false;                // two or more words joined by the default AND
+  std::string lang;                      // language used for stemming
+  std::unordered_set<std::string> words;  // unstemmed terms to highlight
+  std::unordered_set<std::string> stems;  // stems (without prefix) to highlight
+  std::vector<std::string> plain_words;   // the query's words as folded terms, in order (spelling)
+  std::vector<Xapian::Query> clauses;     // top-level weighted clauses (for --explain)
+  std::vector<std::string> clause_labels; // their descriptions
+  std::vector<std::string> warnings;      // problems that were worked around
+};
+
+// The Gazette query language (README "Query language"): words (all must match by default,
+// each by exact form or stem), "exact phrases", AND / OR / NOT, +must / -exclude, parentheses,
+// NEAR, NEAR/n, ADJ, ADJ/n, trailing wildcards (missil*), fields title:, author:, source:,
+// section:, lang:, person:, org:, place: and date: with ranges (date:2025-01..2025-06-30, open
+// ends allowed). A malformed query never throws: it is read as plain words and a warning says so.
+// Not thread-safe (uses the caller's Analyzer and database). Throws InvalidRequest only when the
+// text holds nothing to search for and options.allow_empty is false.
 class QueryBuilder {
  public:
-  QueryBuilder(Analyzer& analyzer, const Gazetteer* gazetteer = nullptr) : analyzer_(analyzer), gazetteer_(gazetteer) {}
+  QueryBuilder(Analyzer& analyzer, const Gazetteer* gazetteer = nullptr, const Xapian::Database* db = nullptr)
+      : analyzer_(analyzer), gazetteer_(gazetteer), db_(db) {}
 
-  // `lang`: the query's language; "" = detect from the text, else `fallback_lang`.
-  BuiltQuery build(const std::string& text, const std::string& lang, const std::string& fallback_lang,
-                   bool allow_empty = false);
+  BuiltQuery build(const std::string& text, const QueryOptions& options);
 
  private:
   Analyzer& analyzer_;
   const Gazetteer* gazetteer_;
+  const Xapian::Database* db_;  // for synonyms; may be null
 };
+
+// Date range "A..B" (each end YYYY, YYYY-MM or YYYY-MM-DD, either may be empty) -> a value range
+// query on the publication slot. Throws InvalidRequest on a malformed range.
+Xapian::Query date_range_query(const std::string& range);
 
 }  // namespace gazette::searcher

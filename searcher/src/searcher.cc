@@ -12,15 +12,16 @@
 
 #include <xapian.h>
 
+#include "facets.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/article.h"
 #include "gazette/common/dates.h"
-#include "gazette/common/error.h"
-#include "gazette/common/schema.h"
-#include "facets.h"
 #include "gazette/common/entities.h"
+#include "gazette/common/error.h"
 #include "gazette/common/ner.h"
+#include "gazette/common/schema.h"
 #include "query_builder.h"
+#include "recency.h"
 #include "snippet.h"
 
 namespace gazette {
@@ -50,6 +51,45 @@ Xapian::Database open_database(const std::string& path) {
                      "; rebuild it with gazette-index build --rebuild");
   }
   return db;
+}
+
+Xapian::BM25Weight bm25() {
+  return Xapian::BM25Weight(schema::kBm25K1, schema::kBm25K2, schema::kBm25K3, schema::kBm25B,
+                            schema::kBm25MinNormLen);
+}
+
+constexpr EntityKind kAllKinds[] = {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace};
+
+// The display name of an entity term, read from one article that has it.
+std::string display_name(Xapian::Database& db, const std::string& term, EntityKind kind) {
+  std::string folded = term.substr(schema::entity_prefix(kind).size());
+  auto p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return folded;
+  for (const std::string& v : schema::decode_list(db.get_document(*p).get_value(schema::entity_slot(kind)))) {
+    if (schema::entity_term(kind, v) == term) return v;
+  }
+  return folded;
+}
+
+// Rebuilds the query text with the spelling fixes, or "" when nothing was fixed.
+std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
+                                const std::vector<std::string>& words) {
+  std::string suggestion = query;
+  bool changed = false;
+  std::string lowered = fold_case(query);
+  for (const std::string& w : words) {
+    if (w.size() < 3 || std::isdigit(static_cast<unsigned char>(w[0]))) continue;
+    // Unknown or rare words only: a word in 2+ articles is trusted.
+    if (db.get_termfreq(w) >= 2) continue;
+    std::string fix = db.get_spelling_suggestion(w, 2);
+    if (fix.empty() || fix == w) continue;
+    std::size_t at = lowered.find(w);
+    if (at == std::string::npos) continue;
+    suggestion.replace(at, w.size(), fix);
+    lowered.replace(at, w.size(), fix);
+    changed = true;
+  }
+  return changed ? suggestion : std::string();
 }
 
 }  // namespace
@@ -89,6 +129,81 @@ struct Searcher::Impl {
     idle.push_back(std::move(h));
   }
 
+  // Runs `fn(handle)` with a pooled handle; retries once on a concurrent commit; translates
+  // Xapian errors. A handle that failed is dropped rather than pooled.
+  template <typename Fn>
+  auto with_handle(const char* what, Fn&& fn) -> decltype(fn(std::declval<Handle&>())) {
+    std::unique_ptr<Handle> h = acquire();
+    try {
+      try {
+        auto result = fn(*h);
+        release(std::move(h));
+        return result;
+      } catch (const Xapian::DatabaseModifiedError&) {
+        h->db.reopen();  // a writer committed under us: retry once on the new revision
+        auto result = fn(*h);
+        release(std::move(h));
+        return result;
+      }
+    } catch (const Xapian::Error& e) {
+      throw IndexError(path + ": " + what + " failed: " + e.get_description());
+    } catch (...) {
+      if (h) release(std::move(h));
+      throw;
+    }
+  }
+
+  Hit make_hit(Handle& h, const Xapian::MSetIterator& it, int rank, const searcher::BuiltQuery& q,
+               const SearchRequest& req) {
+    Xapian::Document doc = it.get_document();
+    Article a = deserialize_article(doc.get_data());
+    Hit hit;
+    hit.id = a.id;
+    hit.rank = rank;
+    hit.score = it.get_weight();
+    hit.title = a.title;
+    hit.url = a.url;
+    hit.source = a.source;
+    if (a.published) hit.published = format_iso8601(*a.published);
+    std::size_t chars = static_cast<std::size_t>(std::max(req.snippet_chars, 40));
+    hit.snippet = searcher::make_snippet(h.analyzer, a.body, q.words, q.stems, a.lang, chars);
+    hit.title_html = searcher::highlight(h.analyzer, a.title, q.words, q.stems, a.lang);
+    std::string group = doc.get_value(schema::kDupGroupSlot);
+    if (!group.empty()) {
+      std::string term = schema::make_term(schema::kDupGroupPrefix, group);
+      std::string self = schema::id_term(a.id);
+      for (auto p = h.db.postlist_begin(term); p != h.db.postlist_end(term); ++p) {
+        if (*p == *it) continue;
+        ++hit.duplicates;
+        if (hit.duplicate_ids.size() < 20) {
+          Article other = deserialize_article(h.db.get_document(*p).get_data());
+          hit.duplicate_ids.push_back(other.id);
+        }
+      }
+    }
+    return hit;
+  }
+
+  // Score parts of one hit: each top-level clause alone on this document, plus recency.
+  std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const searcher::BuiltQuery& q,
+                                 const searcher::RecencySource* recency) {
+    std::vector<ScorePart> parts;
+    Xapian::Document doc = h.db.get_document(did);
+    Xapian::Query self(schema::id_term(deserialize_article(doc.get_data()).id));
+    for (std::size_t i = 0; i < q.clauses.size(); ++i) {
+      Xapian::Enquire e(h.db);
+      e.set_weighting_scheme(bm25());
+      e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q.clauses[i], self));
+      Xapian::MSet m = e.get_mset(0, 1);
+      parts.push_back({q.clause_labels[i], m.empty() ? 0.0 : m.begin().get_weight()});
+    }
+    if (recency != nullptr) {
+      std::optional<std::int64_t> t = schema::decode_published(doc.get_value(schema::kPublishedSlot));
+      parts.push_back({"recency", t ? recency->weight_at(*t) : 0.0});
+    }
+    return parts;
+  }
+
   SearchResponse run(Handle& h, const SearchRequest& req, const searcher::BuiltQuery& q,
                      const std::vector<searcher::FacetSpec>& facets, const std::vector<searcher::Filter>& filters) {
     SearchResponse resp;
@@ -97,7 +212,6 @@ struct Searcher::Impl {
     // collector applies them, so that each facet's counts can ignore its own filter.
     Xapian::Query query = q.query;
     std::vector<searcher::Filter> collector_filters;
-    for (const Xapian::Query& f : q.filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
     for (const searcher::Filter& f : filters) {
       bool counted = std::any_of(facets.begin(), facets.end(),
                                  [&f](const searcher::FacetSpec& s) { return s.field == f.field; });
@@ -107,33 +221,44 @@ struct Searcher::Impl {
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, searcher::filter_query(f));
       }
     }
+    std::unique_ptr<searcher::RecencySource> recency;
+    if (req.recency_half_life_days > 0) {
+      // Fresh relative to the newest article in the index, so an archive still ranks by age.
+      std::optional<std::int64_t> newest = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot));
+      recency = std::make_unique<searcher::RecencySource>(schema::kPublishedSlot, newest.value_or(0),
+                                                          req.recency_half_life_days * 86400.0,
+                                                          schema::kRecencyMaxWeight);
+      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(recency.get()));
+    }
     Xapian::Enquire enquire(h.db);
     enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_weighting_scheme(bm25());
+    if (req.sort == "newest" || req.sort == "oldest") {
+      enquire.set_sort_by_value_then_relevance(schema::kPublishedSlot, req.sort == "newest");
+    }
+    if (req.collapse) enquire.set_collapse_key(schema::kDupGroupSlot);
+    if (req.time_limit_ms > 0) enquire.set_time_limit(req.time_limit_ms / 1000.0);
     std::unique_ptr<searcher::FacetCollector> collector;
     auto check = static_cast<Xapian::doccount>(std::max(req.offset + req.limit, 1000));
     if (!facets.empty()) {
       collector = std::make_unique<searcher::FacetCollector>(facets, collector_filters);
       check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);  // every match: exact counts
     }
+    const auto t0 = std::chrono::steady_clock::now();
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
                                          static_cast<Xapian::doccount>(req.limit), check, nullptr, collector.get());
+    double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (req.time_limit_ms > 0 && elapsed >= req.time_limit_ms) {
+      resp.warnings.push_back("the query hit its time limit of " + std::to_string(req.time_limit_ms) +
+                              " ms: results and counts are partial");
+    }
     if (collector) resp.facets = collector->results(req.facet_size);
     resp.total.value = mset.get_matches_estimated();
     resp.total.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     int rank = req.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Article a = deserialize_article(it.get_document().get_data());
-      Hit hit;
-      hit.id = a.id;
-      hit.rank = ++rank;
-      hit.score = it.get_weight();
-      hit.title = a.title;
-      hit.url = a.url;
-      hit.source = a.source;
-      if (a.published) hit.published = format_iso8601(*a.published);
-      hit.snippet = searcher::make_snippet(h.analyzer, a.body, q.words, q.stems, a.lang,
-                                           static_cast<std::size_t>(std::max(req.snippet_chars, 40)));
+      Hit hit = make_hit(h, it, ++rank, q, req);
+      if (req.explain) hit.explanation = explain(h, *it, q, recency.get());
       resp.hits.push_back(std::move(hit));
     }
     return resp;
@@ -152,10 +277,7 @@ Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 void Searcher::reopen() { impl_->generation.fetch_add(1); }
 
 std::uint64_t Searcher::article_count() const {
-  std::unique_ptr<Handle> h = impl_->acquire();
-  std::uint64_t n = h->db.get_doccount();
-  impl_->release(std::move(h));
-  return n;
+  return impl_->with_handle("count", [](Handle& h) { return static_cast<std::uint64_t>(h.db.get_doccount()); });
 }
 
 SearchResponse Searcher::search(const SearchRequest& req) const {
@@ -171,49 +293,40 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
   if (req.facet_size < 1 || req.facet_size > kMaxLimit) {
     throw InvalidRequest("facet_size must be between 1 and " + std::to_string(kMaxLimit));
   }
+  if (req.sort != "relevance" && req.sort != "newest" && req.sort != "oldest") {
+    throw InvalidRequest("sort must be relevance, newest or oldest, not \"" + req.sort + "\"");
+  }
+  if (req.recency_half_life_days < 0) throw InvalidRequest("recency half-life must be positive");
+  if (req.time_limit_ms < 0) throw InvalidRequest("time limit must not be negative");
+  if (req.query.size() > kMaxQueryBytes) {
+    throw InvalidRequest("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  }
   const Gazetteer* gazetteer = &impl_->entities->gazetteer();
   std::vector<searcher::FacetSpec> facets;
   for (const std::string& name : req.facets) facets.push_back(searcher::parse_facet(name));
   std::vector<searcher::Filter> filters = searcher::parse_filters(req.filters, gazetteer);
-  std::unique_ptr<Handle> h = impl_->acquire();
-  SearchResponse resp;
-  try {
-    searcher::QueryBuilder builder(h->analyzer, gazetteer);
-    searcher::BuiltQuery q = builder.build(req.query, req.lang, "en", !facets.empty() || !filters.empty());
-    try {
-      resp = impl_->run(*h, req, q, facets, filters);
-    } catch (const Xapian::DatabaseModifiedError&) {
-      h->db.reopen();  // a writer committed under us: retry once on the new revision
-      resp = impl_->run(*h, req, q, facets, filters);
+
+  SearchResponse resp = impl_->with_handle("search", [&](Handle& h) {
+    searcher::QueryBuilder builder(h.analyzer, gazetteer, &h.db);
+    searcher::QueryOptions options;
+    options.lang = req.lang;
+    options.allow_empty = !facets.empty() || !filters.empty();
+    searcher::BuiltQuery q = builder.build(req.query, options);
+    SearchResponse r = impl_->run(h, req, q, facets, filters);
+    if (r.total.value == 0 && q.relaxable) {
+      // No article has every word: fall back to any word, ranked, and say so.
+      options.default_or = true;
+      searcher::BuiltQuery relaxed = builder.build(req.query, options);
+      r = impl_->run(h, req, relaxed, facets, filters);
+      r.relaxed = true;
     }
-  } catch (const Xapian::Error& e) {
-    // The handle may be broken: drop it rather than return it to the pool.
-    throw IndexError(impl_->path + ": search failed: " + e.get_description());
-  } catch (...) {
-    impl_->release(std::move(h));
-    throw;
-  }
-  impl_->release(std::move(h));
+    for (const std::string& w : q.warnings) r.warnings.push_back(w);
+    if (q.has_text) r.suggestion = spelling_suggestion(h.db, req.query, q.plain_words);
+    return r;
+  });
   resp.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return resp;
 }
-
-namespace {
-
-// The display name of an entity term, read from one article that has it.
-std::string display_name(Xapian::Database& db, const std::string& term, EntityKind kind) {
-  std::string folded = term.substr(schema::entity_prefix(kind).size());
-  auto p = db.postlist_begin(term);
-  if (p == db.postlist_end(term)) return folded;
-  for (const std::string& v : schema::decode_list(db.get_document(*p).get_value(schema::entity_slot(kind)))) {
-    if (schema::entity_term(kind, v) == term) return v;
-  }
-  return folded;
-}
-
-constexpr EntityKind kAllKinds[] = {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace};
-
-}  // namespace
 
 std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const {
   if (req.limit < 1 || req.limit > kMaxLimit) throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
@@ -223,14 +336,12 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
     if (!parse_kind(req.kind, k)) throw InvalidRequest("unknown kind \"" + req.kind + "\" (person, organization, place)");
     kinds = {k};
   }
-  std::unique_ptr<Handle> h = impl_->acquire();
-  std::vector<EntityCount> out;
-  try {
+  return impl_->with_handle("entity listing", [&](Handle& h) {
     std::vector<std::tuple<std::uint64_t, std::string, EntityKind>> found;
     std::string folded_prefix = fold_case(req.prefix);
     for (EntityKind kind : kinds) {
       std::string start = std::string(schema::entity_prefix(kind)) + folded_prefix;
-      for (auto t = h->db.allterms_begin(start); t != h->db.allterms_end(start); ++t) {
+      for (auto t = h.db.allterms_begin(start); t != h.db.allterms_end(start); ++t) {
         found.emplace_back(t.get_termfreq(), *t, kind);
       }
     }
@@ -238,14 +349,12 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
       return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) > std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
     });
     if (found.size() > static_cast<std::size_t>(req.limit)) found.resize(static_cast<std::size_t>(req.limit));
+    std::vector<EntityCount> out;
     for (const auto& [count, term, kind] : found) {
-      out.push_back({std::string(kind_name(kind)), display_name(h->db, term, kind), count});
+      out.push_back({std::string(kind_name(kind)), display_name(h.db, term, kind), count});
     }
-  } catch (const Xapian::Error& e) {
-    throw IndexError(impl_->path + ": entity listing failed: " + e.get_description());
-  }
-  impl_->release(std::move(h));
-  return out;
+    return out;
+  });
 }
 
 RelatedResponse Searcher::related(const std::string& entity, int limit) const {
@@ -260,11 +369,10 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
                     : filters[0].field == searcher::FacetField::kOrganizations ? EntityKind::kOrganization
                                                                                  : EntityKind::kPlace;
   std::string target = schema::entity_term(kind, filters[0].values[0]);
-  RelatedResponse resp;
-  resp.entity = entity;
-  std::unique_ptr<Handle> h = impl_->acquire();
-  try {
-    Xapian::Database& db = h->db;
+  return impl_->with_handle("related", [&](Handle& h) {
+    RelatedResponse resp;
+    resp.entity = entity;
+    Xapian::Database& db = h.db;
     double n_all = std::max<double>(1, db.get_doccount());
     // Foreground counts: entity terms of the articles naming the target (up to a sample cap).
     constexpr std::size_t kMaxForeground = 20000;
@@ -300,10 +408,63 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
       }
       resp.related.push_back({std::string(kind_name(k)), display_name(db, term, k), count, total, score});
     }
-  } catch (const Xapian::Error& e) {
-    throw IndexError(impl_->path + ": related failed: " + e.get_description());
-  }
-  impl_->release(std::move(h));
+    return resp;
+  });
+}
+
+std::optional<Article> Searcher::document(const std::string& id) const {
+  return impl_->with_handle("document", [&](Handle& h) -> std::optional<Article> {
+    std::string term = schema::id_term(id);
+    auto p = h.db.postlist_begin(term);
+    if (p == h.db.postlist_end(term)) return std::nullopt;
+    return deserialize_article(h.db.get_document(*p).get_data());
+  });
+}
+
+SearchResponse Searcher::similar(const std::string& id, int limit) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (limit < 1 || limit > kMaxLimit) throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
+  SearchResponse resp = impl_->with_handle("similar", [&](Handle& h) {
+    std::string term = schema::id_term(id);
+    auto p = h.db.postlist_begin(term);
+    if (p == h.db.postlist_end(term)) throw InvalidRequest("no article with id \"" + id + "\"");
+    Xapian::docid did = *p;
+    Xapian::Document doc = h.db.get_document(did);
+    // Relevance feedback: the article's most telling words and entities become the query.
+    Xapian::RSet rset;
+    rset.add_document(did);
+    struct Useful : Xapian::ExpandDecider {
+      bool operator()(const std::string& t) const override {
+        if (t.empty()) return false;
+        if (t[0] >= 'a' || static_cast<unsigned char>(t[0]) >= 0x80) return !std::isdigit(static_cast<unsigned char>(t[0]));
+        for (std::string_view prefix : {schema::kPersonPrefix, schema::kOrganizationPrefix, schema::kPlacePrefix}) {
+          if (t.compare(0, prefix.size(), prefix) == 0) return true;
+        }
+        return false;
+      }
+    } useful;
+    Xapian::Enquire feedback(h.db);
+    Xapian::ESet eset = feedback.get_eset(40, rset, &useful);
+    std::vector<Xapian::Query> terms;
+    searcher::BuiltQuery q;
+    for (auto e = eset.begin(); e != eset.end(); ++e) {
+      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e), e.get_weight());
+      if ((*e)[0] >= 'a' || static_cast<unsigned char>((*e)[0]) >= 0x80) q.words.insert(*e);
+    }
+    if (terms.empty()) return SearchResponse{};
+    // Not the article itself, nor its near-duplicates.
+    std::vector<Xapian::Query> exclude{Xapian::Query(term)};
+    std::string group = doc.get_value(schema::kDupGroupSlot);
+    if (!group.empty()) exclude.emplace_back(schema::make_term(schema::kDupGroupPrefix, group));
+    q.query = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                            Xapian::Query(Xapian::Query::OP_OR, exclude.begin(), exclude.end()));
+    SearchRequest req;
+    req.query = id;
+    req.limit = limit;
+    return impl_->run(h, req, q, {}, {});
+  });
+  resp.query = id;
+  resp.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return resp;
 }
 

@@ -127,4 +127,23 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
   return out;
 }
 
+std::string highlight(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
+                      const std::unordered_set<std::string>& stems, const std::string& lang) {
+  std::string out;
+  std::size_t pos = 0;
+  for (const Token& t : analyzer.tokenize(text)) {
+    bool hit = words.count(t.term) != 0;
+    if (!hit && !stems.empty()) {
+      std::string s = analyzer.stem(t.term, lang);
+      hit = !s.empty() && stems.count(s) != 0;
+    }
+    out += html_escape(text.substr(pos, t.start - pos));
+    std::string word = html_escape(text.substr(t.start, t.end - t.start));
+    out += hit ? "<mark>" + word + "</mark>" : word;
+    pos = t.end;
+  }
+  out += html_escape(text.substr(pos));
+  return out;
+}
+
 }  // namespace gazette::searcher

@@ -17,6 +17,10 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
                          const std::unordered_set<std::string>& stems, const std::string& lang,
                          std::size_t max_chars);
 
+// The whole of a short text (a title), HTML-escaped, with query words in <mark>.
+std::string highlight(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
+                      const std::unordered_set<std::string>& stems, const std::string& lang);
+
 // Escapes &, <, >, " and ' for HTML.
 std::string html_escape(std::string_view text);
 

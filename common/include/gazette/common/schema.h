@@ -36,6 +36,8 @@ inline constexpr std::string_view kDayPrefix = "D";       // boolean: "D20251103
 inline constexpr std::string_view kPersonPrefix = "XPER";        // boolean: folded canonical person name
 inline constexpr std::string_view kOrganizationPrefix = "XORG";  // boolean: folded canonical organisation
 inline constexpr std::string_view kPlacePrefix = "XLOC";         // boolean: folded canonical place name
+inline constexpr std::string_view kDupBandPrefix = "XDB";        // boolean: MinHash LSH band, "XDB" + band + hash
+inline constexpr std::string_view kDupGroupPrefix = "XDUP";      // boolean: near-duplicate group id
 
 // --- Value slots ---
 // Publication time: Xapian::sortable_serialise(seconds since the epoch, UTC).
@@ -55,12 +57,29 @@ inline constexpr Xapian::valueno kSectionSlot = 7;
 inline constexpr Xapian::valueno kLanguageSlot = 8;
 // Publication day "YYYY-MM-DD" (UTC): day, month and year facets are counted from it.
 inline constexpr Xapian::valueno kDaySlot = 9;
+// Near-duplicates: the MinHash signature (kMinHashSize little-endian uint32s) and the group id
+// (16 hex digits: the hash of the group's first article id), the collapse key.
+inline constexpr Xapian::valueno kDupSignatureSlot = 10;
+inline constexpr Xapian::valueno kDupGroupSlot = 11;
+inline constexpr int kMinHashSize = 64;      // hash functions
+inline constexpr int kMinHashBands = 16;     // LSH bands of kMinHashSize / kMinHashBands rows
+inline constexpr int kShingleWords = 5;      // words per shingle
+inline constexpr double kDuplicateSimilarity = 0.6;  // estimated Jaccard at which articles are duplicates
 
 // --- Ranking and positions ---
 // A title word counts this many times a body word (wdf), so BM25 ranks title matches higher.
 inline constexpr Xapian::termcount kTitleWeight = 3;
 // Position gap between title and body, so a phrase never spans the two.
 inline constexpr Xapian::termpos kFieldGap = 100;
+// Recency blending (--recency): the boost of an article published at the reference time; it
+// halves every half-life. Comparable to one well-matched query word under BM25.
+inline constexpr double kRecencyMaxWeight = 4.0;
+// BM25 parameters (Xapian's defaults, named here so tuning has one place).
+inline constexpr double kBm25K1 = 1.2;
+inline constexpr double kBm25K2 = 0.0;
+inline constexpr double kBm25K3 = 1.0;
+inline constexpr double kBm25B = 0.75;
+inline constexpr double kBm25MinNormLen = 0.5;
 // Words longer than this (in bytes) are not indexed: they are junk, and Xapian caps terms.
 inline constexpr std::size_t kMaxWordBytes = 64;
 // Terms above this length are shortened with a hash suffix (Xapian's limit is ~245 bytes).

@@ -12,6 +12,7 @@ namespace gazette {
 // Deep paging is bounded: offset + limit may not exceed this.
 inline constexpr int kMaxResultWindow = 10000;
 inline constexpr int kMaxLimit = 1000;
+inline constexpr std::size_t kMaxQueryBytes = 4096;
 
 struct SearchRequest {
   std::string query;          // words and "quoted phrases"; all words must match
@@ -26,6 +27,18 @@ struct SearchRequest {
   // Filters "facet:value" ("people:Kim Jong Un", "places:U.S.", "date:2025-03"): OR between
   // values of one facet, AND across facets. A counted facet ignores its own filters.
   std::vector<std::string> filters;
+  std::string sort = "relevance";  // relevance | newest | oldest
+  // > 0: blend a time decay into relevance with this half-life in days (fresh news rises).
+  double recency_half_life_days = 0;
+  bool explain = false;       // per-hit score parts
+  bool collapse = true;       // one article per near-duplicate group
+  int time_limit_ms = 2000;   // stop matching after this long (results are then partial)
+};
+
+// One part of a hit's score, for --explain.
+struct ScorePart {
+  std::string label;  // the query clause ("profit", "\"time warner\"", "recency")
+  double weight = 0;
 };
 
 struct FacetCount {
@@ -47,6 +60,10 @@ struct Hit {
   std::string source;
   std::optional<std::string> published;  // ISO 8601 UTC
   std::string snippet;        // HTML: source text escaped, matches in <mark>..</mark>
+  std::string title_html;     // the title, HTML-escaped, matches in <mark>..</mark>
+  std::uint64_t duplicates = 0;            // other articles of its near-duplicate group
+  std::vector<std::string> duplicate_ids;  // their ids (at most 20)
+  std::vector<ScorePart> explanation;      // with SearchRequest::explain
 };
 
 struct SearchResponse {
@@ -58,6 +75,9 @@ struct SearchResponse {
   double took_ms = 0;
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;  // in the order requested; counts are exact
+  bool relaxed = false;              // no article had every word: any word was enough
+  std::string suggestion;            // "did you mean", or "" when the words are known
+  std::vector<std::string> warnings; // problems worked around (unparseable query, time limit)
 };
 
 // An entity of the index and the number of articles naming it.

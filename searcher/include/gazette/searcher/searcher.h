@@ -5,6 +5,9 @@
 #include <memory>
 #include <string>
 
+#include <optional>
+
+#include "gazette/common/article.h"
 #include "gazette/searcher/request.h"
 
 namespace gazette {
@@ -36,6 +39,13 @@ class Searcher {
   // Entities significantly associated with `entity` ("people:Kim Jong Un"), best first.
   // Throws InvalidRequest for a malformed filter.
   RelatedResponse related(const std::string& entity, int limit = 10) const;
+
+  // The stored article with this id (fields and entities), or nullopt.
+  std::optional<Article> document(const std::string& id) const;
+
+  // Articles like the given one: relevance-feedback expansion of its words and entities,
+  // excluding the article itself and its near-duplicates. Throws InvalidRequest for an unknown id.
+  SearchResponse similar(const std::string& id, int limit = 10) const;
 
   // Makes later searches see the latest commit.
   void reopen();
