@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
                     "Language of articles that state none when detection is unsure")
       ->capture_default_str();
   build->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
+  build->add_option("--synonyms", config.synonyms_path,
+                    "Synonym groups, one per line, comma-separated (default: the shipped news aliases)");
   bool no_entities = false;
   build->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
 

@@ -3,6 +3,7 @@
 #include "document_builder.h"
 
 #include "gazette/common/hash.h"
+#include "gazette/common/near_duplicates.h"
 #include "gazette/common/schema.h"
 
 namespace gazette::indexer {
@@ -44,12 +45,20 @@ BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) 
     }
   }
   pos += schema::kFieldGap;
-  for (const Token& t : analyzer_.tokenize(article.body)) {
+  std::vector<std::string> body_words;
+  for (Token& t : analyzer_.tokenize(article.body)) {
     if (t.term.size() > schema::kMaxWordBytes) continue;
     ++pos;
     doc.add_posting(t.term, pos);
     std::string stem = analyzer_.stem(t.term, article.lang);
     if (!stem.empty()) doc.add_term(std::string(schema::kStemPrefix) + stem);
+    body_words.push_back(std::move(t.term));
+  }
+  // Near-duplicate signature of the body (headlines and boilerplate differ between copies).
+  built.signature = minhash(body_words);
+  if (built.signature) {
+    doc.add_value(schema::kDupSignatureSlot, encode_minhash(*built.signature));
+    for (const std::string& band : band_terms(*built.signature)) doc.add_boolean_term(band);
   }
 
   doc.add_boolean_term(built.id_term);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <xapian.h>
@@ -10,6 +11,7 @@
 #include "gazette/common/analyzer.h"
 #include "gazette/common/article.h"
 #include "gazette/common/entities.h"
+#include "gazette/common/near_duplicates.h"
 
 namespace gazette::indexer {
 
@@ -17,6 +19,7 @@ struct BuiltDocument {
   Xapian::Document document;
   std::string id_term;
   std::size_t text_bytes = 0;  // title + body, for batching by size
+  std::optional<MinHash> signature;  // near-duplicate signature of the body, if long enough
 };
 
 // Builds the Xapian document of an article: unstemmed words with positions (title words

@@ -2,9 +2,12 @@
 // The database writer; Xapian errors become IndexError with the path in the message.
 #include "index_writer.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "gazette/common/error.h"
+#include "gazette/common/hash.h"
 #include "gazette/common/schema.h"
 
 namespace gazette::indexer {
@@ -53,8 +56,106 @@ std::unordered_map<std::string, IndexedArticle> IndexWriter::load_existing() con
   return existing;
 }
 
+std::string IndexWriter::assign_duplicate_group(Xapian::Document& doc, const std::string& id_term,
+                                               const std::optional<MinHash>& signature) {
+  std::string group;
+  try {
+    if (signature) {
+      double best = schema::kDuplicateSimilarity;
+      std::vector<Xapian::docid> seen;
+      for (const std::string& band : band_terms(*signature)) {
+        for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
+          if (std::find(seen.begin(), seen.end(), *p) != seen.end() || seen.size() >= 64) continue;
+          seen.push_back(*p);
+          Xapian::Document other = db_.get_document(*p, Xapian::DOC_ASSUME_VALID);
+          std::optional<MinHash> theirs = decode_minhash(other.get_value(schema::kDupSignatureSlot));
+          std::string their_group = other.get_value(schema::kDupGroupSlot);
+          if (!theirs || their_group.empty()) continue;
+          // Never join a group through a former version of this very article.
+          auto self = other.termlist_begin();
+          self.skip_to(id_term);
+          if (self != other.termlist_end() && *self == id_term) continue;
+          double sim = similarity(*signature, *theirs);
+          if (sim >= best) {
+            best = sim;
+            group = their_group;
+          }
+        }
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot look up near-duplicates of " + id_term.substr(schema::kIdPrefix.size()) + ": " +
+                     e.get_description());
+  }
+  if (group.empty()) group = hex64(fnv1a64(id_term));
+  doc.add_value(schema::kDupGroupSlot, group);
+  doc.add_boolean_term(schema::make_term(schema::kDupGroupPrefix, group));
+  return group;
+}
+
+void IndexWriter::spelling(const Xapian::Document& doc, bool add) {
+  // Plain alphabetic words only: numbers and prefixed terms make poor suggestions.
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string& term = *t;
+    if (term.size() < 3 || term.size() > 30) continue;
+    auto c = static_cast<unsigned char>(term[0]);
+    if (!((c >= 'a' && c <= 'z') || c >= 0xC3)) continue;
+    if (term.find_first_of("0123456789.'") != std::string::npos) continue;
+    if (add) {
+      db_.add_spelling(term);
+    } else {
+      db_.remove_spelling(term);
+    }
+  }
+}
+
+void IndexWriter::load_synonyms(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw DataError(path + ": cannot open synonyms file");
+  std::vector<std::vector<std::string>> groups;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    std::size_t hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    std::vector<std::string> group;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+      std::size_t comma = line.find(',', start);
+      std::string member = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string key;
+      for (const Token& t : analyzer_.tokenize(member)) key += (key.empty() ? "" : " ") + t.term;
+      if (!key.empty()) group.push_back(key);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (group.size() == 1) throw DataError(path + ":" + std::to_string(n) + ": a synonym group needs two or more members");
+    if (group.size() > 1) groups.push_back(std::move(group));
+  }
+  try {
+    std::vector<std::string> keys;
+    for (auto k = db_.synonym_keys_begin(); k != db_.synonym_keys_end(); ++k) keys.push_back(*k);
+    for (const std::string& k : keys) db_.clear_synonyms(k);
+    for (const auto& group : groups) {
+      for (const std::string& a : group) {
+        for (const std::string& b : group) {
+          if (a != b) db_.add_synonym(a, b);
+        }
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot store synonyms: " + e.get_description());
+  }
+}
+
+bool IndexWriter::has_synonyms() const { return db_.synonym_keys_begin() != db_.synonym_keys_end(); }
+
 void IndexWriter::put(const std::string& id_term, const Xapian::Document& doc) {
   try {
+    auto old = db_.postlist_begin(id_term);
+    if (old != db_.postlist_end(id_term)) spelling(db_.get_document(*old), false);
+    spelling(doc, true);
     db_.replace_document(id_term, doc);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot write article " + id_term.substr(schema::kIdPrefix.size()) + ": " + e.get_description());
@@ -63,6 +164,8 @@ void IndexWriter::put(const std::string& id_term, const Xapian::Document& doc) {
 
 void IndexWriter::remove(const std::string& id_term) {
   try {
+    auto old = db_.postlist_begin(id_term);
+    if (old != db_.postlist_end(id_term)) spelling(db_.get_document(*old), false);
     db_.delete_document(id_term);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot delete article " + id_term.substr(schema::kIdPrefix.size()) + ": " +

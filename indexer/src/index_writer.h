@@ -6,7 +6,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include <optional>
+
 #include <xapian.h>
+
+#include "gazette/common/analyzer.h"
+#include "gazette/common/near_duplicates.h"
 
 namespace gazette::indexer {
 
@@ -27,15 +32,29 @@ class IndexWriter {
   // Every article in the index, by id term. Read once at start by the pipeline.
   std::unordered_map<std::string, IndexedArticle> load_existing() const;
 
-  // Adds or replaces the article with this id term.
+  // Assigns the article its near-duplicate group: that of the most similar indexed article above
+  // schema::kDuplicateSimilarity (found through shared LSH band terms), else a new group named
+  // after its own id. Adds the group value and term to `doc`; returns the group.
+  std::string assign_duplicate_group(Xapian::Document& doc, const std::string& id_term,
+                                     const std::optional<MinHash>& signature);
+
+  // Adds or replaces the article with this id term, keeping the spelling dictionary in step.
   void put(const std::string& id_term, const Xapian::Document& doc);
   // Deletes the article with this id term, if present.
   void remove(const std::string& id_term);
+  // Replaces the database's synonyms with the groups of this file (one group per line,
+  // comma-separated; # comments). Throws DataError naming the file and line.
+  void load_synonyms(const std::string& path);
+  bool has_synonyms() const;
+
   // Makes every change so far durable (Xapian's commit: all or nothing).
   void commit();
 
  private:
+  void spelling(const Xapian::Document& doc, bool add);
+
   Xapian::WritableDatabase db_;
+  Analyzer analyzer_;
   bool metadata_written_ = false;
 };
 

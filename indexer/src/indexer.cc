@@ -17,6 +17,7 @@
 #include "document_builder.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
+#include "gazette/common/entities.h"
 #include "index_writer.h"
 
 namespace gazette::indexer {
@@ -34,6 +35,7 @@ struct Item {
   std::size_t text_bytes = 0;
   Problem problem;
   bool file_ok = true;
+  std::optional<MinHash> signature = std::nullopt;
 };
 
 std::string location(const SourceFile& f, int line) {
@@ -54,6 +56,14 @@ IndexStats run_indexer(const IndexerConfig& config) {
   std::vector<SourceFile> files = discover_files(config.inputs);
   IndexWriter writer(config.db_path, config.rebuild);
   const std::unordered_map<std::string, IndexedArticle> existing = writer.load_existing();
+  if (!config.synonyms_path.empty()) {
+    writer.load_synonyms(config.synonyms_path);
+  } else if (!writer.has_synonyms()) {
+    // A new database gets the shipped news aliases.
+    std::string dir = default_data_dir();
+    std::error_code ec;
+    if (!dir.empty() && fs::exists(fs::path(dir) / "synonyms.txt", ec)) writer.load_synonyms((fs::path(dir) / "synonyms.txt").string());
+  }
 
   unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   BoundedQueue<Item> queue(config.queue_capacity);
@@ -92,7 +102,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
           try {
             BuiltDocument built = builder.build(r.article, hash);
             queue.push(Item{Item::Kind::kDocument, i, std::move(built.id_term), std::move(built.document),
-                            built.text_bytes, {}, true});
+                            built.text_bytes, {}, true, built.signature});
           } catch (const std::exception& e) {
             ok = false;
             queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, Problem{r.line, std::string("cannot analyse article ") + r.article.id + ": " + e.what(), true}, true});
@@ -171,6 +181,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
           } else {
             ++stats.indexed;
           }
+          writer.assign_duplicate_group(item->document, item->id_term, item->signature);
           writer.put(item->id_term, item->document);
           ++pending;
           pending_bytes += item->text_bytes;

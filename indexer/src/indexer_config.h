@@ -24,6 +24,7 @@ struct IndexerConfig {
   std::size_t queue_capacity = 256;                // analysed documents waiting for the writer
   long max_errors = -1;             // stop after more errors than this; -1 = never
   std::string default_language = "en";  // when an article states none and detection is unsure
+  std::string synonyms_path;        // synonym groups to store; "" = the shipped defaults for a new database
   bool extract_entities = true;     // people, organisations, places as facets
   bool progress = false;            // a live progress line on stderr
   // Receives one line per problem ("file:line: error: ..."). Default: stderr.

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gazette/common/dates.h"
+#include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
@@ -47,8 +49,36 @@ std::string terminal_text(const std::string& html, bool tty) {
   return out;
 }
 
+// "30d", "12h", "2w", "90" (days) -> days. Throws InvalidRequest naming the value.
+double parse_half_life(const std::string& text) {
+  char* end = nullptr;
+  double n = std::strtod(text.c_str(), &end);
+  std::string unit(end);
+  double days = unit.empty() || unit == "d" ? n : unit == "h" ? n / 24 : unit == "w" ? n * 7 : unit == "y" ? n * 365 : -1;
+  if (!(days > 0) || end == text.c_str()) {
+    throw gazette::InvalidRequest("bad --recency \"" + text + "\": a half-life such as 30d, 12h or 2w");
+  }
+  return days;
+}
+
+void print_article(const gazette::Article& a) {
+  std::printf("id:        %s\ntitle:     %s\npublished: %s\nsource:    %s\nsection:   %s\nlanguage:  %s\nurl:       %s\n",
+              a.id.c_str(), a.title.c_str(), a.published ? gazette::format_iso8601(*a.published).c_str() : "-",
+              a.source.c_str(), a.section.c_str(), a.lang.c_str(), a.url.c_str());
+  std::printf("authors:  ");
+  for (const std::string& au : a.authors) std::printf(" %s;", au.c_str());
+  std::printf("\nentities: ");
+  for (const gazette::Entity& e : a.entities) {
+    std::printf(" %s (%s);", e.canonical.c_str(), std::string(gazette::kind_name(e.kind)).c_str());
+  }
+  std::printf("\n\n%s\n", a.body.c_str());
+}
+
 void print_text(const gazette::SearchResponse& r) {
   bool tty = isatty(STDOUT_FILENO) != 0;
+  for (const std::string& w : r.warnings) std::printf("warning: %s\n", w.c_str());
+  if (!r.suggestion.empty()) std::printf("did you mean: %s\n", r.suggestion.c_str());
+  if (r.relaxed) std::printf("no article has every word; showing articles with any of them\n");
   std::printf("%s%llu result%s for \"%s\" (%.1f ms)\n\n", r.total.exact ? "" : "about ",
               static_cast<unsigned long long>(r.total.value), r.total.value == 1 ? "" : "s", r.query.c_str(),
               r.took_ms);
@@ -57,6 +87,12 @@ void print_text(const gazette::SearchResponse& r) {
     std::printf("   %s%s%s  %s\n", h.source.c_str(), h.source.empty() ? "" : " · ",
                 h.published ? h.published->substr(0, 10).c_str() : "undated", h.id.c_str());
     if (!h.snippet.empty()) std::printf("   %s\n", terminal_text(h.snippet, tty).c_str());
+    if (h.duplicates > 0) {
+      std::printf("   + %llu near-duplicate%s:", static_cast<unsigned long long>(h.duplicates), h.duplicates == 1 ? "" : "s");
+      for (const std::string& id : h.duplicate_ids) std::printf(" %s", id.c_str());
+      std::printf("\n");
+    }
+    for (const gazette::ScorePart& p : h.explanation) std::printf("   %8.3f  %s\n", p.weight, p.label.c_str());
     std::printf("\n");
   }
   for (const gazette::FacetResult& f : r.facets) {
@@ -93,7 +129,31 @@ int main(int argc, char** argv) {
   query->add_option("--facet-size", request.facet_size, "Values per facet")->capture_default_str();
   query->add_option("--filter", request.filters, "Filter facet:value (repeatable), e.g. 'people:Kim Jong Un'")
       ->allow_extra_args(false);
-  query->add_option("query", words, "Words, \"quoted phrases\" and field:value filters");
+  query->add_option("--sort", request.sort, "relevance, newest or oldest")->capture_default_str();
+  std::string recency;
+  query->add_option("--recency", recency, "Blend a time decay with this half-life into relevance: 30d, 12h, 2w");
+  query->add_flag("--explain", request.explain, "Show the parts of each hit's score");
+  bool no_collapse = false;
+  query->add_flag("--no-collapse", no_collapse, "Show every near-duplicate instead of one per group");
+  query->add_option("--time-limit", request.time_limit_ms, "Stop matching after this many ms (0: none)")
+      ->capture_default_str();
+  query->add_option("query", words, "Words, \"quoted phrases\", operators and field:value filters");
+
+  std::string doc_id;
+  bool doc_json = false;
+  CLI::App* doc = app.add_subcommand("doc", "Print one stored article (fields, entities)");
+  doc->add_option("--db", db, "Database folder or Xapian stub file")->required();
+  doc->add_option("id", doc_id, "Article id")->required();
+  doc->add_flag("--json", doc_json, "Print JSON");
+
+  std::string similar_id;
+  int similar_limit = 10;
+  bool similar_json = false;
+  CLI::App* similar = app.add_subcommand("similar", "Articles like a given one (not its duplicates)");
+  similar->add_option("--db", db, "Database folder or Xapian stub file")->required();
+  similar->add_option("id", similar_id, "Article id")->required();
+  similar->add_option("--limit", similar_limit, "How many")->capture_default_str();
+  similar->add_flag("--json", similar_json, "Print JSON");
 
   gazette::EntityListRequest entity_request;
   bool entities_json = false;
@@ -125,6 +185,8 @@ int main(int argc, char** argv) {
         if (!request.query.empty()) request.query.push_back(' ');
         request.query += w;
       }
+      request.collapse = !no_collapse;
+      if (!recency.empty()) request.recency_half_life_days = parse_half_life(recency);
       for (std::size_t start = 0; start < facet_list.size();) {
         std::size_t comma = facet_list.find(',', start);
         std::string name = facet_list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
@@ -137,6 +199,25 @@ int main(int argc, char** argv) {
         std::cout << gazette::to_json(response) << '\n';
       } else {
         print_text(response);
+      }
+    }
+    if (*doc) {
+      gazette::Searcher searcher(db);
+      std::optional<gazette::Article> a = searcher.document(doc_id);
+      if (!a) throw gazette::InvalidRequest("no article with id \"" + doc_id + "\"");
+      if (doc_json) {
+        std::cout << gazette::to_json(*a) << '\n';
+      } else {
+        print_article(*a);
+      }
+    }
+    if (*similar) {
+      gazette::Searcher searcher(db);
+      gazette::SearchResponse r = searcher.similar(similar_id, similar_limit);
+      if (similar_json) {
+        std::cout << gazette::to_json(r) << '\n';
+      } else {
+        print_text(r);
       }
     }
     if (*entities) {

@@ -80,8 +80,9 @@ std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
   for (const std::string& w : words) {
     if (w.size() < 3 || std::isdigit(static_cast<unsigned char>(w[0]))) continue;
     // Unknown or rare words only: a word in 2+ articles is trusted.
-    if (db.get_termfreq(w) >= 2) continue;
-    std::string fix = db.get_spelling_suggestion(w, 2);
+    if (db.get_termfreq(w) >= 2 || db.synonyms_begin(w) != db.synonyms_end(w)) continue;
+    // Short words tolerate one edit, longer ones two ("dprk" must not become "park").
+    std::string fix = db.get_spelling_suggestion(w, w.size() <= 5 ? 1 : 2);
     if (fix.empty() || fix == w) continue;
     std::size_t at = lowered.find(w);
     if (at == std::string::npos) continue;
@@ -253,8 +254,12 @@ struct Searcher::Impl {
                               " ms: results and counts are partial");
     }
     if (collector) resp.facets = collector->results(req.facet_size);
-    resp.total.value = mset.get_matches_estimated();
-    resp.total.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    // With collapsing, Xapian reports estimates even when it examined every match. It did when
+    // no more documents could match than it was asked to check, and then the collapsed lower
+    // bound (distinct groups seen) is the exact count.
+    bool all_seen = mset.get_uncollapsed_matches_upper_bound() <= check;
+    resp.total.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound() || (req.collapse && all_seen);
+    resp.total.value = resp.total.exact ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     int rank = req.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Hit hit = make_hit(h, it, ++rank, q, req);

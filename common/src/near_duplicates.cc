@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MinHash signatures and LSH band terms.
+#include "gazette/common/near_duplicates.h"
+
+#include <cstdio>
+#include <limits>
+
+#include "gazette/common/hash.h"
+
+namespace gazette {
+namespace {
+
+constexpr std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xFF51AFD7ED558CCDULL;
+  x ^= x >> 33;
+  x *= 0xC4CEB9FE1A85EC53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+}  // namespace
+
+std::optional<MinHash> minhash(const std::vector<std::string>& words) {
+  constexpr std::size_t k = schema::kShingleWords;
+  if (words.size() < k) return std::nullopt;
+  MinHash m;
+  m.fill(std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t i = 0; i + k <= words.size(); ++i) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (std::size_t j = i; j < i + k; ++j) {
+      for (char c : words[j]) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ULL;
+      }
+      h ^= 0x1F;  // word separator
+      h *= 1099511628211ULL;
+    }
+    for (std::size_t f = 0; f < m.size(); ++f) {
+      auto v = static_cast<std::uint32_t>(mix64(h + 0x9E3779B97F4A7C15ULL * (f + 1)));
+      if (v < m[f]) m[f] = v;
+    }
+  }
+  return m;
+}
+
+double similarity(const MinHash& a, const MinHash& b) {
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) same += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(same) / static_cast<double>(a.size());
+}
+
+std::string encode_minhash(const MinHash& m) {
+  std::string out;
+  out.reserve(m.size() * 4);
+  for (std::uint32_t v : m) {
+    for (int b = 0; b < 4; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
+  }
+  return out;
+}
+
+std::optional<MinHash> decode_minhash(std::string_view s) {
+  MinHash m;
+  if (s.size() != m.size() * 4) return std::nullopt;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    std::uint32_t v = 0;
+    for (int b = 0; b < 4; ++b) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i * 4 + static_cast<std::size_t>(b)])) << (8 * b);
+    m[i] = v;
+  }
+  return m;
+}
+
+std::vector<std::string> band_terms(const MinHash& m) {
+  constexpr std::size_t rows = schema::kMinHashSize / schema::kMinHashBands;
+  std::vector<std::string> out;
+  for (std::size_t band = 0; band < static_cast<std::size_t>(schema::kMinHashBands); ++band) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::uint32_t v = m[band * rows + r];
+      for (int b = 0; b < 4; ++b) {
+        h ^= (v >> (8 * b)) & 0xFF;
+        h *= 1099511628211ULL;
+      }
+    }
+    char prefix[4];
+    std::snprintf(prefix, sizeof prefix, "%02zu", band);
+    out.push_back(schema::make_term(schema::kDupBandPrefix, std::string(prefix) + hex64(h).substr(0, 12)));
+  }
+  return out;
+}
+
+}  // namespace gazette
