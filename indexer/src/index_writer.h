@@ -55,6 +55,7 @@ class IndexWriter {
 
   Xapian::WritableDatabase db_;
   Analyzer analyzer_;
+  std::unordered_map<std::string, long> spelling_delta_;  // pending spelling frequency changes
   bool metadata_written_ = false;
 };
 
