@@ -166,9 +166,11 @@ struct Searcher::Impl {
     hit.url = a.url;
     hit.source = a.source;
     if (a.published) hit.published = format_iso8601(*a.published);
-    std::size_t chars = static_cast<std::size_t>(std::max(req.snippet_chars, 40));
-    hit.snippet = searcher::make_snippet(h.analyzer, a.body, q.words, q.stems, a.lang, chars);
-    hit.title_html = searcher::highlight(h.analyzer, a.title, q.words, q.stems, a.lang);
+    if (req.snippet_chars > 0) {  // 0: no snippets (batch jobs, evaluation)
+      std::size_t chars = static_cast<std::size_t>(std::max(req.snippet_chars, 40));
+      hit.snippet = searcher::make_snippet(h.analyzer, a.body, q.words, q.stems, a.lang, chars);
+      hit.title_html = searcher::highlight(h.analyzer, a.title, q.words, q.stems, a.lang);
+    }
     std::string group = doc.get_value(schema::kDupGroupSlot);
     if (!group.empty()) {
       std::string term = schema::make_term(schema::kDupGroupPrefix, group);

@@ -19,7 +19,7 @@ struct SearchRequest {
   int limit = 10;             // 0..kMaxLimit hits
   int offset = 0;             // hits to skip; offset + limit <= kMaxResultWindow
   std::string lang;           // ISO 639-1 language of the query for stemming; "" = detect
-  int snippet_chars = 240;    // target snippet length in characters (bytes of UTF-8, roughly)
+  int snippet_chars = 240;    // target snippet length in bytes of UTF-8 (about characters); 0 = none
   // Facets to count over all matches: people, organizations, places, source, section, language,
   // date (per month), date:year, date:day.
   std::vector<std::string> facets;

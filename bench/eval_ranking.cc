@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// gazette-eval-ranking: ranking quality of Gazette against a plain Xapian BM25 baseline.
+//   convert --collection cisi|cacm|cran|med --docs F --queries F --qrels F --out DIR
+//       SMART-format test collections -> DIR/docs.jsonl, DIR/topics.txt (TREC), DIR/qrels.txt (TREC)
+//   run --db DB --topics F --qrels F [--depth N] [--field title|desc]
+//       MAP, nDCG@10 and P@10 for Gazette (gazette::Searcher) and for Xapian's QueryParser with
+//       the English stemmer, default OR and BM25 on the same index.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "gazette/common/error.h"
+#include "gazette/common/schema.h"
+#include "gazette/searcher/searcher.h"
+
+namespace {
+
+using Qrels = std::map<std::string, std::map<std::string, int>>;  // topic -> doc -> grade
+
+std::string arg(int argc, char** argv, const std::string& name, const std::string& fallback = "") {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (argv[i] == name) return argv[i + 1];
+  }
+  return fallback;
+}
+
+std::string squeeze(const std::string& s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// SMART records: ".I id" then ".X" field markers each followed by their lines.
+std::vector<std::pair<std::string, std::map<char, std::string>>> read_smart(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw gazette::DataError(path + ": cannot open");
+  std::vector<std::pair<std::string, std::map<char, std::string>>> records;
+  std::string line;
+  char field = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() >= 2 && line[0] == '.' && std::isupper(static_cast<unsigned char>(line[1])) &&
+        (line.size() == 2 || line[2] == ' ')) {
+      field = line[1];
+      if (field == 'I') {
+        records.push_back({squeeze(line.substr(2)), {}});
+        field = 0;
+      }
+      continue;
+    }
+    if (field != 0 && !records.empty()) records.back().second[field] += line + "\n";
+  }
+  return records;
+}
+
+int convert(int argc, char** argv) {
+  std::string collection = arg(argc, argv, "--collection"), out = arg(argc, argv, "--out");
+  std::filesystem::create_directories(out);
+  {
+    std::ofstream docs(out + "/docs.jsonl");
+    for (const auto& [id, fields] : read_smart(arg(argc, argv, "--docs"))) {
+      nlohmann::json j = {{"id", id}, {"title", squeeze(fields.count('T') ? fields.at('T') : "")},
+                          {"body", squeeze(fields.count('W') ? fields.at('W') : "")}, {"lang", "en"}};
+      if (j["title"] == "" && j["body"] == "") continue;
+      docs << j.dump() << '\n';
+    }
+  }
+  {
+    std::ofstream topics(out + "/topics.txt");
+    int n = 0;
+    for (const auto& [id, fields] : read_smart(arg(argc, argv, "--queries"))) {
+      ++n;
+      // CRAN's qrels number the queries 1..225, not by their .I ids.
+      std::string num = collection == "cran" ? std::to_string(n) : std::to_string(std::atoi(id.c_str()));
+      std::string text = squeeze(fields.count('W') ? fields.at('W') : fields.count('T') ? fields.at('T') : "");
+      topics << "<top>\n<num> Number: " << num << "\n<title> " << text << "\n</top>\n\n";
+    }
+  }
+  {
+    std::ifstream in(arg(argc, argv, "--qrels"));
+    std::ofstream qrels(out + "/qrels.txt");
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      std::vector<std::string> c;
+      for (std::string x; f >> x;) c.push_back(x);
+      if (c.size() < 2) continue;
+      std::string q = std::to_string(std::atoi(c[0].c_str())), d, grade = "1";
+      if (collection == "med") {  // already "topic 0 doc grade"
+        d = c[2];
+        grade = c[3];
+      } else if (collection == "cran") {  // Cleverdon codes 1 (complete answer) .. 4 (minimal)
+        d = c[1];
+        int code = std::atoi(c[2].c_str());
+        grade = std::to_string(code >= 1 && code <= 4 ? 5 - code : 0);
+      } else {
+        d = c[1];
+      }
+      qrels << q << " 0 " << std::atoi(d.c_str()) << ' ' << grade << '\n';
+    }
+  }
+  std::printf("wrote %s/docs.jsonl, topics.txt, qrels.txt\n", out.c_str());
+  return 0;
+}
+
+std::vector<std::pair<std::string, std::string>> read_topics(const std::string& path, const std::string& field) {
+  std::ifstream in(path);
+  if (!in) throw gazette::DataError(path + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  std::vector<std::pair<std::string, std::string>> topics;
+  for (std::size_t at = text.find("<top>"); at != std::string::npos; at = text.find("<top>", at + 5)) {
+    std::size_t end = text.find("</top>", at);
+    std::string top = text.substr(at, end - at);
+    auto tag = [&top](const std::string& name) {
+      std::size_t b = top.find("<" + name + ">");
+      if (b == std::string::npos) return std::string();
+      b += name.size() + 2;
+      std::size_t e = top.find('<', b);
+      return squeeze(top.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    };
+    std::string num = tag("num");
+    if (num.rfind("Number:", 0) == 0) num = squeeze(num.substr(7));
+    std::string q = tag(field);
+    if (q.rfind("Description:", 0) == 0) q = squeeze(q.substr(12));
+    if (q.empty()) q = tag("title");
+    topics.emplace_back(num, q);
+  }
+  return topics;
+}
+
+Qrels read_qrels(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw gazette::DataError(path + ": cannot open");
+  Qrels q;
+  std::string topic, iter, doc;
+  int grade;
+  while (in >> topic >> iter >> doc >> grade) q[topic][doc] = grade;
+  return q;
+}
+
+struct Scores {
+  double ap = 0, ndcg10 = 0, p10 = 0;
+};
+
+Scores score(const std::vector<std::string>& ranked, const std::map<std::string, int>& judged) {
+  Scores s;
+  std::size_t relevant = 0;
+  for (const auto& [d, g] : judged) relevant += g > 0 ? 1 : 0;
+  if (relevant == 0) return s;
+  std::size_t hits = 0;
+  double dcg = 0;
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    auto it = judged.find(ranked[i]);
+    int g = it == judged.end() ? 0 : it->second;
+    if (g > 0) {
+      ++hits;
+      s.ap += static_cast<double>(hits) / static_cast<double>(i + 1);
+      if (i < 10) s.p10 += 0.1;
+    }
+    if (i < 10) dcg += (std::pow(2.0, g) - 1) / std::log2(static_cast<double>(i) + 2);
+  }
+  s.ap /= static_cast<double>(relevant);
+  std::vector<int> ideal;
+  for (const auto& [d, g] : judged) ideal.push_back(g);
+  std::sort(ideal.rbegin(), ideal.rend());
+  double idcg = 0;
+  for (std::size_t i = 0; i < ideal.size() && i < 10; ++i) idcg += (std::pow(2.0, ideal[i]) - 1) / std::log2(static_cast<double>(i) + 2);
+  s.ndcg10 = idcg > 0 ? dcg / idcg : 0;
+  return s;
+}
+
+int run(int argc, char** argv) {
+  std::string db_path = arg(argc, argv, "--db");
+  int depth = std::atoi(arg(argc, argv, "--depth", "1000").c_str());
+  auto topics = read_topics(arg(argc, argv, "--topics"), arg(argc, argv, "--field", "title"));
+  Qrels qrels = read_qrels(arg(argc, argv, "--qrels"));
+
+  gazette::Searcher searcher(db_path);
+  Xapian::Database db(db_path);
+  Xapian::QueryParser parser;
+  parser.set_database(db);
+  parser.set_stemmer(Xapian::Stem("english"));
+  parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  parser.set_default_op(Xapian::Query::OP_OR);
+
+  Scores gz_sum, base_sum;
+  std::size_t n = 0;
+  double gz_ms = 0, base_ms = 0;
+  for (const auto& [num, text] : topics) {
+    auto judged = qrels.find(num);
+    if (judged == qrels.end()) continue;
+    ++n;
+    auto t0 = std::chrono::steady_clock::now();
+    gazette::SearchRequest req;
+    req.query = text;
+    req.limit = std::min(depth, gazette::kMaxLimit);
+    req.snippet_chars = 0;
+    req.lang = arg(argc, argv, "--lang");
+    std::vector<std::string> ranked;
+    try {
+      for (const gazette::Hit& h : searcher.search(req).hits) ranked.push_back(h.id);
+    } catch (const gazette::Error& e) {
+      std::fprintf(stderr, "topic %s: %s\n", num.c_str(), e.what());
+    }
+    gz_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    Scores g = score(ranked, judged->second);
+
+    t0 = std::chrono::steady_clock::now();
+    Xapian::Enquire enquire(db);
+    enquire.set_query(parser.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT));
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(depth));
+    std::vector<std::string> base;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      std::string data = it.get_document().get_data();
+      base.push_back(nlohmann::json::parse(data).value("id", ""));
+    }
+    base_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    Scores b = score(base, judged->second);
+    gz_sum.ap += g.ap;
+    gz_sum.ndcg10 += g.ndcg10;
+    gz_sum.p10 += g.p10;
+    base_sum.ap += b.ap;
+    base_sum.ndcg10 += b.ndcg10;
+    base_sum.p10 += b.p10;
+  }
+  if (n == 0) {
+    std::fprintf(stderr, "no topic has judgements\n");
+    return 1;
+  }
+  auto avg = [n](double x) { return x / static_cast<double>(n); };
+  std::printf("%zu judged topics\n", n);
+  std::printf("%-28s %7s %9s %7s %12s\n", "system", "MAP", "nDCG@10", "P@10", "ms/query");
+  std::printf("%-28s %7.4f %9.4f %7.4f %12.2f\n", "gazette", avg(gz_sum.ap), avg(gz_sum.ndcg10), avg(gz_sum.p10), avg(gz_ms));
+  std::printf("%-28s %7.4f %9.4f %7.4f %12.2f\n", "xapian bm25 (QueryParser)", avg(base_sum.ap), avg(base_sum.ndcg10),
+              avg(base_sum.p10), avg(base_ms));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "convert") return convert(argc, argv);
+    if (cmd == "run") return run(argc, argv);
+    std::fprintf(stderr,
+                 "usage: gazette-eval-ranking convert --collection NAME --docs F --queries F --qrels F --out DIR\n"
+                 "       gazette-eval-ranking run --db DB --topics F --qrels F [--depth N] [--field title|desc]\n");
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gazette-eval-ranking: %s\n", e.what());
+    return 1;
+  }
+}
