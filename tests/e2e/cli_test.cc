@@ -211,6 +211,49 @@ TEST_F(CorpusTest, FacetsFiltersAndEntitiesFromTheCommandLine) {
   EXPECT_FALSE(rel["related"].empty());
 }
 
+TEST_F(CorpusTest, WireStoryCopiesCollapseAndSimilarSkipsThem) {
+  json r = search_json(db(), "Amber Link cable");
+  ASSERT_FALSE(r["hits"].empty());
+  json first = r["hits"][0];
+  EXPECT_EQ(first["duplicates"]["count"], 2) << first.dump();
+  std::string id = first["id"];
+
+  Process similar = search({"similar", "--db", db(), "--json", id});
+  ASSERT_EQ(similar.status, 0) << similar.err;
+  json s = json::parse(similar.out);
+  ASSERT_FALSE(s["hits"].empty());
+  std::vector<std::string> copies = first["duplicates"]["ids"];
+  copies.push_back(id);
+  for (const auto& hit : s["hits"]) {
+    EXPECT_EQ(std::find(copies.begin(), copies.end(), hit["id"].get<std::string>()), copies.end()) << hit["id"];
+  }
+
+  Process doc = search({"doc", "--db", db(), "--json", id});
+  ASSERT_EQ(doc.status, 0) << doc.err;
+  EXPECT_EQ(json::parse(doc.out)["id"], id);
+  Process text = search({"doc", "--db", db(), id});
+  EXPECT_NE(text.out.find("title:"), std::string::npos);
+  Process missing = search({"doc", "--db", db(), "no-such-article"});
+  EXPECT_EQ(missing.status, 2);
+}
+
+TEST_F(CorpusTest, SortExplainAndRecencyFromTheCommandLine) {
+  Process newest = search({"query", "--db", db(), "--json", "--sort", "newest", "--limit", "5", "energy"});
+  ASSERT_EQ(newest.status, 0) << newest.err;
+  json n = json::parse(newest.out);
+  for (std::size_t i = 1; i < n["hits"].size(); ++i) {
+    EXPECT_GE(n["hits"][i - 1]["published"].get<std::string>(), n["hits"][i]["published"].get<std::string>());
+  }
+  Process explain = search({"query", "--db", db(), "--json", "--explain", "--recency", "30d", "energy"});
+  ASSERT_EQ(explain.status, 0) << explain.err;
+  EXPECT_TRUE(json::parse(explain.out)["hits"][0].contains("explanation"));
+  Process bad = search({"query", "--db", db(), "--recency", "soon", "energy"});
+  EXPECT_EQ(bad.status, 2);
+  Process malformed = search({"query", "--db", db(), "--json", "energy AND (cable"});
+  ASSERT_EQ(malformed.status, 0) << malformed.err;
+  EXPECT_FALSE(json::parse(malformed.out)["warnings"].empty());
+}
+
 TEST_F(CorpusTest, InspectShowsEntitiesWithOffsets) {
   std::string path = gazette::testing::source_dir("corpus/business/2024-02-06-veltrix-quarterly-profit.txt");
   Process inspect = index({"inspect", "--json", path});
@@ -265,6 +308,18 @@ TEST(SharedDataTest, TimeWarnerProfitRanksBusiness001First) {
   Process again = index({"build", "--db", dir.str("db"), "--json", bbc});
   EXPECT_EQ(json::parse(again.out)["indexed"], 0);
   EXPECT_EQ(json::parse(again.out)["updated"], 0);
+
+  // Known answers of the search front end on real news.
+  json misspelt = search_json(dir.str("db"), "goverment");
+  EXPECT_EQ(misspelt["suggestion"], "government");
+  json wildcard = search_json(dir.str("db"), "microsof*");
+  EXPECT_GT(wildcard["total"]["value"].get<int>(), 10);
+  json titled = search_json(dir.str("db"), "title:\"Time Warner\"");
+  ASSERT_FALSE(titled["hits"].empty());
+  EXPECT_EQ(titled["hits"][0]["id"], "bbc/business/001.txt");
+  json relaxed = search_json(dir.str("db"), "Blair xylophonequartet");
+  EXPECT_EQ(relaxed["relaxed"], true);
+  EXPECT_FALSE(relaxed["hits"].empty());
 }
 
 TEST(SharedDataTest, KimJongUnFindsTheSeedArticle) {

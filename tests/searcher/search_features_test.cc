@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of the search front end over a fixture index built by the real pipeline: sorting,
+// recency, explain, collapse of near-duplicates, similar, spelling, synonyms, relaxed and
+// malformed queries, wildcards, fields, ranges, snippets and documents.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gazette/common/error.h"
+#include "gazette/searcher/request_json.h"
+#include "gazette/searcher/searcher.h"
+#include "indexer.h"
+#include "support/temp_index.h"
+
+namespace gazette {
+namespace {
+
+using gazette::testing::TempDir;
+
+class SearchFeaturesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    indexer::IndexerConfig c;
+    c.db_path = dir_->str("db");
+    c.inputs = {gazette::testing::test_data("search")};
+    c.threads = 1;
+    c.log = [](std::string_view) {};
+    indexer::IndexStats s = indexer::run_indexer(c);
+    ASSERT_EQ(s.errors, 0u);
+    searcher_ = new Searcher(c.db_path);
+  }
+  static void TearDownTestSuite() {
+    delete searcher_;
+    delete dir_;
+  }
+  static SearchResponse search(const std::string& q, const std::function<void(SearchRequest&)>& tweak = {}) {
+    SearchRequest r;
+    r.query = q;
+    r.limit = 20;
+    if (tweak) tweak(r);
+    return searcher_->search(r);
+  }
+  static std::vector<std::string> ids(const SearchResponse& r) {
+    std::vector<std::string> v;
+    for (const Hit& h : r.hits) v.push_back(h.id);
+    return v;
+  }
+  static TempDir* dir_;
+  static Searcher* searcher_;
+};
+TempDir* SearchFeaturesTest::dir_ = nullptr;
+Searcher* SearchFeaturesTest::searcher_ = nullptr;
+
+TEST_F(SearchFeaturesTest, SortsByDate) {
+  EXPECT_EQ(ids(search("oil", [](SearchRequest& r) { r.sort = "newest"; })),
+            (std::vector<std::string>{"oil-new", "oil-old"}));
+  EXPECT_EQ(ids(search("oil", [](SearchRequest& r) { r.sort = "oldest"; })),
+            (std::vector<std::string>{"oil-old", "oil-new"}));
+  EXPECT_THROW(search("oil", [](SearchRequest& r) { r.sort = "random"; }), InvalidRequest);
+}
+
+TEST_F(SearchFeaturesTest, RecencyLiftsFreshNewsWithoutDroppingAnything) {
+  // By words alone the older article (four "oil"s) wins; a 30-day half-life lifts the newer one.
+  SearchResponse plain = search("oil");
+  ASSERT_EQ(ids(plain), (std::vector<std::string>{"oil-old", "oil-new"}));
+  SearchResponse fresh = search("oil", [](SearchRequest& r) { r.recency_half_life_days = 30; });
+  EXPECT_EQ(ids(fresh), (std::vector<std::string>{"oil-new", "oil-old"}));
+  EXPECT_EQ(fresh.total.value, plain.total.value);  // reorders, never adds matches
+}
+
+TEST_F(SearchFeaturesTest, ExplainSplitsTheScore) {
+  SearchResponse r = search("oil prices", [](SearchRequest& q) {
+    q.explain = true;
+    q.recency_half_life_days = 30;
+  });
+  ASSERT_FALSE(r.hits.empty());
+  for (const Hit& h : r.hits) {
+    ASSERT_EQ(h.explanation.size(), 3u);  // oil, prices, recency
+    EXPECT_EQ(h.explanation[0].label, "oil");
+    EXPECT_EQ(h.explanation[2].label, "recency");
+    double sum = 0;
+    for (const ScorePart& p : h.explanation) sum += p.weight;
+    EXPECT_NEAR(sum, h.score, 1e-6 * std::max(1.0, h.score)) << h.id;
+  }
+}
+
+TEST_F(SearchFeaturesTest, CollapsesNearDuplicatesAndListsThem) {
+  // Three copies of one wire story: edited sentences, other headlines, other boilerplate.
+  SearchResponse r = search("undersea cable megawatts");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].duplicates, 2u);
+  std::vector<std::string> dup = r.hits[0].duplicate_ids;
+  std::sort(dup.begin(), dup.end());
+  std::vector<std::string> all = {"wire-1", "wire-2", "wire-3"};
+  all.erase(std::find(all.begin(), all.end(), r.hits[0].id));
+  EXPECT_EQ(dup, all);
+  EXPECT_EQ(r.total.value, 1u);
+  EXPECT_TRUE(r.total.exact);
+  SearchResponse every = search("undersea cable megawatts", [](SearchRequest& q) { q.collapse = false; });
+  EXPECT_EQ(every.hits.size(), 3u);
+  // A related but different article is not a duplicate.
+  SearchResponse grid = search("undersea cable");
+  EXPECT_NE(std::find(ids(grid).begin(), ids(grid).end(), "grid"), ids(grid).end());
+}
+
+TEST_F(SearchFeaturesTest, SimilarExcludesTheArticleAndItsDuplicates) {
+  SearchResponse r = searcher_->similar("wire-1", 5);
+  std::vector<std::string> got = ids(r);
+  ASSERT_FALSE(got.empty());
+  for (const char* self : {"wire-1", "wire-2", "wire-3"}) {
+    EXPECT_EQ(std::find(got.begin(), got.end(), self), got.end()) << self;
+  }
+  EXPECT_EQ(got[0], "grid");  // the other cable-and-wind story
+  EXPECT_THROW(searcher_->similar("no-such-id"), InvalidRequest);
+}
+
+TEST_F(SearchFeaturesTest, SuggestsSpellingFromTheIndexVocabulary) {
+  SearchResponse r = search("desalinaton");
+  EXPECT_TRUE(r.hits.empty());
+  EXPECT_EQ(r.suggestion, "desalination");
+  EXPECT_EQ(search("solar desalination").suggestion, "");  // known words: no suggestion
+}
+
+TEST_F(SearchFeaturesTest, SynonymsFromTheDefaultFile) {
+  EXPECT_EQ(ids(search("DPRK")), std::vector<std::string>{"korea"});  // DPRK -> "north korea"
+}
+
+TEST_F(SearchFeaturesTest, RelaxesToAnyWordAndSaysSo) {
+  SearchResponse r = search("oil zebra");
+  EXPECT_TRUE(r.relaxed);
+  EXPECT_EQ(r.hits.size(), 2u);
+  EXPECT_FALSE(search("oil prices").relaxed);
+}
+
+TEST_F(SearchFeaturesTest, MalformedQueriesStillSearchAndWarn) {
+  SearchResponse r = search("oil AND (prices");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("could not parse"), std::string::npos);
+  EXPECT_EQ(ids(r), std::vector<std::string>{"oil-new"});
+}
+
+TEST_F(SearchFeaturesTest, OperatorsFieldsWildcardsAndRanges) {
+  struct Case {
+    const char* query;
+    std::vector<std::string> expected;  // sorted
+  };
+  const std::vector<Case> cases = {
+      {"missil*", {"korea"}},
+      {"title:oil", {"oil-new", "oil-old"}},
+      {"title:\"output cut\"", {"oil-new"}},
+      {"oil -brent", {"oil-old"}},
+      {"oil NOT brent", {"oil-old"}},
+      {"(brent OR seoul) AND sunday", {"korea"}},
+      {"oil NEAR/2 traders", {"oil-old"}},
+      {"traders ADJ said", {"oil-new", "oil-old"}},
+      {"oil date:2025..", {"oil-new"}},
+      {"oil date:..2024-12", {"oil-old"}},
+      {"oil date:2024-01-01..2024-01-31", {"oil-old"}},
+      {"source:\"Harbor Times\"", {"korea", "oil-old"}},
+      {"lang:ja", {"jishin"}},
+      {"+solar water", {"water"}},
+  };
+  for (const Case& c : cases) {
+    SearchResponse r = search(c.query, [](SearchRequest& q) { q.collapse = false; });
+    std::vector<std::string> got = ids(r);
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, c.expected) << c.query;
+    EXPECT_TRUE(r.warnings.empty()) << c.query << ": " << (r.warnings.empty() ? "" : r.warnings[0]);
+  }
+}
+
+TEST_F(SearchFeaturesTest, HighlightsTitlesAndCjkSnippets) {
+  SearchResponse r = search("\xE5\x9C\xB0\xE9\x9C\x87");  // 地震
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet.find("<mark>\xE5\x9C\xB0\xE9\x9C\x87</mark>"), std::string::npos) << r.hits[0].snippet;
+  EXPECT_NE(r.hits[0].title_html.find("<mark>\xE5\x9C\xB0\xE9\x9C\x87</mark>"), std::string::npos);
+  SearchResponse oil = search("prices", [](SearchRequest& q) { q.sort = "newest"; });
+  EXPECT_EQ(oil.hits[0].title_html, "Oil <mark>prices</mark> rise after output cut");
+}
+
+TEST_F(SearchFeaturesTest, StoredDocuments) {
+  std::optional<Article> a = searcher_->document("korea");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->title, "North Korea fires test missiles");
+  bool place = false;
+  for (const Entity& e : a->entities) place = place || e.canonical == "North Korea";
+  EXPECT_TRUE(place);
+  EXPECT_FALSE(searcher_->document("nope").has_value());
+  std::string json = to_json(*a);
+  EXPECT_NE(json.find("\"entities\":["), std::string::npos);
+}
+
+TEST_F(SearchFeaturesTest, ResponseJsonCarriesTheNewKeys) {
+  std::string json = to_json(search("oil zebra", [](SearchRequest& q) { q.explain = true; }));
+  for (const char* key : {"\"relaxed\":true", "\"suggestion\":", "\"warnings\":[]", "\"duplicates\":{\"count\":0",
+                          "\"explanation\":[", "\"title_html\":"}) {
+    EXPECT_NE(json.find(key), std::string::npos) << key << " in " << json;
+  }
+}
+
+TEST_F(SearchFeaturesTest, RejectsBadLimits) {
+  EXPECT_THROW(search("oil", [](SearchRequest& q) { q.time_limit_ms = -1; }), InvalidRequest);
+  EXPECT_THROW(search("oil", [](SearchRequest& q) { q.recency_half_life_days = -2; }), InvalidRequest);
+  EXPECT_THROW(search(std::string(5000, 'a')), InvalidRequest);
+  EXPECT_NO_THROW(search("oil", [](SearchRequest& q) { q.time_limit_ms = 0; }));
+}
+
+}  // namespace
+}  // namespace gazette
