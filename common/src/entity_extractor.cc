@@ -186,12 +186,17 @@ EntityExtractor::EntityExtractor(std::shared_ptr<const Gazetteer> gazetteer,
 
 EntityExtractor::~EntityExtractor() = default;
 
+std::shared_ptr<const Gazetteer> load_default_gazetteer() {
+  std::string dir = default_data_dir();
+  if (dir.empty()) return std::make_shared<const Gazetteer>();
+  return std::make_shared<const Gazetteer>(Gazetteer::load((fs::path(dir) / "gazetteer.tsv").string()));
+}
+
 std::shared_ptr<const EntityExtractor> EntityExtractor::load_default() {
   std::string dir = default_data_dir();
-  std::shared_ptr<const Gazetteer> gazetteer;
+  std::shared_ptr<const Gazetteer> gazetteer = load_default_gazetteer();
   std::shared_ptr<const PerceptronTagger> model;
   if (!dir.empty()) {
-    gazetteer = std::make_shared<const Gazetteer>(Gazetteer::load((fs::path(dir) / "gazetteer.tsv").string()));
     std::error_code ec;
     fs::path model_path = fs::path(dir) / "ner-en.model";
     if (fs::exists(model_path, ec)) {

@@ -10,11 +10,7 @@ namespace gazette::indexer {
 namespace fs = std::filesystem;
 namespace {
 
-std::shared_ptr<const Gazetteer> default_gazetteer() {
-  std::string dir = default_data_dir();
-  if (dir.empty()) return std::make_shared<const Gazetteer>();
-  return std::make_shared<const Gazetteer>(Gazetteer::load((fs::path(dir) / "gazetteer.tsv").string()));
-}
+std::shared_ptr<const Gazetteer> default_gazetteer() { return load_default_gazetteer(); }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <cstring>
 
@@ -139,6 +140,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   query->add_option("query", words, "Words, \"quoted phrases\", operators and field:value filters");
 
+  std::string batch_file;
+  CLI::App* batch = app.add_subcommand("batch", "Answer many queries in one process: one per line, one JSON line out each");
+  batch->add_option("--db", db, "Database folder or Xapian stub file")->required();
+  batch->add_option("file", batch_file, "Queries file (default: standard input); a line is query text or a JSON request");
+  batch->add_flag("--json", json, "Accepted for symmetry: batch output is always JSON lines");
+
   std::string doc_id;
   bool doc_json = false;
   CLI::App* doc = app.add_subcommand("doc", "Print one stored article (fields, entities)");
@@ -200,6 +207,35 @@ int main(int argc, char** argv) {
       } else {
         print_text(response);
       }
+    }
+    if (*batch) {
+      gazette::Searcher searcher(db);
+      std::ifstream file;
+      if (!batch_file.empty()) {
+        file.open(batch_file);
+        if (!file) throw gazette::InvalidRequest(batch_file + ": cannot open");
+      }
+      std::istream& in = batch_file.empty() ? std::cin : file;
+      std::string line;
+      int n = 0, failed = 0;
+      while (std::getline(in, line)) {
+        ++n;
+        if (line.empty()) continue;
+        try {
+          gazette::SearchRequest r;
+          if (line[0] == '{') {
+            r = gazette::request_from_json(line);
+          } else {
+            r.query = line;
+          }
+          std::cout << gazette::to_json(searcher.search(r)) << '\n';
+        } catch (const gazette::InvalidRequest& e) {
+          // One bad line does not stop the batch: its answer is an error object.
+          ++failed;
+          std::cout << gazette::error_json("invalid_request", "line " + std::to_string(n) + ": " + e.what()) << '\n';
+        }
+      }
+      return failed > 0 ? 2 : 0;
     }
     if (*doc) {
       gazette::Searcher searcher(db);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gazette/common/dates.h"
+#include "gazette/common/error.h"
 
 namespace gazette {
 
@@ -75,6 +76,68 @@ std::string to_json(const RelatedResponse& r, int indent) {
   }
   json j = {{"entity", r.entity}, {"articles", r.articles}, {"related", std::move(list)}};
   return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+std::string error_json(const std::string& code, const std::string& message) {
+  using nlohmann::json;
+  return json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+SearchRequest request_from_json(std::string_view text) {
+  using nlohmann::json;
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InvalidRequest(std::string("malformed request JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw InvalidRequest("a request must be a JSON object");
+  SearchRequest r;
+  for (const auto& [key, v] : j.items()) {
+    auto need = [&](bool ok, const char* what) {
+      if (!ok) throw InvalidRequest("request key \"" + key + "\" must be " + what);
+    };
+    if (key == "query" || key == "q") {
+      need(v.is_string(), "a string");
+      r.query = v.get<std::string>();
+    } else if (key == "limit" || key == "offset" || key == "facet_size" || key == "snippet_length" ||
+               key == "time_limit_ms") {
+      need(v.is_number_integer(), "an integer");
+      int n = v.get<int>();
+      (key == "limit" ? r.limit : key == "offset" ? r.offset : key == "facet_size" ? r.facet_size
+       : key == "snippet_length" ? r.snippet_chars : r.time_limit_ms) = n;
+    } else if (key == "lang" || key == "sort") {
+      need(v.is_string(), "a string");
+      (key == "lang" ? r.lang : r.sort) = v.get<std::string>();
+    } else if (key == "recency") {
+      need(v.is_number(), "a number of days");
+      r.recency_half_life_days = v.get<double>();
+    } else if (key == "explain" || key == "collapse") {
+      need(v.is_boolean(), "true or false");
+      (key == "explain" ? r.explain : r.collapse) = v.get<bool>();
+    } else if (key == "facets" || key == "filters") {
+      std::vector<std::string>& out = key == "facets" ? r.facets : r.filters;
+      if (v.is_string() && key == "facets") {
+        std::string list = v.get<std::string>();
+        for (std::size_t b = 0; b <= list.size();) {
+          std::size_t e = list.find(',', b);
+          std::string name = list.substr(b, e == std::string::npos ? std::string::npos : e - b);
+          if (!name.empty()) out.push_back(name);
+          if (e == std::string::npos) break;
+          b = e + 1;
+        }
+      } else {
+        need(v.is_array(), "an array of strings");
+        for (const json& x : v) {
+          need(x.is_string(), "an array of strings");
+          out.push_back(x.get<std::string>());
+        }
+      }
+    } else {
+      throw InvalidRequest("unknown request key \"" + key + "\"");
+    }
+  }
+  return r;
 }
 
 std::string to_json(const Article& a, int indent) {

@@ -98,7 +98,7 @@ std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
 struct Searcher::Impl {
   std::string path;
   // Entity canonicalisation for filters ("places:U.S."), shared read-only by all threads.
-  std::shared_ptr<const EntityExtractor> entities = EntityExtractor::load_default();
+  std::shared_ptr<const Gazetteer> gazetteer = load_default_gazetteer();
   std::mutex mutex;
   std::vector<std::unique_ptr<Handle>> idle;
   std::atomic<std::uint64_t> generation{0};
@@ -308,7 +308,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
   if (req.query.size() > kMaxQueryBytes) {
     throw InvalidRequest("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
   }
-  const Gazetteer* gazetteer = &impl_->entities->gazetteer();
+  const Gazetteer* gazetteer = impl_->gazetteer.get();
   std::vector<searcher::FacetSpec> facets;
   for (const std::string& name : req.facets) facets.push_back(searcher::parse_facet(name));
   std::vector<searcher::Filter> filters = searcher::parse_filters(req.filters, gazetteer);
@@ -366,7 +366,7 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
 
 RelatedResponse Searcher::related(const std::string& entity, int limit) const {
   if (limit < 1 || limit > kMaxLimit) throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
-  std::vector<searcher::Filter> filters = searcher::parse_filters({entity}, &impl_->entities->gazetteer());
+  std::vector<searcher::Filter> filters = searcher::parse_filters({entity}, impl_->gazetteer.get());
   if (filters.size() != 1 || filters[0].values.size() != 1 ||
       (filters[0].field != searcher::FacetField::kPeople && filters[0].field != searcher::FacetField::kOrganizations &&
        filters[0].field != searcher::FacetField::kPlaces)) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,10 @@ class Gazetteer {
   std::unordered_map<std::string, std::string> demonyms_;
   std::size_t max_words_ = 1;
 };
+
+// The gazetteer of the default data folder (default_data_dir()), or an empty one when there is
+// none. Throws DataError for a corrupt file.
+std::shared_ptr<const Gazetteer> load_default_gazetteer();
 
 struct TrainOptions {
   int epochs = 12;

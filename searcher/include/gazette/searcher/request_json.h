@@ -13,6 +13,14 @@ namespace gazette {
 //  "hits": [{"id", "rank", "score", "title", "title_html", "url", "source", "published",
 //  "snippet", "duplicates": {"count", "ids"}, "explanation"?}], "facets"?}. `indent` < 0: one line.
 std::string to_json(const SearchResponse& response, int indent = -1);
+// A request from JSON: {"query" (or "q"), "limit", "offset", "lang", "snippet_length", "facets"
+// (array or comma list), "facet_size", "filters" (array), "sort", "recency" (days), "explain",
+// "collapse", "time_limit_ms"}. Unknown keys are refused. Throws InvalidRequest naming the key.
+SearchRequest request_from_json(std::string_view json_text);
+
+// {"error": {"code", "message"}}: how front ends report a failed request.
+std::string error_json(const std::string& code, const std::string& message);
+
 // One stored article: {"id", "url", "title", "published", "source", "authors", "section",
 // "lang", "body", "entities": [{"kind", "name", "mentions"}]}
 std::string to_json(const Article& article, int indent = -1);
