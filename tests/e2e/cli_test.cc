@@ -254,6 +254,26 @@ TEST_F(CorpusTest, SortExplainAndRecencyFromTheCommandLine) {
   EXPECT_FALSE(json::parse(malformed.out)["warnings"].empty());
 }
 
+TEST_F(CorpusTest, BatchAnswersOneJsonLinePerQuery) {
+  TempDir dir;
+  std::string queries = dir.write("q.txt",
+                                  "energy\n"
+                                  "{\"q\": \"cable\", \"limit\": 2, \"facets\": [\"places\"]}\n"
+                                  "\n"
+                                  "{\"q\": \"cable\", \"colour\": 1}\n");
+  Process r = search({"batch", "--db", db(), queries});
+  EXPECT_EQ(r.status, 2);  // one line was refused
+  std::vector<json> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["query"], "energy");
+  EXPECT_TRUE(lines[0]["took_ms"].is_number());
+  EXPECT_LE(lines[1]["hits"].size(), 2u);
+  EXPECT_TRUE(lines[1]["facets"].contains("places"));
+  EXPECT_NE(lines[2]["error"]["message"].get<std::string>().find("colour"), std::string::npos);
+}
+
 TEST_F(CorpusTest, InspectShowsEntitiesWithOffsets) {
   std::string path = gazette::testing::source_dir("corpus/business/2024-02-06-veltrix-quarterly-profit.txt");
   Process inspect = index({"inspect", "--json", path});

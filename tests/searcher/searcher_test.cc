@@ -152,6 +152,16 @@ TEST_F(SearcherTest, OpeningAMissingOrForeignDatabaseIsAnIndexError) {
   EXPECT_THROW(Searcher(dir.str("foreign")), IndexError);
 }
 
+TEST_F(SearcherTest, OpensAStubFileListingShards) {
+  // A Xapian stub database: one line per shard ("auto PATH", or "remote tcp HOST PORT").
+  TempDir dir;
+  std::string stub = dir.write("news.stub", "auto " + db() + "\n");
+  Searcher s(stub);
+  SearchRequest r;
+  r.query = "harbour";
+  EXPECT_EQ(s.search(r).hits.size(), search("harbour").hits.size());
+}
+
 TEST_F(SearcherTest, ConcurrentSearchesFromManyThreads) {
   Searcher s(db());
   std::vector<std::thread> threads;
