@@ -2,6 +2,8 @@
 // gazette-search: command line -> SearchRequest -> Searcher -> text or JSON on stdout.
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,8 +16,12 @@
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
+#include "server.h"
 
 namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
 
 // Snippet HTML -> terminal text: <mark> as bold (or [..] when not a terminal), entities decoded.
 std::string terminal_text(const std::string& html, bool tty) {
@@ -140,6 +146,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   query->add_option("query", words, "Words, \"quoted phrases\", operators and field:value filters");
 
+  gazette::http::ServerConfig serve_config;
+  CLI::App* serve = app.add_subcommand("serve", "HTTP/JSON API and search page");
+  serve->add_option("--db", serve_config.db_path, "Database folder or Xapian stub file")->required();
+  serve->add_option("--host", serve_config.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_config.port, "Port (0: any free port)")->capture_default_str();
+  serve->add_option("--threads", serve_config.threads, "Worker threads (default: all cores, at least 4)");
+  serve->add_option("--cors-origin", serve_config.cors_origins, "Allow browser calls from this origin (repeatable)")
+      ->allow_extra_args(false);
+  serve->add_option("--www", serve_config.www_dir, "Folder of the search page (default: the installed one)");
+  serve->add_flag("!--no-access-log", serve_config.access_log, "No access log on stderr");
+
   std::string batch_file;
   CLI::App* batch = app.add_subcommand("batch", "Answer many queries in one process: one per line, one JSON line out each");
   batch->add_option("--db", db, "Database folder or Xapian stub file")->required();
@@ -207,6 +224,14 @@ int main(int argc, char** argv) {
       } else {
         print_text(response);
       }
+    }
+    if (*serve) {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      return gazette::http::serve(serve_config, g_stop, [&serve_config](int port) {
+        std::fprintf(stderr, "gazette-search: serving %s on http://%s:%d/\n", serve_config.db_path.c_str(),
+                     serve_config.host.c_str(), port);
+      });
     }
     if (*batch) {
       gazette::Searcher searcher(db);

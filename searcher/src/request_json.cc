@@ -78,6 +78,28 @@ std::string to_json(const RelatedResponse& r, int indent) {
   return j.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
+std::string to_json(const std::vector<Suggestion>& suggestions, int indent) {
+  using nlohmann::json;
+  json list = json::array();
+  for (const Suggestion& x : suggestions) list.push_back({{"text", x.text}, {"kind", x.kind}, {"count", x.count}});
+  return json{{"suggestions", std::move(list)}}.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+std::string to_json(const IndexSummary& s, int indent) {
+  using nlohmann::json;
+  auto counts = [](const std::vector<FacetCount>& v) {
+    json out = json::array();
+    for (const FacetCount& c : v) out.push_back({{"value", c.value}, {"count", c.count}});
+    return out;
+  };
+  json j = {{"articles", s.articles},
+            {"first_published", s.first_published ? json(*s.first_published) : json(nullptr)},
+            {"last_published", s.last_published ? json(*s.last_published) : json(nullptr)},
+            {"languages", counts(s.languages)},
+            {"sources", counts(s.sources)}};
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 std::string error_json(const std::string& code, const std::string& message) {
   using nlohmann::json;
   return json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false, json::error_handler_t::replace);

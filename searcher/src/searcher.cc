@@ -419,6 +419,72 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
   });
 }
 
+std::vector<Suggestion> Searcher::suggest(const std::string& text, int limit) const {
+  if (limit < 1 || limit > 50) throw InvalidRequest("limit must be between 1 and 50");
+  if (text.size() > kMaxQueryBytes) throw InvalidRequest("text is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  std::string folded = fold_case(text);
+  if (folded.empty()) return {};
+  std::vector<Suggestion> out;
+  // Entities first: whole names starting with what was typed.
+  EntityListRequest req;
+  req.prefix = text;
+  req.limit = limit;
+  for (const EntityCount& e : entities(req)) out.push_back({e.name, e.kind, e.count});
+  if (static_cast<int>(out.size()) >= limit) return out;
+  // Then title words completing the last word typed.
+  std::size_t space = folded.find_last_of(' ');
+  std::string head = space == std::string::npos ? "" : text.substr(0, text.find_last_of(' ') + 1);
+  std::string last = space == std::string::npos ? folded : folded.substr(space + 1);
+  if (last.empty()) return out;
+  return impl_->with_handle("suggest", [&](Handle& h) {
+    std::vector<std::pair<std::uint64_t, std::string>> words;
+    std::string prefix = std::string(schema::kTitlePrefix) + last;
+    for (auto t = h.db.allterms_begin(prefix); t != h.db.allterms_end(prefix); ++t) {
+      words.emplace_back(t.get_termfreq(), (*t).substr(schema::kTitlePrefix.size()));
+    }
+    std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [count, word] : words) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back({head + word, "word", count});
+    }
+    return out;
+  });
+}
+
+IndexSummary Searcher::summary() const {
+  return impl_->with_handle("stats", [&](Handle& h) {
+    IndexSummary s;
+    s.articles = h.db.get_doccount();
+    if (s.articles > 0) {
+      if (auto t = schema::decode_published(h.db.get_value_lower_bound(schema::kPublishedSlot))) s.first_published = format_iso8601(*t);
+      if (auto t = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot))) s.last_published = format_iso8601(*t);
+    }
+    auto counts = [&h](std::string_view prefix, Xapian::valueno slot, std::size_t cap) {
+      std::vector<FacetCount> out;
+      std::string p(prefix);
+      for (auto t = h.db.allterms_begin(p); t != h.db.allterms_end(p); ++t) {
+        std::string name = (*t).substr(p.size());
+        auto post = h.db.postlist_begin(*t);
+        if (slot != Xapian::BAD_VALUENO && post != h.db.postlist_end(*t)) {
+          std::string display = h.db.get_document(*post).get_value(slot);
+          if (!display.empty()) name = display;
+        }
+        out.push_back({name, t.get_termfreq()});
+      }
+      std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      if (out.size() > cap) out.resize(cap);
+      return out;
+    };
+    s.languages = counts(schema::kLanguagePrefix, Xapian::BAD_VALUENO, 100);
+    s.sources = counts(schema::kSourcePrefix, schema::kSourceSlot, 50);
+    return s;
+  });
+}
+
 std::optional<Article> Searcher::document(const std::string& id) const {
   return impl_->with_handle("document", [&](Handle& h) -> std::optional<Article> {
     std::string term = schema::id_term(id);

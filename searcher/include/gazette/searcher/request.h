@@ -108,4 +108,19 @@ struct RelatedResponse {
   std::vector<RelatedEntity> related;
 };
 
+// A completion for a search box.
+struct Suggestion {
+  std::string text;   // what the box would hold
+  std::string kind;   // "person", "organization", "place" or "word" (from titles)
+  std::uint64_t count = 0;  // articles
+};
+
+// What an index holds.
+struct IndexSummary {
+  std::uint64_t articles = 0;
+  std::optional<std::string> first_published, last_published;  // ISO 8601 UTC
+  std::vector<FacetCount> languages;  // by article count
+  std::vector<FacetCount> sources;    // by article count (display names), at most 50
+};
+
 }  // namespace gazette

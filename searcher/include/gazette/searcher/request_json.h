@@ -18,6 +18,11 @@ std::string to_json(const SearchResponse& response, int indent = -1);
 // "collapse", "time_limit_ms"}. Unknown keys are refused. Throws InvalidRequest naming the key.
 SearchRequest request_from_json(std::string_view json_text);
 
+// {"suggestions": [{"text", "kind", "count"}]}
+std::string to_json(const std::vector<Suggestion>& suggestions, int indent = -1);
+// {"articles", "first_published", "last_published", "languages": [...], "sources": [...]}
+std::string to_json(const IndexSummary& summary, int indent = -1);
+
 // {"error": {"code", "message"}}: how front ends report a failed request.
 std::string error_json(const std::string& code, const std::string& message);
 

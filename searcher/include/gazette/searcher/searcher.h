@@ -47,6 +47,13 @@ class Searcher {
   // excluding the article itself and its near-duplicates. Throws InvalidRequest for an unknown id.
   SearchResponse similar(const std::string& id, int limit = 10) const;
 
+  // Completions of what a user is typing: entities whose name starts with `text`, then title
+  // words completing its last word. Empty text gives nothing.
+  std::vector<Suggestion> suggest(const std::string& text, int limit = 8) const;
+
+  // Articles, date span, languages and sources of the index.
+  IndexSummary summary() const;
+
   // Makes later searches see the latest commit.
   void reopen();
 
