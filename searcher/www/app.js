@@ -89,7 +89,8 @@ function renderFacets(s, facets) {
     const values = facets[name] || [];
     if (values.length === 0) continue;
     const field = name === "date:year" ? "date" : name;
-    parts.push(text("h2", label));
+    const group = text("div", undefined, "facet");
+    group.append(text("h2", label));
     const list = text("ul");
     for (const v of values) {
       const filter = field + ":" + v.value;
@@ -104,7 +105,8 @@ function renderFacets(s, facets) {
       li.append(b);
       list.append(li);
     }
-    parts.push(list);
+    group.append(list);
+    parts.push(group);
   }
   $("facets").replaceChildren(...parts);
 }
@@ -147,6 +149,7 @@ function renderHits(s, body) {
 
 // Suggestions for the search box (entities first, then title words).
 let suggestTimer = 0;
+let suggestSeq = 0;  // bumped on submit: late answers for older text are dropped
 let active = -1;
 function closeSuggestions() {
   $("suggestions").hidden = true;
@@ -156,10 +159,12 @@ $("q").addEventListener("input", () => {
   clearTimeout(suggestTimer);
   const value = $("q").value;
   if (value.trim().length < 2) return closeSuggestions();
+  const seq = suggestSeq;
   suggestTimer = setTimeout(async () => {
     try {
       const res = await fetch("/api/suggest?" + new URLSearchParams({ q: value, limit: "8" }));
       const body = await res.json();
+      if (seq !== suggestSeq || $("q").value !== value || document.activeElement !== $("q")) return;
       const items = (body.suggestions || []).map((sg) => {
         const li = text("li");
         li.setAttribute("role", "option");
@@ -181,6 +186,8 @@ $("q").addEventListener("input", () => {
   }, 120);
 });
 function pick(sg) {
+  clearTimeout(suggestTimer);
+  suggestSeq++;
   closeSuggestions();
   const s = state();
   if (sg.kind === "word") return go({ ...s, q: sg.text, page: 1 });
@@ -206,6 +213,8 @@ $("q").addEventListener("blur", () => setTimeout(closeSuggestions, 100));
 
 $("search-form").addEventListener("submit", (e) => {
   e.preventDefault();
+  clearTimeout(suggestTimer);
+  suggestSeq++;
   closeSuggestions();
   go({ ...state(), q: $("q").value.trim(), sort: $("sort").value, page: 1 });
 });
