@@ -32,7 +32,7 @@ std::string language_term(std::string_view lang) { return make_term(kLanguagePre
 
 std::vector<std::string> date_terms(std::int64_t seconds) {
   CivilDate d = civil_from_seconds(seconds);
-  char y[8], m[8], day[12];
+  char y[32], m[32], day[32];
   std::snprintf(y, sizeof y, "%04d", d.year);
   std::snprintf(m, sizeof m, "%04d%02d", d.year, d.month);
   std::snprintf(day, sizeof day, "%04d%02d%02d", d.year, d.month, d.day);
@@ -100,7 +100,7 @@ std::vector<std::string> decode_list(std::string_view encoded) {
 
 std::string day_value(std::int64_t seconds) {
   CivilDate d = civil_from_seconds(seconds);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
   return buf;
 }

@@ -22,7 +22,8 @@ struct ParseError : std::runtime_error {
 enum class T { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kNear, kAdj, kPlus, kMinus, kField, kEnd };
 
 struct Tok {
-  T type = T::kEnd;
+  Tok(T t = T::kEnd) : type(t) {}  // NOLINT(google-explicit-constructor): {T::kAnd} reads well
+  T type;
   std::string text;    // word, phrase text, or field value
   std::string field;   // for kField
   bool quoted = false; // field value was quoted
@@ -152,7 +153,7 @@ std::pair<std::int64_t, std::int64_t> period(const std::string& v) {
   } else if (v.size() == 7) {
     start = parse_date(v + "-01");
     int y = std::atoi(v.c_str()), m = std::atoi(v.c_str() + 5);
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
     next = buf;
   } else if (v.size() == 10) {
