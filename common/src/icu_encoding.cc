@@ -77,18 +77,9 @@ void utf8_census(std::string_view bytes, std::size_t& multibyte, std::size_t& in
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  int32_t length = static_cast<int32_t>(text.size());
-  for (int32_t i = 0; i < length;) {
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    UChar32 c = 0;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
+  std::size_t multibyte = 0, invalid = 0;
+  utf8_census(text, multibyte, invalid);
+  return invalid == 0;
 }
 
 bool looks_binary(std::string_view bytes) {

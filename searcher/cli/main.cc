@@ -56,18 +56,6 @@ std::string terminal_text(const std::string& html, bool tty) {
   return out;
 }
 
-// "30d", "12h", "2w", "90" (days) -> days. Throws InvalidRequest naming the value.
-double parse_half_life(const std::string& text) {
-  char* end = nullptr;
-  double n = std::strtod(text.c_str(), &end);
-  std::string unit(end);
-  double days = unit.empty() || unit == "d" ? n : unit == "h" ? n / 24 : unit == "w" ? n * 7 : unit == "y" ? n * 365 : -1;
-  if (!(days > 0) || end == text.c_str()) {
-    throw gazette::InvalidRequest("bad --recency \"" + text + "\": a half-life such as 30d, 12h or 2w");
-  }
-  return days;
-}
-
 void print_article(const gazette::Article& a) {
   std::printf("id:        %s\ntitle:     %s\npublished: %s\nsource:    %s\nsection:   %s\nlanguage:  %s\nurl:       %s\n",
               a.id.c_str(), a.title.c_str(), a.published ? gazette::format_iso8601(*a.published).c_str() : "-",
@@ -210,7 +198,7 @@ int main(int argc, char** argv) {
         request.query += w;
       }
       request.collapse = !no_collapse;
-      if (!recency.empty()) request.recency_half_life_days = parse_half_life(recency);
+      if (!recency.empty()) request.recency_half_life_days = gazette::parse_half_life(recency);
       for (std::size_t start = 0; start < facet_list.size();) {
         std::size_t comma = facet_list.find(',', start);
         std::string name = facet_list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);

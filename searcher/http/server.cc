@@ -69,13 +69,11 @@ std::string date_param(const httplib::Request& req, const char* name) {
 
 double half_life_param(const httplib::Request& req) {
   if (!req.has_param("recency")) return 0;
-  std::string v = req.get_param_value("recency");
-  char* end = nullptr;
-  double n = std::strtod(v.c_str(), &end);
-  std::string unit(end);
-  double days = unit.empty() || unit == "d" ? n : unit == "h" ? n / 24 : unit == "w" ? n * 7 : -1;
-  if (!(days > 0) || end == v.c_str()) throw BadParameter("parameter \"recency\" must be a half-life such as 30d, 12h or 2w");
-  return days;
+  try {
+    return parse_half_life(req.get_param_value("recency"));
+  } catch (const InvalidRequest& e) {
+    throw BadParameter(std::string("parameter \"recency\": ") + e.what());
+  }
 }
 
 SearchRequest search_request(const httplib::Request& req, const ServerConfig& config) {

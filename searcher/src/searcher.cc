@@ -95,6 +95,17 @@ std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
 
 }  // namespace
 
+double parse_half_life(const std::string& text) {
+  char* end = nullptr;
+  double n = std::strtod(text.c_str(), &end);
+  std::string unit(end);
+  double days = unit.empty() || unit == "d" ? n : unit == "h" ? n / 24 : unit == "w" ? n * 7 : unit == "y" ? n * 365 : -1;
+  if (end == text.c_str() || !(days > 0) || days > 365000) {
+    throw InvalidRequest("recency \"" + text + "\" is not a half-life such as 30d, 12h or 2w");
+  }
+  return days;
+}
+
 struct Searcher::Impl {
   std::string path;
   // Entity canonicalisation for filters ("places:U.S."), shared read-only by all threads.

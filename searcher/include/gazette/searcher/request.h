@@ -35,6 +35,10 @@ struct SearchRequest {
   int time_limit_ms = 2000;   // stop matching after this long (results are then partial)
 };
 
+// "30d", "12h", "2w", "1y" or a bare number of days -> days. Throws InvalidRequest naming the
+// value when it is not a positive duration. Shared by the CLI's --recency and the API's recency.
+double parse_half_life(const std::string& text);
+
 // One part of a hit's score, for --explain.
 struct ScorePart {
   std::string label;  // the query clause ("profit", "\"time warner\"", "recency")
