@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// gazette-bench-xapian: the plain Xapian baseline of the benchmarks, on the same input.
+//   index --db DB PATH...      TermGenerator (English stemmer) + replace_document, Xapian's own
+//                              flushing and one final commit; articles read by Gazette's readers.
+//   search --db DB --queries FILE [--reps N]
+//                              QueryParser (English, STEM_SOME, default AND) + BM25, top 10 with
+//                              their data; prints p50/p95/p99 in microseconds.
+// Prints one JSON object.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "corpus_reader.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string arg(int argc, char** argv, const std::string& name, const std::string& fallback = "") {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (argv[i] == name) return argv[i + 1];
+  }
+  return fallback;
+}
+
+long peak_rss_kb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+std::uintmax_t dir_size(const std::string& dir) {
+  std::uintmax_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.is_regular_file() ? e.file_size() : 0;
+  return n;
+}
+
+int index(int argc, char** argv) {
+  std::string db_path = arg(argc, argv, "--db");
+  std::vector<std::string> inputs;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--db") {
+      ++i;
+      continue;
+    }
+    inputs.push_back(a);
+  }
+  auto t0 = Clock::now();
+  Xapian::WritableDatabase db(db_path, Xapian::DB_CREATE_OR_OVERWRITE);
+  Xapian::TermGenerator tg;
+  tg.set_stemmer(Xapian::Stem("english"));
+  std::size_t articles = 0, bytes = 0;
+  for (const auto& file : gazette::indexer::discover_files(inputs)) {
+    if (gazette::indexer::format_of(file.path) == gazette::indexer::Format::kUnsupported) continue;
+    for (const auto& ra : gazette::indexer::read_file(file, 20u << 20).articles) {
+      Xapian::Document doc;
+      tg.set_document(doc);
+      tg.index_text(ra.article.title, 1, "S");
+      tg.index_text(ra.article.title);
+      tg.increase_termpos();
+      tg.index_text(ra.article.body);
+      doc.set_data(ra.article.id);
+      std::string q = "Q" + ra.article.id.substr(0, 200);
+      doc.add_boolean_term(q);
+      db.replace_document(q, doc);
+      ++articles;
+      bytes += ra.article.title.size() + ra.article.body.size();
+    }
+  }
+  db.commit();
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::printf("{\"articles\": %zu, \"bytes\": %zu, \"seconds\": %.3f, \"articles_per_s\": %.0f, \"mb_per_s\": %.3f, "
+              "\"peak_rss_mb\": %.1f, \"index_mb\": %.1f}\n",
+              articles, bytes, secs, static_cast<double>(articles) / secs, static_cast<double>(bytes) / 1e6 / secs,
+              static_cast<double>(peak_rss_kb()) / 1024, static_cast<double>(dir_size(db_path)) / 1e6);
+  return 0;
+}
+
+int search(int argc, char** argv) {
+  Xapian::Database db(arg(argc, argv, "--db"));
+  int reps = std::max(1, std::atoi(arg(argc, argv, "--reps", "5").c_str()));
+  std::ifstream in(arg(argc, argv, "--queries"));
+  std::vector<std::string> queries;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) queries.push_back(line);
+  }
+  Xapian::QueryParser qp;
+  qp.set_database(db);
+  qp.set_stemmer(Xapian::Stem("english"));
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.set_default_op(Xapian::Query::OP_AND);
+  std::vector<double> us;
+  for (int r = 0; r < reps; ++r) {
+    for (const std::string& q : queries) {
+      auto t0 = Clock::now();
+      Xapian::Enquire e(db);
+      e.set_query(qp.parse_query(q, Xapian::QueryParser::FLAG_DEFAULT));
+      Xapian::MSet m = e.get_mset(0, 10);
+      for (auto it = m.begin(); it != m.end(); ++it) (void)it.get_document().get_data();
+      us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    }
+  }
+  std::sort(us.begin(), us.end());
+  auto pct = [&us](double p) { return us[static_cast<std::size_t>(p * static_cast<double>(us.size() - 1))]; };
+  std::printf("{\"queries\": %zu, \"p50_us\": %.0f, \"p95_us\": %.0f, \"p99_us\": %.0f}\n", us.size(), pct(0.5), pct(0.95),
+              pct(0.99));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "index") return index(argc, argv);
+    if (cmd == "search") return search(argc, argv);
+    std::fprintf(stderr, "usage: gazette-bench-xapian index --db DB PATH... | search --db DB --queries FILE [--reps N]\n");
+    return 2;
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "gazette-bench-xapian: %s\n", e.get_description().c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gazette-bench-xapian: %s\n", e.what());
+    return 1;
+  }
+}
