@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   std::string recency;
   query->add_option("--recency", recency, "Blend a time decay with this half-life into relevance: 30d, 12h, 2w");
   query->add_flag("--explain", request.explain, "Show the parts of each hit's score");
+  query->add_flag("--exact-total", request.exact_total, "Count every match exactly (slower on large result sets)");
   bool no_collapse = false;
   query->add_flag("--no-collapse", no_collapse, "Show every near-duplicate instead of one per group");
   query->add_option("--time-limit", request.time_limit_ms, "Stop matching after this many ms (0: none)")

@@ -103,6 +103,7 @@ SearchRequest search_request(const httplib::Request& req, const ServerConfig& co
   r.recency_half_life_days = half_life_param(req);
   r.explain = bool_param(req, "explain", false);
   r.collapse = bool_param(req, "collapse", true);
+  r.exact_total = bool_param(req, "exact_total", false);
   r.snippet_chars = int_param(req, "snippet_length", 240, 0, 2000);
   r.time_limit_ms = config.max_time_limit_ms;
   return r;

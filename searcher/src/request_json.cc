@@ -134,9 +134,9 @@ SearchRequest request_from_json(std::string_view text) {
     } else if (key == "recency") {
       need(v.is_number(), "a number of days");
       r.recency_half_life_days = v.get<double>();
-    } else if (key == "explain" || key == "collapse") {
+    } else if (key == "explain" || key == "collapse" || key == "exact_total") {
       need(v.is_boolean(), "true or false");
-      (key == "explain" ? r.explain : r.collapse) = v.get<bool>();
+      (key == "explain" ? r.explain : key == "collapse" ? r.collapse : r.exact_total) = v.get<bool>();
     } else if (key == "facets" || key == "filters") {
       std::vector<std::string>& out = key == "facets" ? r.facets : r.filters;
       if (v.is_string() && key == "facets") {

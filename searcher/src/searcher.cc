@@ -190,8 +190,15 @@ struct Searcher::Impl {
         if (*p == *it) continue;
         ++hit.duplicates;
         if (hit.duplicate_ids.size() < 20) {
-          Article other = deserialize_article(h.db.get_document(*p).get_data());
-          hit.duplicate_ids.push_back(other.id);
+          // The id from the unique id term: no need to decode the whole stored article.
+          auto t = h.db.termlist_begin(*p);
+          t.skip_to(std::string(schema::kIdPrefix));
+          if (t != h.db.termlist_end(*p) && (*t).compare(0, schema::kIdPrefix.size(), schema::kIdPrefix) == 0 &&
+              (*t).find('#') == std::string::npos) {
+            hit.duplicate_ids.push_back((*t).substr(schema::kIdPrefix.size()));
+          } else {  // a shortened (hashed) id term: read the record
+            hit.duplicate_ids.push_back(deserialize_article(h.db.get_document(*p).get_data()).id);
+          }
         }
       }
     }
@@ -253,7 +260,10 @@ struct Searcher::Impl {
     if (req.collapse) enquire.set_collapse_key(schema::kDupGroupSlot);
     if (req.time_limit_ms > 0) enquire.set_time_limit(req.time_limit_ms / 1000.0);
     std::unique_ptr<searcher::FacetCollector> collector;
-    auto check = static_cast<Xapian::doccount>(std::max(req.offset + req.limit, 1000));
+    // Counting every match costs as much as ranking: exact totals only on request (or with
+    // facets, which visit every match anyway). total.exact says which the caller got.
+    auto check = static_cast<Xapian::doccount>(req.offset + req.limit);
+    if (req.exact_total) check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);
     if (!facets.empty()) {
       collector = std::make_unique<searcher::FacetCollector>(facets, collector_filters);
       check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);  // every match: exact counts

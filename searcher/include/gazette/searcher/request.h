@@ -33,6 +33,7 @@ struct SearchRequest {
   bool explain = false;       // per-hit score parts
   bool collapse = true;       // one article per near-duplicate group
   int time_limit_ms = 2000;   // stop matching after this long (results are then partial)
+  bool exact_total = false;   // count every match (costs as much as ranking them); facets imply it
 };
 
 // "30d", "12h", "2w", "1y" or a bare number of days -> days. Throws InvalidRequest naming the
