@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "gazette/common/article.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
 #include "gazette/searcher/searcher.h"
@@ -233,8 +234,7 @@ int run(int argc, char** argv) {
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(depth));
     std::vector<std::string> base;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      std::string data = it.get_document().get_data();
-      base.push_back(nlohmann::json::parse(data).value("id", ""));
+      base.push_back(gazette::deserialize_article(it.get_document().get_data()).id);
     }
     base_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     Scores b = score(base, judged->second);

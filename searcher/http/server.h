@@ -13,7 +13,7 @@ struct ServerConfig {
   std::string db_path;
   std::string host = "127.0.0.1";
   int port = 8080;                      // 0: any free port (reported through on_listening)
-  int threads = 0;                      // worker threads; 0: all cores (at least 4)
+  int threads = 0;                      // connection threads; 0: 8 per core, at least 64
   std::vector<std::string> cors_origins;  // origins allowed to call the API from a browser; empty: CORS off
   std::string www_dir;                  // the search page's files; "" = the installed/build copy
   std::size_t max_request_bytes = 64 * 1024;

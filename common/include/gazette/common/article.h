@@ -45,7 +45,7 @@ struct CorpusRecord {
 // Throws DataError naming the line when the document is not well-formed JSON.
 std::vector<CorpusRecord> parse_corpus_json_document(std::string_view json_text);
 
-// The stored form of an article (Xapian document data): a compact JSON object.
+// The stored form of an article (Xapian document data): a compact binary record.
 std::string serialize_article(const Article& article);
 // Inverse of serialize_article. Throws DataError on a malformed record.
 Article deserialize_article(std::string_view data);

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The stored form of an article (Xapian document data): a compact binary record that decodes
+// without a parser, because every search hit decodes one.
+// Layout: 'G' 0x01, then varint-length strings id url title body source section lang path,
+// a published flag byte (+ 8 bytes, little-endian, when set), a varint author count and the
+// authors, a varint entity count and per entity: kind byte, name, varint mention count and per
+// mention: field byte, varint start, varint end.
+#include <cstring>
+
+#include "gazette/common/article.h"
+#include "gazette/common/error.h"
+
+namespace gazette {
+namespace {
+
+void put_varint(std::string& out, std::uint64_t n) {
+  do {
+    auto byte = static_cast<unsigned char>(n & 0x7F);
+    n >>= 7;
+    out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
+  } while (n);
+}
+
+void put_string(std::string& out, const std::string& s) {
+  put_varint(out, s.size());
+  out += s;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : data_(data) {}
+  std::uint64_t varint() {
+    std::uint64_t n = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= data_.size()) fail();
+      auto byte = static_cast<unsigned char>(data_[pos_++]);
+      n |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return n;
+    }
+    fail();
+  }
+  std::string string() {
+    std::uint64_t n = varint();
+    if (n > data_.size() - pos_) fail();
+    std::string s(data_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  unsigned char byte() {
+    if (pos_ >= data_.size()) fail();
+    return static_cast<unsigned char>(data_[pos_++]);
+  }
+  std::int64_t int64() {
+    if (data_.size() - pos_ < 8) fail();
+    std::uint64_t v = 0;
+    for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(data_[pos_++])) << (8 * b);
+    return static_cast<std::int64_t>(v);
+  }
+  // A count of items each at least one byte long: bounded by what is left.
+  std::uint64_t count() {
+    std::uint64_t n = varint();
+    if (n > data_.size() - pos_) fail();
+    return n;
+  }
+
+ private:
+  [[noreturn]] static void fail() { throw DataError("malformed stored article record"); }
+  std::string_view data_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string serialize_article(const Article& a) {
+  std::string out("G\x01", 2);
+  out.reserve(a.body.size() + a.title.size() + 256);
+  for (const std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) {
+    put_string(out, *s);
+  }
+  out.push_back(a.published ? 1 : 0);
+  if (a.published) {
+    auto v = static_cast<std::uint64_t>(*a.published);
+    for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
+  }
+  put_varint(out, a.authors.size());
+  for (const std::string& au : a.authors) put_string(out, au);
+  put_varint(out, a.entities.size());
+  for (const Entity& e : a.entities) {
+    out.push_back(static_cast<char>(e.kind));
+    put_string(out, e.canonical);
+    put_varint(out, e.mentions.size());
+    for (const Mention& m : e.mentions) {
+      out.push_back(m.field == TextField::kTitle ? 0 : 1);
+      put_varint(out, m.start);
+      put_varint(out, m.end);
+    }
+  }
+  return out;
+}
+
+Article deserialize_article(std::string_view data) {
+  if (data.size() < 2 || data[0] != 'G' || data[1] != '\x01') throw DataError("not a stored article record");
+  Reader r(data.substr(2));
+  Article a;
+  for (std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) *s = r.string();
+  if (r.byte() != 0) a.published = r.int64();
+  for (std::uint64_t n = r.count(); n > 0; --n) a.authors.push_back(r.string());
+  for (std::uint64_t n = r.count(); n > 0; --n) {
+    Entity e;
+    unsigned char kind = r.byte();
+    if (kind > static_cast<unsigned char>(EntityKind::kPlace)) throw DataError("malformed stored article record");
+    e.kind = static_cast<EntityKind>(kind);
+    e.canonical = r.string();
+    for (std::uint64_t m = r.count(); m > 0; --m) {
+      Mention mention;
+      mention.field = r.byte() == 0 ? TextField::kTitle : TextField::kBody;
+      mention.start = r.varint();
+      mention.end = r.varint();
+      const std::string& text = mention.field == TextField::kTitle ? a.title : a.body;
+      if (mention.start <= mention.end && mention.end <= text.size()) {
+        mention.surface = text.substr(mention.start, mention.end - mention.start);
+      }
+      e.mentions.push_back(std::move(mention));
+    }
+    a.entities.push_back(std::move(e));
+  }
+  return a;
+}
+
+}  // namespace gazette
