@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
   build->add_option("--db", config.db_path, "Database folder (created if missing)")->required();
   build->add_option("paths", config.inputs, "Files and folders to index (recursive)")->required();
   build->add_option("--threads", config.threads, "Reading and analysis threads (default: all cores)");
+  build->add_option("--shards", config.shards,
+                    "Parallel writers for a build into an empty database (0: one per core, at most 8)")
+      ->capture_default_str();
   build->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
   build->add_flag("--rebuild", config.rebuild, "Start from an empty database");
   build->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")

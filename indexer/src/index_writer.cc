@@ -93,6 +93,26 @@ std::string IndexWriter::assign_duplicate_group(Xapian::Document& doc, const std
   return group;
 }
 
+void IndexWriter::set_duplicate_group(Xapian::docid docid, const std::string& group) {
+  try {
+    Xapian::Document doc = db_.get_document(docid);
+    std::string old = doc.get_value(schema::kDupGroupSlot);
+    if (old == group) return;
+    if (!old.empty()) {
+      std::string old_term = schema::make_term(schema::kDupGroupPrefix, old);
+      auto t = doc.termlist_begin();
+      t.skip_to(old_term);
+      if (t != doc.termlist_end() && *t == old_term) doc.remove_term(old_term);
+    }
+    doc.add_value(schema::kDupGroupSlot, group);
+    doc.add_boolean_term(schema::make_term(schema::kDupGroupPrefix, group));
+    db_.replace_document(docid, doc);
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot set the near-duplicate group of document " + std::to_string(docid) + ": " +
+                     e.get_description());
+  }
+}
+
 void IndexWriter::spelling(const Xapian::Document& doc, bool add) {
   // Plain alphabetic words only: numbers and prefixed terms make poor suggestions.
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
@@ -185,6 +205,15 @@ void IndexWriter::commit() {
     db_.commit();
   } catch (const Xapian::Error& e) {
     throw IndexError("commit failed: " + e.get_description());
+  }
+}
+
+void IndexWriter::close() {
+  commit();
+  try {
+    db_.close();
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot close the database: " + e.get_description());
   }
 }
 

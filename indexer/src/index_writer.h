@@ -37,6 +37,8 @@ class IndexWriter {
   // after its own id. Adds the group value and term to `doc`; returns the group.
   std::string assign_duplicate_group(Xapian::Document& doc, const std::string& id_term,
                                      const std::optional<MinHash>& signature);
+  // Moves the article with this docid into another near-duplicate group (value and term).
+  void set_duplicate_group(Xapian::docid docid, const std::string& group);
 
   // Adds or replaces the article with this id term, keeping the spelling dictionary in step.
   void put(const std::string& id_term, const Xapian::Document& doc);
@@ -49,6 +51,9 @@ class IndexWriter {
 
   // Makes every change so far durable (Xapian's commit: all or nothing).
   void commit();
+  // Commits and releases the database (and its lock); no other call may follow.
+  void close();
+  Xapian::doccount doc_count() const { return db_.get_doccount(); }
 
  private:
   void spelling(const Xapian::Document& doc, bool add);

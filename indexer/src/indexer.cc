@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The pipeline: discover -> read + analyse (N threads) -> bounded queue -> one writer.
+// The pipeline: discover -> read + analyse (N threads) -> bounded queue -> one writer, or N
+// shard writers merged at the end when the database starts empty.
 #include "indexer.h"
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "gazette/common/schema.h"
 #include "gazette/common/entities.h"
 #include "index_writer.h"
+#include "shard_writers.h"
 
 namespace gazette::indexer {
 namespace fs = std::filesystem;
@@ -56,16 +58,25 @@ IndexStats run_indexer(const IndexerConfig& config) {
   std::vector<SourceFile> files = discover_files(config.inputs);
   IndexWriter writer(config.db_path, config.rebuild);
   const std::unordered_map<std::string, IndexedArticle> existing = writer.load_existing();
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned shard_count = config.shards != 0 ? config.shards : std::min(cores, kMaxAutoShards);
+  // A build into an empty database writes shards in parallel and merges them at the end;
+  // updates go through the one writer, which finds the articles they replace.
+  std::unique_ptr<ShardWriters> shards;
+  if (shard_count > 1 && existing.empty() && !writer.has_synonyms()) {
+    shards = std::make_unique<ShardWriters>(config.db_path, shard_count, config.batch_articles, config.batch_bytes);
+  }
+  IndexWriter& meta = shards ? shards->first() : writer;
   if (!config.synonyms_path.empty()) {
-    writer.load_synonyms(config.synonyms_path);
+    meta.load_synonyms(config.synonyms_path);
   } else if (!writer.has_synonyms()) {
     // A new database gets the shipped news aliases.
     std::string dir = default_data_dir();
     std::error_code ec;
-    if (!dir.empty() && fs::exists(fs::path(dir) / "synonyms.txt", ec)) writer.load_synonyms((fs::path(dir) / "synonyms.txt").string());
+    if (!dir.empty() && fs::exists(fs::path(dir) / "synonyms.txt", ec)) meta.load_synonyms((fs::path(dir) / "synonyms.txt").string());
   }
 
-  unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = config.threads != 0 ? config.threads : cores;
   BoundedQueue<Item> queue(config.queue_capacity);
   std::atomic<std::size_t> next_file{0};
   std::atomic<bool> abort{false};
@@ -181,6 +192,10 @@ IndexStats run_indexer(const IndexerConfig& config) {
           } else {
             ++stats.indexed;
           }
+          if (shards) {
+            shards->add(item->id_term, std::move(item->document), item->text_bytes);
+            break;
+          }
           writer.assign_duplicate_group(item->document, item->id_term, item->signature);
           writer.put(item->id_term, item->document);
           ++pending;
@@ -223,7 +238,14 @@ IndexStats run_indexer(const IndexerConfig& config) {
       }
     }
   }
-  writer.commit();
+  if (shards) {
+    // Everything read so far (also after an interruption) is merged into the database.
+    shards->finish();
+    writer.close();
+    shards->merge_into(config.db_path);
+  } else {
+    writer.commit();
+  }
   stats.seconds = seconds_since(t0);
   return stats;
 }

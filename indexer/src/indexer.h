@@ -13,8 +13,9 @@
 
 namespace gazette::indexer {
 
-// Indexes config.inputs into config.db_path: files are read and analysed on a thread pool,
-// one thread writes. Unchanged articles (same content hash) are skipped; with prune, articles
+// Indexes config.inputs into config.db_path: files are read and analysed on a thread pool;
+// into an empty database, config.shards threads write shard databases that are merged by
+// compaction at the end (ShardWriters); into a non-empty one, one thread writes. Unchanged articles (same content hash) are skipped; with prune, articles
 // whose file is gone, or whose file no longer holds them, are deleted. Commits in batches, so an
 // interrupted run leaves every article of its last commit.
 // Bad files are logged through config.log and counted, never thrown.

@@ -12,10 +12,16 @@
 
 namespace gazette::indexer {
 
+inline constexpr unsigned kMaxAutoShards = 8;
+
 struct IndexerConfig {
   std::string db_path;
   std::vector<std::string> inputs;  // files and folders, walked recursively
   unsigned threads = 0;             // reading + analysis threads; 0 = all cores
+  // Writer threads when building into an empty database: shard databases written in parallel,
+  // then merged by compaction. 0 = one per core (at most kMaxAutoShards); 1 = one writer.
+  // Updates to a non-empty database always use one writer.
+  unsigned shards = 0;
   bool prune = false;               // delete articles whose file is gone (or no longer holds them)
   bool rebuild = false;             // start from an empty database
   std::uintmax_t max_file_bytes = 20u * 1024 * 1024;

@@ -4,9 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <set>
+
 #include <xapian.h>
 
 #include "gazette/common/error.h"
+#include "gazette/common/hash.h"
 #include "gazette/common/schema.h"
 #include "support/temp_index.h"
 
@@ -131,6 +136,83 @@ TEST_F(IndexerTest, RebuildStartsFresh) {
   EXPECT_EQ(run_indexer(c).indexed, 1u);
   EXPECT_EQ(doc_count(), 1u);
   EXPECT_TRUE(has_id("two/b.txt"));
+}
+
+// A build into an empty database writes shards in parallel and merges them: the result must be
+// the database one writer makes (articles, terms, spelling, synonyms, near-duplicate groups).
+TEST_F(IndexerTest, ParallelShardBuildMatchesOneWriter) {
+  std::string story;
+  for (int w = 0; w < 120; ++w) story += "word" + std::to_string(w * 7 % 97) + (w % 11 == 10 ? ". " : " ");
+  for (int i = 0; i < 6; ++i) {
+    // Wire copies: the same story with a different headline and a small edit.
+    dir_.write("news/copy" + std::to_string(i) + ".txt",
+               "Headline number " + std::to_string(i) + "\n\n" + story + "edit" + std::to_string(i) + "\n");
+  }
+  for (int i = 0; i < 30; ++i) {
+    dir_.write("news/other" + std::to_string(i) + ".txt",
+               "Other " + std::to_string(i) + "\n\nDistinct text about topic" + std::to_string(i) + " and more.\n");
+  }
+  // The copies must land in more than one of three shards for the test to mean anything.
+  std::set<std::uint64_t> copy_shards;
+  for (int i = 0; i < 6; ++i) copy_shards.insert(fnv1a64(schema::id_term("news/copy" + std::to_string(i) + ".txt")) % 3);
+  ASSERT_GT(copy_shards.size(), 1u);
+
+  auto build = [&](const std::string& db, unsigned shards) {
+    IndexerConfig c = config({dir_.str("news")});
+    c.db_path = dir_.str(db);
+    c.shards = shards;
+    c.batch_articles = 7;  // several commits per shard
+    return run_indexer(c);
+  };
+  IndexStats one = build("one", 1);
+  IndexStats three = build("three", 3);
+  EXPECT_EQ(one.indexed, 36u);
+  EXPECT_EQ(three.indexed, 36u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.str(".three.shards-" + std::to_string(::getpid()))));
+
+  Xapian::Database a(dir_.str("one")), b(dir_.str("three"));
+  EXPECT_EQ(a.get_doccount(), b.get_doccount());
+  EXPECT_EQ(b.get_metadata(std::string(schema::kSchemaVersionKey)), std::to_string(schema::kSchemaVersion));
+  auto terms = [](const Xapian::Database& db) {
+    std::vector<std::pair<std::string, Xapian::doccount>> out;
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+      if (!(*t).starts_with(schema::kDupGroupPrefix)) out.emplace_back(*t, t.get_termfreq());
+    }
+    return out;
+  };
+  EXPECT_EQ(terms(a), terms(b));
+  auto spellings = [](const Xapian::Database& db) {
+    std::vector<std::pair<std::string, Xapian::doccount>> out;
+    for (auto t = db.spellings_begin(); t != db.spellings_end(); ++t) out.emplace_back(*t, t.get_termfreq());
+    return out;
+  };
+  EXPECT_FALSE(spellings(b).empty());
+  EXPECT_EQ(spellings(a), spellings(b));
+  EXPECT_NE(b.synonym_keys_begin(), b.synonym_keys_end());  // the shipped aliases
+
+  // Every copy is in one group in both databases, and the other articles are alone.
+  auto groups = [&](const Xapian::Database& db) {
+    std::set<std::string> copies, others;
+    for (int i = 0; i < 30; ++i) {
+      std::string id = schema::id_term(i < 6 ? "news/copy" + std::to_string(i) + ".txt" : "news/other" + std::to_string(i) + ".txt");
+      auto p = db.postlist_begin(id);
+      EXPECT_NE(p, db.postlist_end(id)) << id;
+      if (p == db.postlist_end(id)) continue;
+      (i < 6 ? copies : others).insert(db.get_document(*p).get_value(schema::kDupGroupSlot));
+    }
+    EXPECT_EQ(copies.size(), 1u);
+    EXPECT_EQ(others.size(), 24u);
+    return copies.size();
+  };
+  groups(a);
+  groups(b);
+
+  // A later run over the merged database updates it through the one writer.
+  dir_.write("news/late.txt", "Late\n\nA late story.\n");
+  IndexStats again = build("three", 3);
+  EXPECT_EQ(again.indexed, 1u);
+  EXPECT_EQ(again.unchanged, 36u);
+  EXPECT_EQ(Xapian::Database(dir_.str("three")).get_doccount(), 37u);
 }
 
 TEST_F(IndexerTest, RefusesALockedDatabase) {

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Parallel shard writers, cross-shard near-duplicate groups, and the merge by compaction.
+#include "shard_writers.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+
+#include "gazette/common/error.h"
+#include "gazette/common/hash.h"
+#include "gazette/common/near_duplicates.h"
+#include "gazette/common/schema.h"
+
+namespace gazette::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+// Candidates kept per band term and per article: a band shared by thousands of articles
+// (boilerplate) must not make the pass quadratic. The single writer keeps 64 per article too.
+constexpr std::size_t kMaxBandPostings = 256;
+constexpr std::size_t kMaxCandidates = 64;
+
+std::string sibling_folder(const std::string& target) {
+  fs::path p = fs::absolute(fs::path(target)).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  std::string base = p.filename().string();
+  return (p.parent_path() / ("." + base + ".shards-" + std::to_string(::getpid()))).string();
+}
+
+}  // namespace
+
+ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles,
+                           std::size_t batch_bytes)
+    : folder_(sibling_folder(target)),
+      batch_articles_(std::max<std::size_t>(1, batch_articles)),
+      batch_bytes_(std::max<std::size_t>(1, batch_bytes)) {
+  std::error_code ec;
+  fs::remove_all(folder_, ec);
+  fs::create_directories(folder_, ec);
+  if (ec) throw IndexError(folder_ + ": cannot create the shard folder: " + ec.message());
+  for (unsigned s = 0; s < std::max(1u, shards); ++s) {
+    paths_.push_back(folder_ + "/shard" + std::to_string(s));
+    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), true));
+    queues_.push_back(std::make_unique<BoundedQueue<Job>>(64));
+  }
+  for (std::size_t s = 0; s < writers_.size(); ++s) threads_.emplace_back([this, s] { run(s); });
+}
+
+ShardWriters::~ShardWriters() {
+  for (auto& q : queues_) q->close();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  writers_.clear();
+  std::error_code ec;
+  fs::remove_all(folder_, ec);
+}
+
+void ShardWriters::fail(std::exception_ptr e) {
+  std::lock_guard lock(failure_mutex_);
+  if (!failure_) failure_ = e;
+  failed_ = true;
+}
+
+void ShardWriters::rethrow_failure() {
+  std::lock_guard lock(failure_mutex_);
+  if (failure_) std::rethrow_exception(failure_);
+}
+
+void ShardWriters::run(std::size_t shard) {
+  IndexWriter& writer = *writers_[shard];
+  std::size_t pending = 0, pending_bytes = 0;
+  // Drains its queue even after a failure, so that add() never blocks on a dead writer.
+  while (std::optional<Job> job = queues_[shard]->pop()) {
+    if (failed_.load()) continue;
+    try {
+      // No signature: the group is the article's own until finish() compares across shards.
+      writer.assign_duplicate_group(job->document, job->id_term, std::nullopt);
+      writer.put(job->id_term, job->document);
+      ++pending;
+      pending_bytes += job->text_bytes;
+      if (pending >= batch_articles_ || pending_bytes >= batch_bytes_) {
+        writer.commit();
+        pending = pending_bytes = 0;
+      }
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+}
+
+void ShardWriters::add(const std::string& id_term, Xapian::Document document, std::size_t text_bytes) {
+  rethrow_failure();
+  std::size_t shard = fnv1a64(id_term) % queues_.size();
+  queues_[shard]->push(Job{id_term, std::move(document), text_bytes});
+}
+
+void ShardWriters::finish() {
+  if (finished_) return;
+  finished_ = true;
+  for (auto& q : queues_) q->close();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+  rethrow_failure();
+  for (auto& w : writers_) w->commit();
+  assign_groups();
+  for (auto& w : writers_) w->commit();
+}
+
+void ShardWriters::assign_groups() {
+  namespace schema = gazette::schema;
+  const std::size_t n = writers_.size();
+  std::map<Xapian::docid, std::vector<Xapian::docid>> earlier;  // article -> earlier candidates
+  std::unordered_map<Xapian::docid, MinHash> signatures;
+  std::unordered_map<Xapian::docid, std::string> groups;  // changed groups
+  try {
+    Xapian::Database all;
+    for (const std::string& p : paths_) all.add_database(Xapian::Database(p));
+    const std::string prefix(schema::kDupBandPrefix);
+    for (auto t = all.allterms_begin(prefix); t != all.allterms_end(prefix); ++t) {
+      if (t.get_termfreq() < 2) continue;
+      std::vector<Xapian::docid> ids;
+      for (auto p = all.postlist_begin(*t); p != all.postlist_end(*t) && ids.size() < kMaxBandPostings; ++p) {
+        ids.push_back(*p);
+      }
+      for (std::size_t j = 1; j < ids.size(); ++j) {
+        std::vector<Xapian::docid>& c = earlier[ids[j]];
+        for (std::size_t i = 0; i < j && c.size() < kMaxCandidates; ++i) {
+          if (std::find(c.begin(), c.end(), ids[i]) == c.end()) c.push_back(ids[i]);
+        }
+      }
+    }
+    auto signature = [&](Xapian::docid d) -> const MinHash* {
+      auto it = signatures.find(d);
+      if (it == signatures.end()) {
+        std::optional<MinHash> m =
+            decode_minhash(all.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDupSignatureSlot));
+        if (!m) return nullptr;
+        it = signatures.emplace(d, *m).first;
+      }
+      return &it->second;
+    };
+    auto group_of = [&](Xapian::docid d) {
+      auto it = groups.find(d);
+      if (it != groups.end()) return it->second;
+      return all.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDupGroupSlot);
+    };
+    // In docid order, each article joins the group of its most similar earlier candidate.
+    for (const auto& [d, candidates] : earlier) {
+      const MinHash* mine = signature(d);
+      if (mine == nullptr) continue;
+      double best = schema::kDuplicateSimilarity;
+      std::string group;
+      for (Xapian::docid c : candidates) {
+        const MinHash* theirs = signature(c);
+        if (theirs == nullptr) continue;
+        double sim = similarity(*mine, *theirs);
+        if (sim >= best) {
+          best = sim;
+          group = group_of(c);
+        }
+      }
+      if (!group.empty() && group != group_of(d)) groups[d] = group;
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot compare near-duplicates across shards: " + e.get_description());
+  }
+  // Docids of a multi-database interleave its shards: docid d is (d - 1) / n + 1 in shard (d - 1) % n.
+  for (const auto& [d, group] : groups) {
+    writers_[(d - 1) % n]->set_duplicate_group((d - 1) / n + 1, group);
+  }
+}
+
+void ShardWriters::merge_into(const std::string& target) {
+  finish();
+  const std::string merged = folder_ + "/merged";
+  try {
+    writers_.clear();  // closes the shards
+    Xapian::Database all;
+    for (const std::string& p : paths_) all.add_database(Xapian::Database(p));
+    all.compact(merged, Xapian::Compactor::FULL | Xapian::DBCOMPACT_MULTIPASS);
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot merge the shard databases: " + e.get_description());
+  }
+  // Swap the merged database in: the old folder moves aside first, so a failure leaves one.
+  std::error_code ec;
+  const std::string old = folder_ + "/old";
+  bool had_target = fs::exists(target, ec);
+  if (had_target) {
+    fs::rename(target, old, ec);
+    if (ec) throw IndexError(target + ": cannot replace the database: " + ec.message());
+  }
+  fs::rename(merged, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (had_target) fs::rename(old, target, ignored);
+    throw IndexError(target + ": cannot move the merged database in place: " + ec.message());
+  }
+  fs::remove_all(folder_, ec);
+}
+
+}  // namespace gazette::indexer

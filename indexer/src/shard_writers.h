@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Parallel writers for a fresh build: N shard databases filled at once, merged by compaction.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <xapian.h>
+
+#include "bounded_queue.h"
+#include "index_writer.h"
+
+namespace gazette::indexer {
+
+// Xapian's inverter is the indexing bottleneck and a WritableDatabase takes one thread, so a
+// build into an empty database writes N shard databases in parallel (one thread each), routes
+// each article to a shard by a hash of its id term (a repeated id replaces the earlier copy in
+// the same shard), and at the end assigns near-duplicate groups across shards and merges the
+// shards into the target with Xapian's compaction (a read-optimised single database).
+//
+// Lifecycle: construct, add() from one thread, then finish() and merge_into(). Destroying it
+// without merging removes the shard databases (nothing reaches the target). Throws IndexError.
+class ShardWriters {
+ public:
+  // Shards are created in a fresh folder beside `target` (same file system).
+  ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles,
+               std::size_t batch_bytes);
+  ~ShardWriters();
+  ShardWriters(const ShardWriters&) = delete;
+  ShardWriters& operator=(const ShardWriters&) = delete;
+
+  // The writer of shard 0, for what the whole database holds once (synonyms). Not thread-safe:
+  // only before the first add().
+  IndexWriter& first() { return *writers_[0]; }
+
+  // Queues one article (id term + finished document); blocks while its shard is busy.
+  // Rethrows a shard writer's failure.
+  void add(const std::string& id_term, Xapian::Document document, std::size_t text_bytes);
+
+  // Waits for every shard, commits them, then assigns near-duplicate groups across shards
+  // (the same rule as IndexWriter::assign_duplicate_group, in docid order). Rethrows failures.
+  void finish();
+
+  // Compacts the shards into `target`, replacing what is there: the caller must hold no
+  // Xapian database open on `target`. Removes the shards.
+  void merge_into(const std::string& target);
+
+ private:
+  struct Job {
+    std::string id_term;
+    Xapian::Document document;
+    std::size_t text_bytes = 0;
+  };
+  void run(std::size_t shard);
+  void fail(std::exception_ptr e);
+  void rethrow_failure();
+  void assign_groups();
+
+  std::string folder_;
+  std::vector<std::string> paths_;
+  std::vector<std::unique_ptr<IndexWriter>> writers_;
+  std::vector<std::unique_ptr<BoundedQueue<Job>>> queues_;
+  std::vector<std::thread> threads_;
+  std::size_t batch_articles_, batch_bytes_;
+  std::mutex failure_mutex_;
+  std::exception_ptr failure_;
+  std::atomic<bool> failed_{false};
+  bool finished_ = false;
+};
+
+}  // namespace gazette::indexer
