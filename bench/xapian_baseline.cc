@@ -5,6 +5,12 @@
 //   search --db DB --queries FILE [--reps N]
 //                              QueryParser (English, STEM_SOME, default AND) + BM25, top 10 with
 //                              their data; prints p50/p95/p99 in microseconds.
+//   terms --db DB --min-df A --max-df B [--count N]
+//                              N plain words (a-z, 4+ letters) whose document frequency lies
+//                              in [A, B], spread evenly over the vocabulary, one per line: the
+//                              frequent and rare query words of the benchmarks.
+//   phrases --db DB [--count N] two adjacent plain words from N articles spread over the
+//                              database, as "quoted phrases": phrase queries that match.
 // Prints one JSON object.
 #include <sys/resource.h>
 
@@ -13,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -116,6 +123,56 @@ int search(int argc, char** argv) {
   return 0;
 }
 
+int terms(int argc, char** argv) {
+  Xapian::Database db(arg(argc, argv, "--db"));
+  auto min_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--min-df", "1").c_str()));
+  auto max_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--max-df", "1000000000").c_str()));
+  std::size_t count = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())));
+  std::vector<std::string> found;
+  for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+    const std::string& term = *t;
+    if (term.size() < 4 || !std::all_of(term.begin(), term.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
+    if (t.get_termfreq() >= min_df && t.get_termfreq() <= max_df) found.push_back(term);
+  }
+  std::size_t step = std::max<std::size_t>(1, found.size() / count);
+  for (std::size_t i = 0, n = 0; i < found.size() && n < count; i += step, ++n) std::printf("%s\n", found[i].c_str());
+  return 0;
+}
+
+int phrases(int argc, char** argv) {
+  Xapian::Database db(arg(argc, argv, "--db"));
+  std::size_t count = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())));
+  auto plain = [](const std::string& w) {
+    return w.size() >= 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  Xapian::docid last = db.get_lastdocid();
+  std::size_t printed = 0;
+  for (std::size_t i = 0; i < 4 * count && printed < count; ++i) {
+    auto did = static_cast<Xapian::docid>(1 + (i * 7919) % std::max<Xapian::docid>(1, last));
+    std::map<Xapian::termpos, std::string> words;
+    try {
+      Xapian::Document doc = db.get_document(did);
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        if (!plain(*t)) continue;
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) words[*p] = *t;
+      }
+    } catch (const Xapian::DocNotFoundError&) {
+      continue;
+    }
+    // The first adjacent pair past the middle of the article.
+    auto it = words.lower_bound(words.empty() ? 0 : words.rbegin()->first / 2);
+    for (; it != words.end(); ++it) {
+      auto next = words.find(it->first + 1);
+      if (next != words.end() && next->second != it->second) {
+        std::printf("\"%s %s\"\n", it->second.c_str(), next->second.c_str());
+        ++printed;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,7 +180,10 @@ int main(int argc, char** argv) {
     std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "index") return index(argc, argv);
     if (cmd == "search") return search(argc, argv);
-    std::fprintf(stderr, "usage: gazette-bench-xapian index --db DB PATH... | search --db DB --queries FILE [--reps N]\n");
+    if (cmd == "terms") return terms(argc, argv);
+    if (cmd == "phrases") return phrases(argc, argv);
+    std::fprintf(stderr, "usage: gazette-bench-xapian index --db DB PATH... | search --db DB --queries FILE [--reps N] | "
+                 "terms --db DB --min-df A --max-df B [--count N]\n");
     return 2;
   } catch (const Xapian::Error& e) {
     std::fprintf(stderr, "gazette-bench-xapian: %s\n", e.get_description().c_str());

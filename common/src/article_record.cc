@@ -5,6 +5,8 @@
 // a published flag byte (+ 8 bytes, little-endian, when set), a varint author count and the
 // authors, a varint entity count and per entity: kind byte, name, varint mention count and per
 // mention: field byte, varint start, varint end.
+// The hit record (serialize_hit_fields): 'H' 0x01, then varint-length strings id url title source
+// lang, and the published flag byte (+ 8 bytes).
 #include <cstring>
 
 #include "gazette/common/article.h"
@@ -124,6 +126,26 @@ Article deserialize_article(std::string_view data) {
     }
     a.entities.push_back(std::move(e));
   }
+  return a;
+}
+
+std::string serialize_hit_fields(const Article& a) {
+  std::string out("H\x01", 2);
+  for (const std::string* s : {&a.id, &a.url, &a.title, &a.source, &a.lang}) put_string(out, *s);
+  out.push_back(a.published ? 1 : 0);
+  if (a.published) {
+    auto v = static_cast<std::uint64_t>(*a.published);
+    for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
+  }
+  return out;
+}
+
+Article deserialize_hit_fields(std::string_view data) {
+  if (data.size() < 2 || data[0] != 'H' || data[1] != '\x01') throw DataError("not a stored hit record");
+  Reader r(data.substr(2));
+  Article a;
+  for (std::string* s : {&a.id, &a.url, &a.title, &a.source, &a.lang}) *s = r.string();
+  if (r.byte() != 0) a.published = r.int64();
   return a;
 }
 

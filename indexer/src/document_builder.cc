@@ -85,6 +85,7 @@ BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) 
   }
   doc.add_value(schema::kContentHashSlot, hash);
   doc.add_value(schema::kSourceFileSlot, article.path);
+  doc.add_value(schema::kHitSlot, serialize_hit_fields(article));
   doc.set_data(serialize_article(article));
   return built;
 }

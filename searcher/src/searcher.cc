@@ -168,7 +168,9 @@ struct Searcher::Impl {
   Hit make_hit(Handle& h, const Xapian::MSetIterator& it, int rank, const searcher::BuiltQuery& q,
                const SearchRequest& req) {
     Xapian::Document doc = it.get_document();
-    Article a = deserialize_article(doc.get_data());
+    // Snippets need the body; a plain result list needs only the small hit record.
+    Article a = req.snippet_chars > 0 ? deserialize_article(doc.get_data())
+                                      : deserialize_hit_fields(doc.get_value(schema::kHitSlot));
     Hit hit;
     hit.id = a.id;
     hit.rank = rank;
@@ -182,8 +184,10 @@ struct Searcher::Impl {
       hit.snippet = searcher::make_snippet(h.analyzer, a.body, q.words, q.stems, a.lang, chars);
       hit.title_html = searcher::highlight(h.analyzer, a.title, q.words, q.stems, a.lang);
     }
-    std::string group = doc.get_value(schema::kDupGroupSlot);
-    if (!group.empty()) {
+    // With collapsing, Xapian already holds the group (the collapse key) and counts the matching
+    // members it folded into this hit: the group's postings are read only when there are some.
+    std::string group = req.collapse ? it.get_collapse_key() : doc.get_value(schema::kDupGroupSlot);
+    if (!group.empty() && (!req.collapse || it.get_collapse_count() > 0)) {
       std::string term = schema::make_term(schema::kDupGroupPrefix, group);
       std::string self = schema::id_term(a.id);
       for (auto p = h.db.postlist_begin(term); p != h.db.postlist_end(term); ++p) {

@@ -57,5 +57,24 @@ TEST(ArticleRecordTest, MalformedRecordsAreDataErrors) {
   EXPECT_THROW(deserialize_article(huge), DataError);
 }
 
+TEST(ArticleRecordTest, HitFieldsRoundTripWithoutTheBody) {
+  Article a = sample();
+  Article b = deserialize_hit_fields(serialize_hit_fields(a));
+  EXPECT_EQ(b.id, a.id);
+  EXPECT_EQ(b.url, a.url);
+  EXPECT_EQ(b.title, a.title);
+  EXPECT_EQ(b.source, a.source);
+  EXPECT_EQ(b.lang, a.lang);
+  EXPECT_EQ(b.published, a.published);
+  EXPECT_TRUE(b.body.empty());
+  a.published.reset();
+  EXPECT_FALSE(deserialize_hit_fields(serialize_hit_fields(a)).published);
+  std::string record = serialize_hit_fields(sample());
+  for (std::size_t n = 0; n < record.size(); ++n) {
+    EXPECT_THROW(deserialize_hit_fields(record.substr(0, n)), DataError) << n;
+  }
+  EXPECT_THROW(deserialize_hit_fields(serialize_article(sample())), DataError);
+}
+
 }  // namespace
 }  // namespace gazette
