@@ -84,7 +84,7 @@ int index(int argc, char** argv) {
     sqlite3_stmt* ins = db.prepare("INSERT INTO docs(title, body) VALUES (?, ?)");
     for (const auto& file : gazette::indexer::discover_files(inputs)) {
       if (gazette::indexer::format_of(file.path) == gazette::indexer::Format::kUnsupported) continue;
-      for (const auto& ra : gazette::indexer::read_file(file, 20u << 20).articles) {
+      for (const auto& ra : gazette::indexer::read_file(file, std::uintmax_t{1} << 34).articles) {
         sqlite3_bind_text(ins, 1, ra.article.title.data(), static_cast<int>(ra.article.title.size()), SQLITE_STATIC);
         sqlite3_bind_text(ins, 2, ra.article.body.data(), static_cast<int>(ra.article.body.size()), SQLITE_STATIC);
         if (sqlite3_step(ins) != SQLITE_DONE) db.fail("insert");

@@ -68,7 +68,7 @@ int index(int argc, char** argv) {
   std::size_t articles = 0, bytes = 0;
   for (const auto& file : gazette::indexer::discover_files(inputs)) {
     if (gazette::indexer::format_of(file.path) == gazette::indexer::Format::kUnsupported) continue;
-    for (const auto& ra : gazette::indexer::read_file(file, 20u << 20).articles) {
+    for (const auto& ra : gazette::indexer::read_file(file, std::uintmax_t{1} << 34).articles) {
       Xapian::Document doc;
       tg.set_document(doc);
       tg.index_text(ra.article.title, 1, "S");
