@@ -8,7 +8,6 @@
 //                              OR and "phrases" kept; prints p50/p95/p99 in microseconds.
 // Prints one JSON object.
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,24 +18,15 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "corpus_reader.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string arg(int argc, char** argv, const std::string& name, const std::string& fallback = "") {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return fallback;
-}
-
-long peak_rss_kb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
+using gazette::bench::arg;
+using gazette::bench::peak_rss_kb;
 
 class Db {
  public:
@@ -161,11 +151,7 @@ int search(int argc, char** argv) {
     }
   }
   sqlite3_finalize(s);
-  if (us.empty()) us.push_back(0);
-  std::sort(us.begin(), us.end());
-  auto pct = [&us](double p) { return us[static_cast<std::size_t>(p * static_cast<double>(us.size() - 1))]; };
-  std::printf("{\"queries\": %zu, \"p50_us\": %.0f, \"p95_us\": %.0f, \"p99_us\": %.0f}\n", us.size(), pct(0.5), pct(0.95),
-              pct(0.99));
+  gazette::bench::print_latencies(std::move(us));
   return 0;
 }
 

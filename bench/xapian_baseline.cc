@@ -12,7 +12,6 @@
 //   phrases --db DB [--count N] two adjacent plain words from N articles spread over the
 //                              database, as "quoted phrases": phrase queries that match.
 // Prints one JSON object.
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,24 +24,15 @@
 
 #include <xapian.h>
 
+#include "bench_args.h"
 #include "corpus_reader.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string arg(int argc, char** argv, const std::string& name, const std::string& fallback = "") {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return fallback;
-}
-
-long peak_rss_kb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
+using gazette::bench::arg;
+using gazette::bench::peak_rss_kb;
 
 std::uintmax_t dir_size(const std::string& dir) {
   std::uintmax_t n = 0;
@@ -116,10 +106,7 @@ int search(int argc, char** argv) {
       us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     }
   }
-  std::sort(us.begin(), us.end());
-  auto pct = [&us](double p) { return us[static_cast<std::size_t>(p * static_cast<double>(us.size() - 1))]; };
-  std::printf("{\"queries\": %zu, \"p50_us\": %.0f, \"p95_us\": %.0f, \"p99_us\": %.0f}\n", us.size(), pct(0.5), pct(0.95),
-              pct(0.99));
+  gazette::bench::print_latencies(std::move(us));
   return 0;
 }
 
