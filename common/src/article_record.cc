@@ -129,7 +129,7 @@ Article deserialize_article(std::string_view data) {
   return a;
 }
 
-std::string serialize_hit_fields(const Article& a) {
+std::string serialize_hit_fields(const Article& a, std::string_view group) {
   std::string out("H\x01", 2);
   for (const std::string* s : {&a.id, &a.url, &a.title, &a.source, &a.lang}) put_string(out, *s);
   out.push_back(a.published ? 1 : 0);
@@ -137,16 +137,23 @@ std::string serialize_hit_fields(const Article& a) {
     auto v = static_cast<std::uint64_t>(*a.published);
     for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
   }
+  put_string(out, std::string(group));
   return out;
 }
 
-Article deserialize_hit_fields(std::string_view data) {
+Article deserialize_hit_fields(std::string_view data, std::string* group) {
   if (data.size() < 2 || data[0] != 'H' || data[1] != '\x01') throw DataError("not a stored hit record");
   Reader r(data.substr(2));
   Article a;
   for (std::string* s : {&a.id, &a.url, &a.title, &a.source, &a.lang}) *s = r.string();
   if (r.byte() != 0) a.published = r.int64();
+  std::string g = r.string();
+  if (group != nullptr) *group = std::move(g);
   return a;
+}
+
+std::string hit_fields_with_group(std::string_view data, std::string_view group) {
+  return serialize_hit_fields(deserialize_hit_fields(data), group);
 }
 
 }  // namespace gazette

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gazette/common/article.h"
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/schema.h"
@@ -89,6 +90,7 @@ std::string IndexWriter::assign_duplicate_group(Xapian::Document& doc, const std
   }
   if (group.empty()) group = hex64(fnv1a64(id_term));
   doc.add_value(schema::kDupGroupSlot, group);
+  doc.add_value(schema::kHitSlot, hit_fields_with_group(doc.get_value(schema::kHitSlot), group));
   doc.add_boolean_term(schema::make_term(schema::kDupGroupPrefix, group));
   return group;
 }
@@ -105,6 +107,7 @@ void IndexWriter::set_duplicate_group(Xapian::docid docid, const std::string& gr
       if (t != doc.termlist_end() && *t == old_term) doc.remove_term(old_term);
     }
     doc.add_value(schema::kDupGroupSlot, group);
+    doc.add_value(schema::kHitSlot, hit_fields_with_group(doc.get_value(schema::kHitSlot), group));
     doc.add_boolean_term(schema::make_term(schema::kDupGroupPrefix, group));
     db_.replace_document(docid, doc);
   } catch (const Xapian::Error& e) {

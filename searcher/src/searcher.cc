@@ -8,6 +8,7 @@
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <xapian.h>
@@ -93,6 +94,42 @@ std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
   return changed ? suggestion : std::string();
 }
 
+// Number of posting lists a query reads, or -1 when that does not bound its cost (wildcards
+// expand, value ranges and match-all scan every document, posting sources are opaque).
+long leaf_lists(const Xapian::Query& q) {
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return 1;
+    case Xapian::Query::LEAF_MATCH_ALL:
+    case Xapian::Query::LEAF_POSTING_SOURCE:
+    case Xapian::Query::OP_WILDCARD:
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      return -1;
+    default:
+      break;
+  }
+  long n = 0;
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+    long sub = leaf_lists(q.get_subquery(i));
+    if (sub < 0) return -1;
+    n += sub;
+  }
+  return n;
+}
+
+// A conservative matching rate (Xapian visits ~100 postings per microsecond, fewer with
+// positions): a query whose lists, each at most the database's length, hold fewer postings than
+// this rate allows in its time limit cannot reach the limit. Xapian's limit arms a POSIX timer
+// per query, a fixed cost worth skipping then (~7 us, ~10% of a rare-word query on bbc).
+constexpr double kPostingsPerMs = 1000;
+
+// Hits ranked past the page when a page is collapsed after ranking: room for that many
+// near-duplicates before Xapian has to collapse instead.
+constexpr Xapian::doccount kCollapseSlack = 10;
+
 }  // namespace
 
 double parse_half_life(const std::string& text) {
@@ -165,12 +202,24 @@ struct Searcher::Impl {
     }
   }
 
-  Hit make_hit(Handle& h, const Xapian::MSetIterator& it, int rank, const searcher::BuiltQuery& q,
-               const SearchRequest& req) {
-    Xapian::Document doc = it.get_document();
+  // One hit of a result page: its small hit record, decoded, and its near-duplicate group.
+  struct PageEntry {
+    Xapian::MSetIterator it;
+    Article fields;
+    std::string group;
+  };
+
+  static PageEntry page_entry(const Xapian::MSetIterator& it) {
+    PageEntry e{it, {}, {}};
+    e.fields = deserialize_hit_fields(it.get_document().get_value(schema::kHitSlot), &e.group);
+    return e;
+  }
+
+  Hit make_hit(Handle& h, const PageEntry& entry, int rank, const searcher::BuiltQuery& q, const SearchRequest& req) {
+    const Xapian::MSetIterator& it = entry.it;
+    const std::string& group = entry.group;
     // Snippets need the body; a plain result list needs only the small hit record.
-    Article a = req.snippet_chars > 0 ? deserialize_article(doc.get_data())
-                                      : deserialize_hit_fields(doc.get_value(schema::kHitSlot));
+    Article a = req.snippet_chars > 0 ? deserialize_article(it.get_document().get_data()) : entry.fields;
     Hit hit;
     hit.id = a.id;
     hit.rank = rank;
@@ -184,25 +233,18 @@ struct Searcher::Impl {
       hit.snippet = searcher::make_snippet(h.analyzer, a.body, q.words, q.stems, a.lang, chars);
       hit.title_html = searcher::highlight(h.analyzer, a.title, q.words, q.stems, a.lang);
     }
-    // With collapsing, Xapian already holds the group (the collapse key) and counts the matching
-    // members it folded into this hit: the group's postings are read only when there are some.
-    std::string group = req.collapse ? it.get_collapse_key() : doc.get_value(schema::kDupGroupSlot);
-    if (!group.empty() && (!req.collapse || it.get_collapse_count() > 0)) {
-      std::string term = schema::make_term(schema::kDupGroupPrefix, group);
-      std::string self = schema::id_term(a.id);
+    // The other members of its group, whether or not the query matched them (most articles are
+    // alone in theirs: the term frequency says so without opening the postings).
+    std::string term = schema::make_term(schema::kDupGroupPrefix, group);
+    if (!group.empty() && h.db.get_termfreq(term) > 1) {
       for (auto p = h.db.postlist_begin(term); p != h.db.postlist_end(term); ++p) {
         if (*p == *it) continue;
         ++hit.duplicates;
         if (hit.duplicate_ids.size() < 20) {
-          // The id from the unique id term: no need to decode the whole stored article.
-          auto t = h.db.termlist_begin(*p);
-          t.skip_to(std::string(schema::kIdPrefix));
-          if (t != h.db.termlist_end(*p) && (*t).compare(0, schema::kIdPrefix.size(), schema::kIdPrefix) == 0 &&
-              (*t).find('#') == std::string::npos) {
-            hit.duplicate_ids.push_back((*t).substr(schema::kIdPrefix.size()));
-          } else {  // a shortened (hashed) id term: read the record
-            hit.duplicate_ids.push_back(deserialize_article(h.db.get_document(*p).get_data()).id);
-          }
+          // The id from the member's small hit record: its termlist or stored article would be
+          // decompressed whole for one field.
+          Xapian::Document member = h.db.get_document(*p, Xapian::DOC_ASSUME_VALID);
+          hit.duplicate_ids.push_back(deserialize_hit_fields(member.get_value(schema::kHitSlot)).id);
         }
       }
     }
@@ -261,36 +303,77 @@ struct Searcher::Impl {
     if (req.sort == "newest" || req.sort == "oldest") {
       enquire.set_sort_by_value_then_relevance(schema::kPublishedSlot, req.sort == "newest");
     }
-    if (req.collapse) enquire.set_collapse_key(schema::kDupGroupSlot);
-    if (req.time_limit_ms > 0) enquire.set_time_limit(req.time_limit_ms / 1000.0);
+    if (req.time_limit_ms > 0) {
+      long lists = leaf_lists(query);
+      if (lists < 0 || static_cast<double>(lists) * h.db.get_doccount() > kPostingsPerMs * req.time_limit_ms) {
+        enquire.set_time_limit(req.time_limit_ms / 1000.0);
+      }
+    }
     std::unique_ptr<searcher::FacetCollector> collector;
     // Counting every match costs as much as ranking: exact totals only on request (or with
     // facets, which visit every match anyway). total.exact says which the caller got.
-    auto check = static_cast<Xapian::doccount>(req.offset + req.limit);
+    const auto need = static_cast<Xapian::doccount>(req.offset + req.limit);
+    auto check = need;
     if (req.exact_total) check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);
     if (!facets.empty()) {
       collector = std::make_unique<searcher::FacetCollector>(facets, collector_filters);
       check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);  // every match: exact counts
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                         static_cast<Xapian::doccount>(req.limit), check, nullptr, collector.get());
-    double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double elapsed = 0;
+    auto timed_mset = [&](Xapian::doccount first, Xapian::doccount count, Xapian::doccount at_least) {
+      const auto t0 = std::chrono::steady_clock::now();
+      Xapian::MSet m = enquire.get_mset(first, count, at_least, nullptr, collector.get());
+      elapsed += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return m;
+    };
+    // The page: each hit with its near-duplicate group ("" for none).
+    std::vector<PageEntry> page;
+    bool done = false;
+    if (req.collapse && check == need) {
+      // Xapian's collapse reads the group of every candidate it ranks (a quarter of a frequent
+      // word's query). Without exact counts to keep, the page is collapsed after ranking: a
+      // window a little past the page, one hit per group. Only when duplicates leave the page
+      // short does Xapian collapse (below).
+      const Xapian::doccount window = need + kCollapseSlack;
+      Xapian::MSet mset = timed_mset(0, window, window);
+      std::unordered_set<std::string> groups;
+      Xapian::doccount distinct = 0;
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        PageEntry e = page_entry(it);
+        if (!e.group.empty() && !groups.insert(e.group).second) continue;
+        if (++distinct > static_cast<Xapian::doccount>(req.offset) && distinct <= need) page.push_back(std::move(e));
+      }
+      bool all_seen = mset.size() < window;  // Xapian returns every match when fewer than asked
+      if (distinct >= need || all_seen) {
+        done = true;
+        resp.total.exact = all_seen;
+        resp.total.value = all_seen ? distinct
+                                    : static_cast<std::uint64_t>(static_cast<double>(mset.get_matches_estimated()) *
+                                                                 distinct / std::max<Xapian::doccount>(mset.size(), 1) + 0.5);
+      } else {
+        page.clear();
+      }
+    }
+    if (!done) {
+      if (req.collapse) enquire.set_collapse_key(schema::kDupGroupSlot);
+      Xapian::MSet mset = timed_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit), check);
+      // With collapsing, Xapian reports estimates even when it examined every match. It did when
+      // no more documents could match than it was asked to check, and then the collapsed lower
+      // bound (distinct groups seen) is the exact count.
+      bool all_seen = mset.get_uncollapsed_matches_upper_bound() <= check;
+      resp.total.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound() || (req.collapse && all_seen);
+      resp.total.value = resp.total.exact ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+      for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(page_entry(it));
+    }
     if (req.time_limit_ms > 0 && elapsed >= req.time_limit_ms) {
       resp.warnings.push_back("the query hit its time limit of " + std::to_string(req.time_limit_ms) +
                               " ms: results and counts are partial");
     }
     if (collector) resp.facets = collector->results(req.facet_size);
-    // With collapsing, Xapian reports estimates even when it examined every match. It did when
-    // no more documents could match than it was asked to check, and then the collapsed lower
-    // bound (distinct groups seen) is the exact count.
-    bool all_seen = mset.get_uncollapsed_matches_upper_bound() <= check;
-    resp.total.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound() || (req.collapse && all_seen);
-    resp.total.value = resp.total.exact ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     int rank = req.offset;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Hit hit = make_hit(h, it, ++rank, q, req);
-      if (req.explain) hit.explanation = explain(h, *it, q, recency.get());
+    for (const PageEntry& e : page) {
+      Hit hit = make_hit(h, e, ++rank, q, req);
+      if (req.explain) hit.explanation = explain(h, *e.it, q, recency.get());
       resp.hits.push_back(std::move(hit));
     }
     return resp;

@@ -76,5 +76,17 @@ TEST(ArticleRecordTest, HitFieldsRoundTripWithoutTheBody) {
   EXPECT_THROW(deserialize_hit_fields(serialize_article(sample())), DataError);
 }
 
+TEST(ArticleRecordTest, HitFieldsCarryTheDuplicateGroup) {
+  std::string group;
+  deserialize_hit_fields(serialize_hit_fields(sample()), &group);
+  EXPECT_EQ(group, "");
+  std::string record = hit_fields_with_group(serialize_hit_fields(sample()), "00ff00ff00ff00ff");
+  Article b = deserialize_hit_fields(record, &group);
+  EXPECT_EQ(group, "00ff00ff00ff00ff");
+  EXPECT_EQ(b.id, sample().id);
+  EXPECT_EQ(b.title, sample().title);
+  EXPECT_THROW(hit_fields_with_group("H", "x"), DataError);
+}
+
 }  // namespace
 }  // namespace gazette

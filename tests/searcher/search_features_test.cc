@@ -104,6 +104,67 @@ TEST_F(SearchFeaturesTest, CollapsesNearDuplicatesAndListsThem) {
   EXPECT_NE(std::find(ids(grid).begin(), ids(grid).end(), "grid"), ids(grid).end());
 }
 
+// A result page is collapsed after ranking when no exact count is asked for, and by Xapian
+// (which reads every candidate's group) otherwise, or when duplicates fill the ranked window:
+// every way gives the same pages.
+TEST(CollapseTest, PagesAgreeWhetherCollapsedAfterRankingOrByXapian) {
+  TempDir dir;
+  std::string body =
+      "The harbour authority said on Tuesday that the new container crane at the eastern quay had "
+      "lifted its first load, a refrigerated box of citrus fruit bound for inland warehouses. The "
+      "crane, built over two years, doubles the number of ships the quay can unload in a day, "
+      "according to the authority, which expects freight volumes to grow by a fifth next year.";
+  std::string jsonl;
+  // 25 copies of one wire story, each with its own headline and sign-off (one group), and 8
+  // different articles that share its words.
+  for (int i = 0; i < 25; ++i) {
+    jsonl += "{\"id\": \"copy-" + std::to_string(i) + "\", \"title\": \"Harbour crane report " + std::to_string(i) +
+             "\", \"body\": \"" + body + " Reported by desk " + std::to_string(i) + ".\"}\n";
+  }
+  const char* others[] = {"citrus growers", "warehouse rents", "freight rates", "quay repairs",
+                          "ship queues", "crane makers", "harbour fees", "container prices"};
+  for (int i = 0; i < 8; ++i) {
+    jsonl += "{\"id\": \"other-" + std::to_string(i) + "\", \"title\": \"" + others[i] +
+             "\", \"body\": \"A report on " + others[i] + " at the harbour: the crane and the quay " +
+             "were mentioned once, and freight " + std::string(i + 1, 'x') + " more.\"}\n";
+  }
+  dir.write("in/articles.jsonl", jsonl);
+  indexer::IndexerConfig c;
+  c.db_path = dir.str("db");
+  c.inputs = {dir.str("in")};
+  c.threads = 1;
+  c.log = [](std::string_view) {};
+  ASSERT_EQ(indexer::run_indexer(c).errors, 0u);
+  Searcher s(c.db_path);
+  for (const char* q : {"harbour crane", "crane", "freight quay"}) {
+    for (int offset : {0, 1, 3}) {
+      SearchRequest fast;
+      fast.query = q;
+      fast.limit = 3;
+      fast.offset = offset;
+      SearchRequest exact = fast;
+      exact.exact_total = true;
+      SearchResponse a = s.search(fast), b = s.search(exact);
+      std::vector<std::string> ia, ib;
+      for (const Hit& h : a.hits) ia.push_back(h.id);
+      for (const Hit& h : b.hits) ib.push_back(h.id);
+      EXPECT_EQ(ia, ib) << q << " offset " << offset;
+      ASSERT_TRUE(b.total.exact);
+      EXPECT_EQ(b.total.value, 9u) << q;  // one group of copies + 8 others
+      int copies = 0;
+      for (const Hit& h : a.hits) {
+        if (h.id.rfind("copy-", 0) == 0) {
+          ++copies;
+          EXPECT_EQ(h.duplicates, 24u) << q;
+        } else {
+          EXPECT_EQ(h.duplicates, 0u) << h.id;
+        }
+      }
+      EXPECT_LE(copies, 1) << q << " offset " << offset;
+    }
+  }
+}
+
 TEST_F(SearchFeaturesTest, SimilarExcludesTheArticleAndItsDuplicates) {
   SearchResponse r = searcher_->similar("wire-1", 5);
   std::vector<std::string> got = ids(r);

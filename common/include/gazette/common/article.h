@@ -50,10 +50,14 @@ std::string serialize_article(const Article& article);
 // Inverse of serialize_article. Throws DataError on a malformed record.
 Article deserialize_article(std::string_view data);
 
-// The few fields a result list shows (id, url, title, source, lang, published), in a small
-// record of their own (schema::kHitSlot): a hit without a snippet then never inflates the whole
-// stored article. deserialize_hit_fields fills only those fields; throws DataError when malformed.
-std::string serialize_hit_fields(const Article& article);
-Article deserialize_hit_fields(std::string_view data);
+// The few fields a result list shows (id, url, title, source, lang, published) and the
+// article's near-duplicate group, in a small record of their own (schema::kHitSlot): a hit
+// without a snippet then never inflates the whole stored article, and a result page is collapsed
+// from the same read. deserialize_hit_fields fills only those fields (and `group` when given);
+// throws DataError when malformed.
+std::string serialize_hit_fields(const Article& article, std::string_view group = {});
+Article deserialize_hit_fields(std::string_view data, std::string* group = nullptr);
+// The same record with its group replaced. Throws DataError when malformed.
+std::string hit_fields_with_group(std::string_view data, std::string_view group);
 
 }  // namespace gazette

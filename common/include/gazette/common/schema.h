@@ -16,7 +16,7 @@
 namespace gazette::schema {
 
 // Bump on any change below; the searcher refuses an index of another version.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 inline constexpr std::string_view kDefaultLanguageKey = "gazette:default_language";
@@ -61,8 +61,9 @@ inline constexpr Xapian::valueno kDaySlot = 9;
 // (16 hex digits: the hash of the group's first article id), the collapse key.
 inline constexpr Xapian::valueno kDupSignatureSlot = 10;
 inline constexpr Xapian::valueno kDupGroupSlot = 11;
-// The fields a result list shows, as serialize_hit_fields() (article.h): hits without snippets
-// read this small value instead of inflating the whole stored article (document data).
+// The fields a result list shows and the group, as serialize_hit_fields() (article.h): hits
+// without snippets read this small value instead of inflating the whole stored article
+// (document data), and a result page is collapsed by the group in it.
 inline constexpr Xapian::valueno kHitSlot = 12;
 inline constexpr int kMinHashSize = 64;      // hash functions
 inline constexpr int kMinHashBands = 16;     // LSH bands of kMinHashSize / kMinHashBands rows
