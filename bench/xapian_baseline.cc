@@ -9,6 +9,7 @@
 //                              N plain words (a-z, 4+ letters) whose document frequency lies
 //                              in [A, B], spread evenly over the vocabulary, one per line: the
 //                              frequent and rare query words of the benchmarks.
+//   cooccur --db DB --words K --min-df A --max-df B [--count N]   K words of one article, N lines
 //   phrases --db DB [--count N] two adjacent plain words from N articles spread over the
 //                              database, as "quoted phrases": phrase queries that match.
 // Prints one JSON object.
@@ -126,6 +127,40 @@ int terms(int argc, char** argv) {
   return 0;
 }
 
+// K words of one article each, for N articles spread over the database: AND queries that match
+// (words drawn independently mostly share no article, which measures the empty result instead).
+int cooccur(int argc, char** argv) {
+  Xapian::Database db(arg(argc, argv, "--db"));
+  auto min_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--min-df", "1").c_str()));
+  auto max_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--max-df", "1000000000").c_str()));
+  std::size_t count = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())));
+  std::size_t words = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--words", "2").c_str())));
+  Xapian::docid last = db.get_lastdocid();
+  std::size_t printed = 0;
+  for (std::size_t i = 0; i < 8 * count && printed < count; ++i) {
+    auto did = static_cast<Xapian::docid>(1 + (i * 7919 + 13) % std::max<Xapian::docid>(1, last));
+    std::vector<std::string> found;
+    try {
+      Xapian::Document doc = db.get_document(did);
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string& term = *t;
+        if (term.size() < 4 || !std::all_of(term.begin(), term.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
+        Xapian::doccount df = t.get_termfreq();
+        if (df >= min_df && df <= max_df) found.push_back(term);
+      }
+    } catch (const Xapian::DocNotFoundError&) {
+      continue;
+    }
+    if (found.size() < words) continue;
+    // Spread over the article's (alphabetical) vocabulary, deterministically.
+    std::string line;
+    for (std::size_t k = 0; k < words; ++k) line += (k ? " " : "") + found[(k * found.size()) / words + (i % (found.size() / words))];
+    std::printf("%s\n", line.c_str());
+    ++printed;
+  }
+  return 0;
+}
+
 int phrases(int argc, char** argv) {
   Xapian::Database db(arg(argc, argv, "--db"));
   std::size_t count = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())));
@@ -169,6 +204,7 @@ int main(int argc, char** argv) {
     if (cmd == "search") return search(argc, argv);
     if (cmd == "terms") return terms(argc, argv);
     if (cmd == "phrases") return phrases(argc, argv);
+    if (cmd == "cooccur") return cooccur(argc, argv);
     std::fprintf(stderr, "usage: gazette-bench-xapian index --db DB PATH... | search --db DB --queries FILE [--reps N] | "
                  "terms --db DB --min-df A --max-df B [--count N]\n");
     return 2;
