@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -247,12 +248,18 @@ FileContents read_json_document(const std::string& text, const std::string& id_b
   return out;
 }
 
-FileContents read_json_lines(const std::string& text, const std::string& id_base) {
+FileContents read_json_lines(const std::string& text, const std::string& id_base, int first_line,
+                             std::uintmax_t max_line_bytes) {
   FileContents out;
   std::vector<std::string> lines = split_lines(text);
   for (std::size_t n = 0; n < lines.size(); ++n) {
-    int line = static_cast<int>(n) + 1;
+    int line = static_cast<int>(n) + first_line;
     if (trim(lines[n]).empty()) continue;
+    if (lines[n].size() > max_line_bytes) {
+      out.problems.push_back({line, "record is " + std::to_string(lines[n].size()) + " bytes, over the limit of " +
+                                        std::to_string(max_line_bytes) + " (--max-file-size)", true});
+      continue;
+    }
     std::vector<std::string> warnings;
     try {
       Article a = article_from_corpus_json(lines[n], warnings);
@@ -267,6 +274,71 @@ FileContents read_json_lines(const std::string& text, const std::string& id_base
       out.problems.push_back({line, e.what(), true});
     }
   }
+  return out;
+}
+
+std::vector<LineChunk> plan_line_chunks(const std::string& path, std::uintmax_t chunk_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot read file");
+  std::vector<LineChunk> chunks;
+  LineChunk cur;
+  std::uintmax_t pos = 0;
+  int line = 1;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::size_t got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    const char* p = buf.data();
+    const char* end = p + got;
+    while (const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) {
+      ++line;
+      std::uintmax_t after = pos + static_cast<std::uintmax_t>(nl + 1 - buf.data());
+      if (after - cur.offset >= chunk_bytes) {
+        cur.length = after - cur.offset;
+        chunks.push_back(cur);
+        cur = LineChunk{after, 0, line};
+      }
+      p = nl + 1;
+    }
+    pos += got;
+  }
+  if (in.bad()) throw DataError(path + ": cannot read file");
+  if (pos > cur.offset || chunks.empty()) {
+    cur.length = pos - cur.offset;
+    chunks.push_back(cur);
+  }
+  return chunks;
+}
+
+FileContents read_json_lines_chunk(const SourceFile& file, const LineChunk& chunk, std::uintmax_t max_line_bytes) {
+  FileContents out;
+  std::ifstream in(file.path, std::ios::binary);
+  std::string bytes(static_cast<std::size_t>(chunk.length), '\0');
+  if (!in || !in.seekg(static_cast<std::streamoff>(chunk.offset)) ||
+      !in.read(bytes.data(), static_cast<std::streamsize>(chunk.length))) {
+    out.problems.push_back({chunk.first_line, "cannot read file", true});
+    return out;
+  }
+  if (looks_binary(bytes)) {
+    out.problems.push_back({chunk.first_line, "binary data, not text", true});
+    return out;
+  }
+  DecodedText decoded = decode_to_utf8(bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  if (decoded.repaired) {
+    out.problems.push_back({chunk.first_line, "invalid UTF-8 repaired (bytes replaced by U+FFFD)", false});
+  } else if (decoded.charset != "UTF-8") {
+    out.problems.push_back({chunk.first_line, "decoded from " + decoded.charset, false});
+  }
+  FileContents lines = read_json_lines(decoded.text, file.id_base, chunk.first_line, max_line_bytes);
+  out.problems.insert(out.problems.end(), lines.problems.begin(), lines.problems.end());
+  out.articles = std::move(lines.articles);
+  std::error_code ec;
+  std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
+  if (ec) stored_path = file.path;
+  for (ReadArticle& r : out.articles) r.article.path = stored_path;
   return out;
 }
 

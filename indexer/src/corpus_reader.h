@@ -46,10 +46,27 @@ struct FileContents {
 // their line, and the articles that could be read are kept.
 FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes);
 
+// A run of whole lines of a JSON Lines file: [offset, offset + length), starting at `first_line`.
+struct LineChunk {
+  std::uintmax_t offset = 0;
+  std::uintmax_t length = 0;
+  int first_line = 1;
+};
+
+// Cuts a JSON Lines file into runs of whole lines of about `chunk_bytes` each (one run when the
+// file is smaller), streaming it: big files are read in pieces, on several threads, in bounded
+// memory. Throws DataError naming the file when it cannot be read.
+std::vector<LineChunk> plan_line_chunks(const std::string& path, std::uintmax_t chunk_bytes);
+
+// Reads the articles of one run of a JSON Lines file (line numbers as in the whole file). A line
+// longer than `max_line_bytes` is an error of its own. Never throws for bad content.
+FileContents read_json_lines_chunk(const SourceFile& file, const LineChunk& chunk, std::uintmax_t max_line_bytes);
+
 // Readers on decoded UTF-8 text, exposed for tests. `id_base` names articles without id/URL.
 FileContents read_text_article(const std::string& text, const std::string& id_base);
 FileContents read_json_document(const std::string& text, const std::string& id_base);
-FileContents read_json_lines(const std::string& text, const std::string& id_base);
+FileContents read_json_lines(const std::string& text, const std::string& id_base, int first_line = 1,
+                             std::uintmax_t max_line_bytes = UINTMAX_MAX);
 FileContents read_html_article(const std::string& text, const std::string& id_base);
 
 }  // namespace gazette::indexer

@@ -77,6 +77,32 @@ IndexStats run_indexer(const IndexerConfig& config) {
   }
 
   unsigned threads = config.threads != 0 ? config.threads : cores;
+  // Work units: a whole file, or a run of lines of a big JSON Lines file, so that one big file
+  // is read in pieces (bounded memory) and analysed on every thread.
+  struct Unit {
+    std::size_t file;
+    std::optional<LineChunk> chunk;
+  };
+  std::vector<Unit> units;
+  std::vector<std::size_t> units_left(files.size(), 0);
+  std::vector<bool> file_ok(files.size(), true);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::error_code ec;
+    std::uintmax_t size = format_of(files[i].path) == Format::kJsonLines ? fs::file_size(files[i].path, ec) : 0;
+    if (!ec && size > 0) {  // JSON Lines, read in runs (one for a small file); others whole
+      std::vector<LineChunk> chunks;
+      try {
+        chunks = plan_line_chunks(files[i].path, config.jsonl_chunk_bytes);
+      } catch (const DataError&) {
+        // read_file reports it
+      }
+      for (const LineChunk& c : chunks) units.push_back({i, c});
+      units_left[i] = chunks.size();
+      if (!chunks.empty()) continue;
+    }
+    units.push_back({i, std::nullopt});
+    units_left[i] = 1;
+  }
   BoundedQueue<Item> queue(config.queue_capacity);
   std::atomic<std::size_t> next_file{0};
   std::atomic<bool> abort{false};
@@ -87,8 +113,9 @@ IndexStats run_indexer(const IndexerConfig& config) {
   auto worker = [&] {
     DocumentBuilder builder(config.default_language, entities);
     while (!abort.load()) {
-      std::size_t i = next_file.fetch_add(1);
-      if (i >= files.size()) break;
+      std::size_t u = next_file.fetch_add(1);
+      if (u >= units.size()) break;
+      const std::size_t i = units[u].file;
       const SourceFile& file = files[i];
       if (format_of(file.path) == Format::kUnsupported) {
         queue.push(Item{Item::Kind::kSkippedFile, i, {}, {}, 0, {}, true});
@@ -96,7 +123,8 @@ IndexStats run_indexer(const IndexerConfig& config) {
       }
       bool ok = true;
       try {
-        FileContents contents = read_file(file, config.max_file_bytes);
+        FileContents contents = units[u].chunk ? read_json_lines_chunk(file, *units[u].chunk, config.max_file_bytes)
+                                               : read_file(file, config.max_file_bytes);
         for (Problem& p : contents.problems) {
           ok = ok && !p.error;
           queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, std::move(p), true});
@@ -207,9 +235,12 @@ IndexStats run_indexer(const IndexerConfig& config) {
           break;
         }
         case Item::Kind::kFileDone: {
+          // A file read in runs of lines is done with its last run.
+          file_ok[item->file] = file_ok[item->file] && item->file_ok;
+          if (--units_left[item->file] > 0) break;
           ++files_done;
           ++stats.files;
-          if (item->file_ok) {
+          if (file_ok[item->file]) {
             std::error_code ec;
             fs::path abs = fs::absolute(fs::path(file.path), ec).lexically_normal();
             files_read_ok.insert(ec ? file.path : abs.string());

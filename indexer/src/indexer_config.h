@@ -24,7 +24,10 @@ struct IndexerConfig {
   unsigned shards = 0;
   bool prune = false;               // delete articles whose file is gone (or no longer holds them)
   bool rebuild = false;             // start from an empty database
+  // Files read whole (text, JSON, HTML) over this size are errors; in JSON Lines, records are.
   std::uintmax_t max_file_bytes = 20u * 1024 * 1024;
+  // JSON Lines files over this size are read in runs of lines of about this size, on all threads.
+  std::uintmax_t jsonl_chunk_bytes = 4u * 1024 * 1024;
   std::size_t batch_articles = 1000;               // commit after this many changed articles...
   std::size_t batch_bytes = 32u * 1024 * 1024;     // ...or this much article text, whichever first
   std::size_t queue_capacity = 256;                // analysed documents waiting for the writer

@@ -108,6 +108,65 @@ TEST_F(IndexerTest, BadFilesAreReportedAndNothingIndexedIsLost) {
   EXPECT_TRUE(named) << "no error naming feed.jsonl:2";
 }
 
+// A big JSON Lines file is read in runs of lines on every thread: errors still name their line,
+// articles without an id still get "#line", an oversized record is an error of its own, prune
+// still sees the file as read, and nothing differs from reading it whole.
+TEST_F(IndexerTest, BigJsonLinesFilesAreReadInRunsOfLines) {
+  std::string feed;
+  for (int line = 1; line <= 60; ++line) {
+    if (line == 17) {
+      feed += "{broken\n";
+    } else if (line == 41) {
+      feed += "{\"title\": \"Huge\", \"body\": \"" + std::string(3000, 'z') + "\"}\n";
+    } else if (line % 10 == 0) {
+      feed += "\n";
+    } else if (line % 3 == 0) {
+      feed += "{\"title\": \"No id " + std::to_string(line) + "\", \"body\": \"Body of line " + std::to_string(line) + ".\"}\n";
+    } else {
+      feed += "{\"id\": \"a" + std::to_string(line) + "\", \"title\": \"Title " + std::to_string(line) +
+              "\", \"body\": \"Body of article " + std::to_string(line) + ".\"}\n";
+    }
+  }
+  dir_.write("news/feed.jsonl", feed);
+  IndexerConfig c = config({dir_.str("news")});
+  c.jsonl_chunk_bytes = 700;  // many runs
+  c.max_file_bytes = 2000;    // a record limit now: line 41 is over it, the file is not
+  c.prune = true;
+  IndexStats s = run_indexer(c);
+  EXPECT_EQ(s.files, 1u);
+  EXPECT_EQ(s.errors, 2u);
+  // 60 lines: 6 blank, 2 bad, the rest articles.
+  EXPECT_EQ(s.indexed, 52u);
+  EXPECT_EQ(doc_count(), 52u);
+  EXPECT_TRUE(has_id("a58"));
+  EXPECT_TRUE(has_id("news/feed.jsonl#33"));
+  EXPECT_FALSE(has_id("news/feed.jsonl#41"));
+  bool broken = false, huge = false;
+  for (const std::string& line : log_) {
+    broken = broken || line.find("feed.jsonl:17: error:") != std::string::npos;
+    huge = huge || (line.find("feed.jsonl:41: error:") != std::string::npos && line.find("--max-file-size") != std::string::npos);
+  }
+  EXPECT_TRUE(broken) << "no error naming feed.jsonl:17";
+  EXPECT_TRUE(huge) << "no error naming feed.jsonl:41";
+  // Read whole (one run), the same articles.
+  TempDir other;
+  IndexerConfig whole = c;
+  whole.db_path = other.str("db");
+  whole.jsonl_chunk_bytes = 1u << 30;
+  IndexStats w = run_indexer(whole);
+  EXPECT_EQ(w.indexed, s.indexed);
+  EXPECT_EQ(w.errors, s.errors);
+  Xapian::Database a(c.db_path), b(whole.db_path);
+  std::set<std::string> ia, ib;
+  for (auto t = a.allterms_begin(std::string(schema::kIdPrefix)); t != a.allterms_end(std::string(schema::kIdPrefix)); ++t) ia.insert(*t);
+  for (auto t = b.allterms_begin(std::string(schema::kIdPrefix)); t != b.allterms_end(std::string(schema::kIdPrefix)); ++t) ib.insert(*t);
+  EXPECT_EQ(ia, ib);
+  // A second run changes nothing and prunes nothing.
+  IndexStats again = run_indexer(c);
+  EXPECT_EQ(again.unchanged, 52u);
+  EXPECT_EQ(again.deleted, 0u);
+}
+
 TEST_F(IndexerTest, MaxErrorsStopsTheRun) {
   for (int i = 0; i < 5; ++i) dir_.write("news/e" + std::to_string(i) + ".txt", "");
   IndexerConfig c = config({dir_.str("news")});
