@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <optional>
 
 #include <unicode/brkiter.h>
@@ -137,6 +138,10 @@ std::string strip_korean_particle(std::string_view term) {
 struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
   std::map<std::string, std::optional<Xapian::Stem>, std::less<>> stemmers;
+  // Recent stems by language + '\0' + word: words repeat (Zipf), Snowball costs ~10x a lookup.
+  std::unordered_map<std::string, std::string> stem_cache;
+  std::string stem_key;
+  static constexpr std::size_t kStemCacheSize = 1u << 17;
 
   Impl() {
     UErrorCode status = U_ZERO_ERROR;
@@ -202,10 +207,19 @@ std::string Analyzer::stem(std::string_view term, std::string_view lang) {
     case Script::kOther:
       break;
   }
+  std::string& key = impl_->stem_key;
+  key.assign(lang);
+  key.push_back('\0');
+  key.append(term);
+  auto cached = impl_->stem_cache.find(key);
+  if (cached != impl_->stem_cache.end()) return cached->second;
   const Xapian::Stem* stemmer = impl_->stemmer(lang);
   if (stemmer == nullptr) return {};
   std::string stemmed = (*stemmer)(std::string(term));
-  return is_ascii(stemmed) ? stemmed : fold_latin_diacritics(stemmed);
+  if (!is_ascii(stemmed)) stemmed = fold_latin_diacritics(stemmed);
+  if (impl_->stem_cache.size() >= Impl::kStemCacheSize) impl_->stem_cache.clear();  // bounded memory
+  impl_->stem_cache.emplace(key, stemmed);
+  return stemmed;
 }
 
 std::string fold_case(std::string_view text) {
