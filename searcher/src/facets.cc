@@ -42,12 +42,33 @@ EntityKind kind_of(FacetField field) {
                                                 : EntityKind::kPlace;
 }
 
-// The values a document has for a field (entity lists decoded; dates as "YYYY-MM-DD").
-std::vector<std::string> values_of(const Xapian::Document& doc, FacetField field) {
-  std::string raw = doc.get_value(slot_of(field));
-  if (raw.empty()) return {};
-  if (is_list(field)) return schema::decode_list(raw);
-  return {std::move(raw)};
+// Calls fn(std::string_view) for each value in a slot's raw value (entity lists decoded in place,
+// without copies; a malformed list ends early).
+template <typename Fn>
+void for_each_value(std::string_view raw, FacetField field, Fn&& fn) {
+  if (raw.empty()) return;
+  if (!is_list(field)) {
+    fn(raw);
+    return;
+  }
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    std::size_t n = 0;
+    int shift = 0;
+    bool ok = false;
+    while (i < raw.size() && shift < 35) {
+      auto byte = static_cast<unsigned char>(raw[i++]);
+      n |= static_cast<std::size_t>(byte & 0x7F) << shift;
+      shift += 7;
+      if ((byte & 0x80) == 0) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok || n > raw.size() - i) return;
+    fn(raw.substr(i, n));
+    i += n;
+  }
 }
 
 bool valid_date_prefix(const std::string& v) {
@@ -171,7 +192,7 @@ Xapian::Query filter_query(const Filter& filter) {
 }
 
 FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters)
-    : facets_(std::move(facets)), filters_(std::move(filters)), counts_(facets_.size()) {
+    : facets_(std::move(facets)), filters_(std::move(filters)), counts_(facets_.size()), pass_(filters_.size()) {
   for (const Filter& f : filters_) {
     std::vector<std::string> folded;
     for (const std::string& v : f.values) folded.push_back(f.field == FacetField::kDate ? v : fold_case(v));
@@ -179,27 +200,35 @@ FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter
   }
 }
 
-const std::string& FacetCollector::folded(const std::string& value) const {
+const std::string& FacetCollector::folded(std::string_view value) const {
   auto it = fold_cache_.find(value);
-  if (it == fold_cache_.end()) it = fold_cache_.emplace(value, fold_case(value)).first;
+  if (it == fold_cache_.end()) it = fold_cache_.emplace(std::string(value), fold_case(value)).first;
   return it->second;
 }
 
 bool FacetCollector::operator()(const Xapian::Document& doc) const {
+  // Each slot read once per document, whether a filter, a facet or both need it.
+  for (std::size_t i = 0; i < raw_.size(); ++i) raw_read_[i] = false;
+  auto raw = [&](FacetField field) -> std::string_view {
+    auto i = static_cast<std::size_t>(field);
+    if (!raw_read_[i]) {
+      raw_[i] = doc.get_value(slot_of(field));
+      raw_read_[i] = true;
+    }
+    return raw_[i];
+  };
   // Which of the decider's filters this document passes.
-  std::vector<bool> pass(filters_.size());
   std::size_t failed = 0;
   for (std::size_t f = 0; f < filters_.size(); ++f) {
     const Filter& filter = filters_[f];
     bool ok = false;
-    for (const std::string& v : values_of(doc, filter.field)) {
+    for_each_value(raw(filter.field), filter.field, [&](std::string_view v) {
       for (const std::string& want : folded_filter_values_[f]) {
-        ok = filter.field == FacetField::kDate ? v.compare(0, want.size(), want) == 0 : folded(v) == want;
-        if (ok) break;
+        if (ok) return;
+        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : folded(v) == want;
       }
-      if (ok) break;
-    }
-    pass[f] = ok;
+    });
+    pass_[f] = ok;
     failed += ok ? 0 : 1;
   }
   for (std::size_t k = 0; k < facets_.size(); ++k) {
@@ -207,29 +236,43 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
     // Disjunctive: this facet's own filter does not restrict its counts.
     std::size_t failed_elsewhere = failed;
     for (std::size_t f = 0; f < filters_.size(); ++f) {
-      if (filters_[f].field == spec.field && !pass[f]) --failed_elsewhere;
+      if (filters_[f].field == spec.field && !pass_[f]) --failed_elsewhere;
     }
     if (failed_elsewhere != 0) continue;
-    for (std::string v : values_of(doc, spec.field)) {
-      if (spec.field == FacetField::kDate) v.resize(spec.grain == DateGrain::kYear ? 4 : spec.grain == DateGrain::kMonth ? 7 : 10);
-      ++counts_[k][v];
-    }
+    auto& counts = counts_[k];
+    for_each_value(raw(spec.field), spec.field, [&](std::string_view v) {
+      if (spec.field == FacetField::kDate) {
+        v = v.substr(0, spec.grain == DateGrain::kYear ? 4 : spec.grain == DateGrain::kMonth ? 7 : 10);
+      }
+      auto it = counts.find(v);
+      if (it == counts.end()) {
+        counts.emplace(std::string(v), 1);
+      } else {
+        ++it->second;
+      }
+    });
   }
   return failed == 0;
 }
 
 std::vector<FacetResult> FacetCollector::results(int size) const {
   std::vector<FacetResult> out;
+  using Entry = std::pair<const std::string, std::uint64_t>;
   for (std::size_t k = 0; k < facets_.size(); ++k) {
     FacetResult r;
     r.name = facets_[k].name;
-    for (const auto& [value, count] : counts_[k]) r.values.push_back({value, count});
+    std::vector<const Entry*> all;
+    all.reserve(counts_[k].size());
+    for (const Entry& e : counts_[k]) all.push_back(&e);
     bool date = facets_[k].field == FacetField::kDate;
-    std::sort(r.values.begin(), r.values.end(), [date](const FacetCount& a, const FacetCount& b) {
-      if (date) return a.value > b.value;
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    });
-    if (r.values.size() > static_cast<std::size_t>(size)) r.values.resize(static_cast<std::size_t>(size));
+    auto order = [date](const Entry* a, const Entry* b) {
+      if (date) return a->first > b->first;
+      return a->second != b->second ? a->second > b->second : a->first < b->first;
+    };
+    // Only the top `size` are sorted and copied (an entity facet may hold tens of thousands).
+    auto top = std::min(all.size(), static_cast<std::size_t>(size));
+    std::partial_sort(all.begin(), all.begin() + static_cast<long>(top), all.end(), order);
+    for (std::size_t i = 0; i < top; ++i) r.values.push_back({all[i]->first, all[i]->second});
     out.push_back(std::move(r));
   }
   return out;

@@ -3,7 +3,9 @@
 // that counts facet values (disjunctively) in the same match pass that ranks the hits.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,13 +67,25 @@ class FacetCollector : public Xapian::MatchDecider {
   std::vector<FacetResult> results(int size) const;
 
  private:
-  const std::string& folded(const std::string& value) const;
+  // Hash maps keyed by std::string that are searched with a std::string_view (no copy per value).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using StringMap = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+
+  const std::string& folded(std::string_view value) const;
 
   std::vector<FacetSpec> facets_;
   std::vector<Filter> filters_;
   std::vector<std::vector<std::string>> folded_filter_values_;
-  mutable std::vector<std::unordered_map<std::string, std::uint64_t>> counts_;
-  mutable std::unordered_map<std::string, std::string> fold_cache_;
+  mutable std::vector<StringMap<std::uint64_t>> counts_;
+  mutable StringMap<std::string> fold_cache_;
+  // Per document: which filters it passes, and the raw slot values read so far (by FacetField).
+  mutable std::vector<char> pass_;
+  mutable std::array<std::string, 8> raw_;
+  mutable std::array<bool, 8> raw_read_{};
 };
 
 }  // namespace gazette::searcher
