@@ -343,7 +343,8 @@ struct Searcher::Impl {
         if (!e.group.empty() && !groups.insert(e.group).second) continue;
         if (++distinct > static_cast<Xapian::doccount>(req.offset) && distinct <= need) page.push_back(std::move(e));
       }
-      bool all_seen = mset.size() < window;  // Xapian returns every match when fewer than asked
+      // Xapian returns every match when fewer than asked (unless the time limit cut it short).
+      bool all_seen = mset.size() < window && !(req.time_limit_ms > 0 && elapsed >= req.time_limit_ms);
       if (distinct >= need || all_seen) {
         done = true;
         resp.total.exact = all_seen;
