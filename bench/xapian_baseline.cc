@@ -111,16 +111,28 @@ int search(int argc, char** argv) {
   return 0;
 }
 
+// The word choice shared by `terms` and `cooccur`: plain words (a-z, 4+ letters) whose document
+// frequency lies in [--min-df, --max-df]; --count lines.
+struct WordChoice {
+  Xapian::doccount min_df, max_df;
+  std::size_t count;
+  WordChoice(int argc, char** argv)
+      : min_df(static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--min-df", "1").c_str()))),
+        max_df(static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--max-df", "1000000000").c_str()))),
+        count(static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())))) {}
+  bool takes(const std::string& term, Xapian::doccount df) const {
+    return term.size() >= 4 && std::all_of(term.begin(), term.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
+           df >= min_df && df <= max_df;
+  }
+};
+
 int terms(int argc, char** argv) {
   Xapian::Database db(arg(argc, argv, "--db"));
-  auto min_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--min-df", "1").c_str()));
-  auto max_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--max-df", "1000000000").c_str()));
-  std::size_t count = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())));
+  WordChoice choice(argc, argv);
+  const std::size_t count = choice.count;
   std::vector<std::string> found;
   for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
-    const std::string& term = *t;
-    if (term.size() < 4 || !std::all_of(term.begin(), term.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
-    if (t.get_termfreq() >= min_df && t.get_termfreq() <= max_df) found.push_back(term);
+    if (choice.takes(*t, t.get_termfreq())) found.push_back(*t);
   }
   std::size_t step = std::max<std::size_t>(1, found.size() / count);
   for (std::size_t i = 0, n = 0; i < found.size() && n < count; i += step, ++n) std::printf("%s\n", found[i].c_str());
@@ -131,9 +143,8 @@ int terms(int argc, char** argv) {
 // (words drawn independently mostly share no article, which measures the empty result instead).
 int cooccur(int argc, char** argv) {
   Xapian::Database db(arg(argc, argv, "--db"));
-  auto min_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--min-df", "1").c_str()));
-  auto max_df = static_cast<Xapian::doccount>(std::atol(arg(argc, argv, "--max-df", "1000000000").c_str()));
-  std::size_t count = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--count", "10").c_str())));
+  WordChoice choice(argc, argv);
+  const std::size_t count = choice.count;
   std::size_t words = static_cast<std::size_t>(std::max(1, std::atoi(arg(argc, argv, "--words", "2").c_str())));
   Xapian::docid last = db.get_lastdocid();
   std::size_t printed = 0;
@@ -143,10 +154,7 @@ int cooccur(int argc, char** argv) {
     try {
       Xapian::Document doc = db.get_document(did);
       for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        const std::string& term = *t;
-        if (term.size() < 4 || !std::all_of(term.begin(), term.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
-        Xapian::doccount df = t.get_termfreq();
-        if (df >= min_df && df <= max_df) found.push_back(term);
+        if (choice.takes(*t, t.get_termfreq())) found.push_back(*t);
       }
     } catch (const Xapian::DocNotFoundError&) {
       continue;

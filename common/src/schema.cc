@@ -77,24 +77,7 @@ std::string encode_list(const std::vector<std::string>& values) {
 
 std::vector<std::string> decode_list(std::string_view encoded) {
   std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < encoded.size()) {
-    std::size_t n = 0;
-    int shift = 0;
-    bool ok = false;
-    while (i < encoded.size() && shift < 35) {
-      auto byte = static_cast<unsigned char>(encoded[i++]);
-      n |= static_cast<std::size_t>(byte & 0x7F) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok || n > encoded.size() - i) break;
-    out.emplace_back(encoded.substr(i, n));
-    i += n;
-  }
+  for_each_listed(encoded, [&out](std::string_view v) { out.emplace_back(v); });
   return out;
 }
 

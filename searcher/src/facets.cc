@@ -42,32 +42,15 @@ EntityKind kind_of(FacetField field) {
                                                 : EntityKind::kPlace;
 }
 
-// Calls fn(std::string_view) for each value in a slot's raw value (entity lists decoded in place,
-// without copies; a malformed list ends early).
+// Calls fn(std::string_view) for each value in a slot's raw value (entity lists decoded in
+// place, without copies).
 template <typename Fn>
 void for_each_value(std::string_view raw, FacetField field, Fn&& fn) {
   if (raw.empty()) return;
-  if (!is_list(field)) {
+  if (is_list(field)) {
+    schema::for_each_listed(raw, fn);
+  } else {
     fn(raw);
-    return;
-  }
-  std::size_t i = 0;
-  while (i < raw.size()) {
-    std::size_t n = 0;
-    int shift = 0;
-    bool ok = false;
-    while (i < raw.size() && shift < 35) {
-      auto byte = static_cast<unsigned char>(raw[i++]);
-      n |= static_cast<std::size_t>(byte & 0x7F) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok || n > raw.size() - i) return;
-    fn(raw.substr(i, n));
-    i += n;
   }
 }
 

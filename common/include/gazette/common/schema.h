@@ -109,6 +109,29 @@ std::string entity_term(EntityKind kind, std::string_view canonical);  // folded
 std::string encode_list(const std::vector<std::string>& values);
 // Inverse of encode_list; stops at a malformed tail rather than throw.
 std::vector<std::string> decode_list(std::string_view encoded);
+// Calls fn(std::string_view) for each string of an encoded list, in place (no copies); stops at
+// a malformed tail, as decode_list.
+template <typename Fn>
+void for_each_listed(std::string_view encoded, Fn&& fn) {
+  std::size_t i = 0;
+  while (i < encoded.size()) {
+    std::size_t n = 0;
+    int shift = 0;
+    bool ok = false;
+    while (i < encoded.size() && shift < 35) {
+      auto byte = static_cast<unsigned char>(encoded[i++]);
+      n |= static_cast<std::size_t>(byte & 0x7F) << shift;
+      shift += 7;
+      if ((byte & 0x80) == 0) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok || n > encoded.size() - i) return;
+    fn(encoded.substr(i, n));
+    i += n;
+  }
+}
 
 // "YYYY-MM-DD" of a publication time, for kDaySlot.
 std::string day_value(std::int64_t seconds);
