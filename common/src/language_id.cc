@@ -13,8 +13,20 @@ std::string detect_language(std::string_view text) {
   if (text.size() < 4) return {};
   std::string_view sample = text.substr(0, 64 * 1024);
   bool reliable = false;
-  CLD2::Language lang = CLD2::DetectLanguage(sample.data(), static_cast<int>(sample.size()),
-                                             /*is_plain_text=*/true, &reliable);
+  // Never DetectLanguage: on bytes that are not interchange-valid UTF-8 it reads out of bounds
+  // (a query of 7 random bytes crashed the release build). The checking variant stops at the
+  // first bad byte; the valid prefix (which also drops a character cut by the 64 KB sample) is
+  // then judged on its own.
+  int valid = 0;
+  CLD2::Language lang = CLD2::DetectLanguageCheckUTF8(sample.data(), static_cast<int>(sample.size()),
+                                                      /*is_plain_text=*/true, &reliable, &valid);
+  if (valid >= 0 && static_cast<std::size_t>(valid) < sample.size()) {
+    sample = sample.substr(0, static_cast<std::size_t>(valid));
+    if (sample.size() < 4) return {};
+    reliable = false;
+    int again = 0;
+    lang = CLD2::DetectLanguageCheckUTF8(sample.data(), static_cast<int>(sample.size()), true, &reliable, &again);
+  }
   if (lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE) return {};
   // Short texts (queries) are judged by reliability; long ones by CLD2's best guess.
   if (!reliable && sample.size() < 200) return {};

@@ -15,6 +15,7 @@
 #include <xapian.h>
 
 #include "bounded_queue.h"
+#include "build_state.h"
 #include "document_builder.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
@@ -50,26 +51,70 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// Where a run writes: the database itself through one writer, or shard databases beside it.
+struct WriteTarget {
+  std::unique_ptr<IndexWriter> writer;   // the database; none for --rebuild, which never touches it
+  std::unique_ptr<ShardWriters> shards;  // a build into an empty database, or a rebuild
+};
+
+// Opens the database (unless rebuilding), decides between one writer and shards, and deals with
+// what killed runs left: the shards of an interrupted build of the same kind are resumed, other
+// leftovers deleted. Updates to a non-empty database go through the one writer, which finds the
+// articles they replace; a build into an empty one writes shards in parallel (merged at the end);
+// a rebuild always builds beside the database and swaps the result in when it is complete.
+WriteTarget open_write_target(const IndexerConfig& config, const std::function<void(std::string_view)>& log) {
+  WriteTarget t;
+  remove_trash(config.db_path);
+  bool empty = true;
+  if (!config.rebuild) {
+    t.writer = std::make_unique<IndexWriter>(config.db_path, false);
+    empty = t.writer->doc_count() == 0 && !t.writer->has_synonyms();
+    // A new database opens (empty, with its schema version) from the start of the run.
+    if (empty) t.writer->commit();
+  }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned shard_count = config.shards != 0 ? config.shards : std::min(cores, kMaxAutoShards);
+  std::string resume;
+  unsigned resume_shards = 0;
+  for (const LeftoverBuild& b : leftover_builds(config.db_path)) {
+    // A rebuild resumes a rebuild; a build into an empty database resumes either kind.
+    bool usable = b.shards > 0 && empty && (b.rebuild || !config.rebuild);
+    if (usable && resume.empty()) {
+      resume = b.folder;
+      resume_shards = b.shards;
+      continue;
+    }
+    log(b.folder + ": warning: removing what an interrupted build left");
+    discard_folder(config.db_path, b.folder);
+  }
+  if (!resume.empty() || config.rebuild || (empty && shard_count > 1)) {
+    t.shards = std::make_unique<ShardWriters>(config.db_path, resume.empty() ? shard_count : resume_shards,
+                                              config.batch_articles, config.batch_bytes, config.rebuild, resume);
+  }
+  return t;
+}
+
 }  // namespace
 
 IndexStats run_indexer(const IndexerConfig& config) {
   const auto t0 = Clock::now();
   auto log = config.log ? config.log : std::function<void(std::string_view)>(default_log);
+  RunLock run_lock(config.db_path);  // one run at a time: every leftover below is a dead run's
   std::vector<SourceFile> files = discover_files(config.inputs);
-  IndexWriter writer(config.db_path, config.rebuild);
-  const std::unordered_map<std::string, IndexedArticle> existing = writer.load_existing();
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned shard_count = config.shards != 0 ? config.shards : std::min(cores, kMaxAutoShards);
-  // A build into an empty database writes shards in parallel and merges them at the end;
-  // updates go through the one writer, which finds the articles they replace.
-  std::unique_ptr<ShardWriters> shards;
-  if (shard_count > 1 && existing.empty() && !writer.has_synonyms()) {
-    shards = std::make_unique<ShardWriters>(config.db_path, shard_count, config.batch_articles, config.batch_bytes);
+  WriteTarget target = open_write_target(config, log);
+  std::unique_ptr<IndexWriter>& writer = target.writer;
+  std::unique_ptr<ShardWriters>& shards = target.shards;
+  const std::unordered_map<std::string, IndexedArticle> existing =
+      shards ? shards->load_existing() : writer->load_existing();
+  if (shards && !existing.empty()) {
+    log(config.db_path + ": resuming an interrupted build: " + std::to_string(existing.size()) +
+        " articles were already written");
   }
-  IndexWriter& meta = shards ? shards->first() : writer;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  IndexWriter& meta = shards ? shards->first() : *writer;
   if (!config.synonyms_path.empty()) {
     meta.load_synonyms(config.synonyms_path);
-  } else if (!writer.has_synonyms()) {
+  } else if (!meta.has_synonyms()) {
     // A new database gets the shipped news aliases.
     std::string dir = default_data_dir();
     std::error_code ec;
@@ -224,12 +269,12 @@ IndexStats run_indexer(const IndexerConfig& config) {
             shards->add(item->id_term, std::move(item->document), item->text_bytes);
             break;
           }
-          writer.assign_duplicate_group(item->document, item->id_term, item->signature);
-          writer.put(item->id_term, item->document);
+          writer->assign_duplicate_group(item->document, item->id_term, item->signature);
+          writer->put(item->id_term, item->document);
           ++pending;
           pending_bytes += item->text_bytes;
           if (pending >= config.batch_articles || pending_bytes >= config.batch_bytes) {
-            writer.commit();
+            writer->commit();
             pending = pending_bytes = 0;
           }
           break;
@@ -264,7 +309,11 @@ IndexStats run_indexer(const IndexerConfig& config) {
       std::error_code ec;
       bool gone = !info.source_file.empty() && !fs::exists(info.source_file, ec) && !ec;
       if (gone || files_read_ok.count(info.source_file) != 0) {
-        writer.remove(id_term);
+        if (shards) {
+          shards->remove(id_term);
+        } else {
+          writer->remove(id_term);
+        }
         ++stats.deleted;
       }
     }
@@ -272,10 +321,10 @@ IndexStats run_indexer(const IndexerConfig& config) {
   if (shards) {
     // Everything read so far (also after an interruption) is merged into the database.
     shards->finish();
-    writer.close();
+    if (writer) writer->close();
     shards->merge_into(config.db_path);
   } else {
-    writer.commit();
+    writer->commit();
   }
   stats.seconds = seconds_since(t0);
   return stats;

@@ -9,6 +9,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "build_state.h"
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/near_duplicates.h"
@@ -23,27 +24,36 @@ namespace {
 constexpr std::size_t kMaxBandPostings = 256;
 constexpr std::size_t kMaxCandidates = 64;
 
-std::string sibling_folder(const std::string& target) {
-  fs::path p = fs::absolute(fs::path(target)).lexically_normal();
-  if (p.filename().empty()) p = p.parent_path();
-  std::string base = p.filename().string();
-  return (p.parent_path() / ("." + base + ".shards-" + std::to_string(::getpid()))).string();
-}
-
 }  // namespace
 
 ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles,
-                           std::size_t batch_bytes)
-    : folder_(sibling_folder(target)),
+                           std::size_t batch_bytes, bool rebuild, const std::string& resume_folder)
+    : target_(target),
+      folder_(shard_folder(target)),
       batch_articles_(std::max<std::size_t>(1, batch_articles)),
       batch_bytes_(std::max<std::size_t>(1, batch_bytes)) {
   std::error_code ec;
-  fs::remove_all(folder_, ec);
-  fs::create_directories(folder_, ec);
-  if (ec) throw IndexError(folder_ + ": cannot create the shard folder: " + ec.message());
+  const bool resume = !resume_folder.empty();
+  if (resume) {
+    // Take the folder over under this run's name; what a merge had begun is redone.
+    if (resume_folder != folder_) {
+      fs::remove_all(folder_, ec);
+      fs::rename(resume_folder, folder_, ec);
+      if (ec) throw IndexError(resume_folder + ": cannot take over the interrupted build: " + ec.message());
+    }
+    fs::remove_all(folder_ + "/merged", ec);
+    fs::remove_all(folder_ + "/merged.old", ec);
+  } else {
+    fs::remove_all(folder_, ec);
+    fs::create_directories(folder_, ec);
+    if (ec) throw IndexError(folder_ + ": cannot create the shard folder: " + ec.message());
+    write_build_state(folder_, rebuild, std::max(1u, shards));
+  }
   for (unsigned s = 0; s < std::max(1u, shards); ++s) {
     paths_.push_back(folder_ + "/shard" + std::to_string(s));
-    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), true));
+    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), !resume));
+    // A new shard is committed at once, so that a resumed run finds every shard it lists.
+    if (!resume) writers_.back()->commit();
     queues_.push_back(std::make_unique<BoundedQueue<Job>>(64));
   }
   for (std::size_t s = 0; s < writers_.size(); ++s) threads_.emplace_back([this, s] { run(s); });
@@ -54,9 +64,21 @@ ShardWriters::~ShardWriters() {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
+  // The committed shards stay for the next run to resume from (an error or an exception
+  // unwinding the run); a finished merge has removed the folder already.
   writers_.clear();
-  std::error_code ec;
-  fs::remove_all(folder_, ec);
+}
+
+std::unordered_map<std::string, IndexedArticle> ShardWriters::load_existing() const {
+  std::unordered_map<std::string, IndexedArticle> all;
+  for (const auto& w : writers_) all.merge(w->load_existing());
+  return all;
+}
+
+void ShardWriters::remove(const std::string& id_term) {
+  rethrow_failure();
+  std::size_t shard = fnv1a64(id_term) % queues_.size();
+  queues_[shard]->push(Job{id_term, {}, 0, true});
 }
 
 void ShardWriters::fail(std::exception_ptr e) {
@@ -77,6 +99,10 @@ void ShardWriters::run(std::size_t shard) {
   while (std::optional<Job> job = queues_[shard]->pop()) {
     if (failed_.load()) continue;
     try {
+      if (job->remove) {
+        writer.remove(job->id_term);
+        continue;
+      }
       // No signature: the group is the article's own until finish() compares across shards.
       writer.assign_duplicate_group(job->document, job->id_term, std::nullopt);
       writer.put(job->id_term, job->document);
@@ -185,21 +211,10 @@ void ShardWriters::merge_into(const std::string& target) {
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot merge the shard databases: " + e.get_description());
   }
-  // Swap the merged database in: the old folder moves aside first, so a failure leaves one.
-  std::error_code ec;
-  const std::string old = folder_ + "/old";
-  bool had_target = fs::exists(target, ec);
-  if (had_target) {
-    fs::rename(target, old, ec);
-    if (ec) throw IndexError(target + ": cannot replace the database: " + ec.message());
-  }
-  fs::rename(merged, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    if (had_target) fs::rename(old, target, ignored);
-    throw IndexError(target + ": cannot move the merged database in place: " + ec.message());
-  }
-  fs::remove_all(folder_, ec);
+  // One atomic swap: readers of the target see the old database or the new one, never neither,
+  // and a kill before it leaves the old one in place with these shards to resume from.
+  swap_into_place(merged, target);
+  discard_folder(target, folder_);
 }
 
 }  // namespace gazette::indexer

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -24,13 +25,20 @@ namespace gazette::indexer {
 // the same shard), and at the end assigns near-duplicate groups across shards and merges the
 // shards into the target with Xapian's compaction (a read-optimised single database).
 //
-// Lifecycle: construct, add() from one thread, then finish() and merge_into(). Destroying it
-// without merging removes the shard databases (nothing reaches the target). Throws IndexError.
+// The shards commit every batch, in a folder beside the target (`.NAME.shards-PID`, with a
+// build.state file): a run that is killed leaves them there, and the next run resumes from them
+// (`resume`) instead of starting over. The target is only replaced, in one atomic swap, when the
+// merged database is complete, so a killed --rebuild leaves the old database answering.
+//
+// Lifecycle: construct (the caller holds the RunLock), add()/remove() from one thread, then
+// finish() and merge_into(). Destroying it without merging keeps the committed shards for the
+// next run. Throws IndexError.
 class ShardWriters {
  public:
-  // Shards are created in a fresh folder beside `target` (same file system).
+  // New shards in a fresh folder beside `target` (same file system), or, with `resume_folder`,
+  // the shards a killed run left there (their count wins over `shards`).
   ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles,
-               std::size_t batch_bytes);
+               std::size_t batch_bytes, bool rebuild, const std::string& resume_folder = "");
   ~ShardWriters();
   ShardWriters(const ShardWriters&) = delete;
   ShardWriters& operator=(const ShardWriters&) = delete;
@@ -42,6 +50,11 @@ class ShardWriters {
   // Queues one article (id term + finished document); blocks while its shard is busy.
   // Rethrows a shard writer's failure.
   void add(const std::string& id_term, Xapian::Document document, std::size_t text_bytes);
+  // Queues the deletion of an article (of a resumed build).
+  void remove(const std::string& id_term);
+  // What the shards already hold (a resumed build), by id term. Only before the first add().
+  std::unordered_map<std::string, IndexedArticle> load_existing() const;
+  unsigned shard_count() const { return static_cast<unsigned>(writers_.size()); }
 
   // Waits for every shard, commits them, then assigns near-duplicate groups across shards
   // (the same rule as IndexWriter::assign_duplicate_group, in docid order). Rethrows failures.
@@ -56,12 +69,14 @@ class ShardWriters {
     std::string id_term;
     Xapian::Document document;
     std::size_t text_bytes = 0;
+    bool remove = false;
   };
   void run(std::size_t shard);
   void fail(std::exception_ptr e);
   void rethrow_failure();
   void assign_groups();
 
+  std::string target_;
   std::string folder_;
   std::vector<std::string> paths_;
   std::vector<std::unique_ptr<IndexWriter>> writers_;

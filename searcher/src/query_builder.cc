@@ -10,6 +10,7 @@
 #include "gazette/common/dates.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
+#include "gazette/searcher/request.h"
 
 namespace gazette::searcher {
 namespace {
@@ -362,7 +363,14 @@ class Parser {
       case T::kPhrase:
         return phrase_query(t.text, "");
       case T::kWord:
-        if (t.wildcard) {
+        if (t.wildcard && ++wildcards_ > kMaxWildcards) {
+          // Each wildcard scans every term with its prefix before matching starts, where no
+          // time limit reaches it: past the budget, the word is searched as it is.
+          if (wildcards_ == kMaxWildcards + 1) {
+            out_.warnings.push_back("only the first " + std::to_string(kMaxWildcards) +
+                                    " wildcards are expanded; the others are searched as words");
+          }
+        } else if (t.wildcard) {
           std::vector<Token> tokens = analyzer_.tokenize(t.text);
           if (tokens.size() != 1) throw ParseError("a wildcard needs one word before *");
           last_label_ = t.text + "*";
@@ -419,12 +427,21 @@ class Parser {
   bool default_or_;
   std::string last_label_;
   bool last_filter_ = false;
+  int wildcards_ = 0;
 };
 
 // Everything but the words: operators, brackets, quotes, field names, +/-, wildcards.
 std::string plain_words(const std::string& text) {
   std::string out;
-  for (char c : text) out.push_back(c == '"' || c == '(' || c == ')' || c == '*' || c == ':' ? ' ' : c);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (std::size_t q = quote_at(text, i); q != 0) {
+      out.push_back(' ');
+      i += q - 1;
+      continue;
+    }
+    char c = text[i];
+    out.push_back(c == '(' || c == ')' || c == '*' || c == ':' ? ' ' : c);
+  }
   std::string cleaned;
   std::size_t i = 0;
   while (i < out.size()) {
@@ -475,8 +492,16 @@ BuiltQuery QueryBuilder::build(const std::string& text, const QueryOptions& opti
     plain.lang = out.lang;
     plain.warnings.push_back(std::string("could not parse the query (") + e.what() + "); searched for its words instead");
     out = std::move(plain);
-    Parser parser(lex(plain_words(text)), analyzer_, gazetteer_, db_, out, options.default_or);
-    q = parser.parse();
+    try {
+      Parser parser(lex(plain_words(text)), analyzer_, gazetteer_, db_, out, options.default_or);
+      q = parser.parse();
+    } catch (const ParseError&) {
+      // The words themselves still read as syntax: search the analyser's words, which cannot.
+      std::string words;
+      for (const Token& t : analyzer_.tokenize(text)) words += t.term + " ";
+      Parser parser(lex(words), analyzer_, gazetteer_, db_, out, options.default_or);
+      q = parser.parse();
+    }
   }
   out.has_text = !out.words.empty() || !out.clauses.empty();
   if (!q) {

@@ -11,12 +11,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include "facets.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/article.h"
 #include "gazette/common/dates.h"
+#include "gazette/common/encoding.h"
 #include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
@@ -34,7 +36,17 @@ struct Handle {
   Xapian::Database db;
   Analyzer analyzer;
   std::uint64_t generation = 0;
+  std::uint64_t identity = 0;  // which database folder (or stub file) the handle opened
 };
+
+// The folder's device and inode: a rebuild swaps a new database in under the same path, and a
+// handle of the old one must then be opened anew (Xapian's reopen() would read the new
+// revision's blocks from the old files: "EOF reading block").
+std::uint64_t path_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return (static_cast<std::uint64_t>(st.st_dev) << 40) ^ static_cast<std::uint64_t>(st.st_ino);
+}
 
 Xapian::Database open_database(const std::string& path) {
   Xapian::Database db;
@@ -72,14 +84,24 @@ std::string display_name(Xapian::Database& db, const std::string& term, EntityKi
   return folded;
 }
 
+constexpr int kMaxSpellingLookups = 8;
+
+void require_utf8(const std::string& text, const char* what) {
+  if (!is_valid_utf8(text)) throw InvalidRequest(std::string(what) + " is not valid UTF-8");
+}
+
 // Rebuilds the query text with the spelling fixes, or "" when nothing was fixed.
 std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
                                 const std::vector<std::string>& words) {
   std::string suggestion = query;
   bool changed = false;
   std::string lowered = fold_case(query);
+  int looked_up = 0;
   for (const std::string& w : words) {
     if (w.size() < 3 || std::isdigit(static_cast<unsigned char>(w[0]))) continue;
+    // Each lookup walks the spelling table's n-grams: a few per query (a pasted paragraph of
+    // unknown words would otherwise cost seconds).
+    if (++looked_up > kMaxSpellingLookups) break;
     // Unknown or rare words only: a word in 2+ articles is trusted.
     if (db.get_termfreq(w) >= 2 || db.synonyms_begin(w) != db.synonyms_end(w)) continue;
     // Short words tolerate one edit, longer ones two ("dprk" must not become "park").
@@ -161,16 +183,29 @@ struct Searcher::Impl {
       }
     }
     if (!h) {
-      h = std::make_unique<Handle>(Handle{open_database(path), Analyzer(), generation.load()});
+      std::uint64_t id = path_identity(path);
+      h = std::make_unique<Handle>(Handle{open_database(path), Analyzer(), generation.load(), id});
     } else if (h->generation != generation.load()) {
-      try {
-        h->db.reopen();
-      } catch (const Xapian::Error& e) {
-        throw IndexError(path + ": cannot reopen database: " + e.get_description());
-      }
+      refresh(*h);
       h->generation = generation.load();
     }
     return h;
+  }
+
+  // Moves a handle to the latest commit: reopen() in place, or a fresh open when the path now
+  // names another database (a finished --rebuild).
+  void refresh(Handle& h) {
+    std::uint64_t id = path_identity(path);
+    if (id != h.identity) {
+      h.db = open_database(path);
+      h.identity = id;
+      return;
+    }
+    try {
+      h.db.reopen();
+    } catch (const Xapian::Error& e) {
+      throw IndexError(path + ": cannot reopen database: " + e.get_description());
+    }
   }
 
   void release(std::unique_ptr<Handle> h) {
@@ -189,7 +224,14 @@ struct Searcher::Impl {
         release(std::move(h));
         return result;
       } catch (const Xapian::DatabaseModifiedError&) {
-        h->db.reopen();  // a writer committed under us: retry once on the new revision
+        refresh(*h);  // a writer committed under us: retry once on the new revision
+        auto result = fn(*h);
+        release(std::move(h));
+        return result;
+      } catch (const Xapian::DatabaseError&) {
+        // Read errors on a database that a rebuild has just replaced: retry once on the new one.
+        if (path_identity(path) == h->identity) throw;
+        refresh(*h);
         auto result = fn(*h);
         release(std::move(h));
         return result;
@@ -303,10 +345,12 @@ struct Searcher::Impl {
     if (req.sort == "newest" || req.sort == "oldest") {
       enquire.set_sort_by_value_then_relevance(schema::kPublishedSlot, req.sort == "newest");
     }
+    bool timed = false;
     if (req.time_limit_ms > 0) {
       long lists = leaf_lists(query);
       if (lists < 0 || static_cast<double>(lists) * h.db.get_doccount() > kPostingsPerMs * req.time_limit_ms) {
         enquire.set_time_limit(req.time_limit_ms / 1000.0);
+        timed = true;
       }
     }
     std::unique_ptr<searcher::FacetCollector> collector;
@@ -357,6 +401,8 @@ struct Searcher::Impl {
     }
     if (!done) {
       if (req.collapse) enquire.set_collapse_key(schema::kDupGroupSlot);
+      // The second pass gets what the first left of the limit.
+      if (timed && elapsed > 0) enquire.set_time_limit(std::max(1.0, req.time_limit_ms - elapsed) / 1000.0);
       Xapian::MSet mset = timed_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit), check);
       // With collapsing, Xapian reports estimates even when it examined every match. It did when
       // no more documents could match than it was asked to check, and then the collapsed lower
@@ -417,6 +463,10 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
   if (req.query.size() > kMaxQueryBytes) {
     throw InvalidRequest("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
   }
+  require_utf8(req.query, "query");
+  for (const std::string& f : req.filters) require_utf8(f, "filter");
+  for (const std::string& f : req.facets) require_utf8(f, "facet");
+  require_utf8(req.lang, "lang");
   const Gazetteer* gazetteer = impl_->gazetteer.get();
   std::vector<searcher::FacetSpec> facets;
   for (const std::string& name : req.facets) facets.push_back(searcher::parse_facet(name));
@@ -427,17 +477,34 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     searcher::QueryOptions options;
     options.lang = req.lang;
     options.allow_empty = !facets.empty() || !filters.empty();
+    // The time limit bounds the whole search: query building, both match passes and spelling.
+    auto left_ms = [&]() -> int {
+      if (req.time_limit_ms <= 0) return 0;  // no limit
+      double spent = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return std::max(1, req.time_limit_ms - static_cast<int>(spent));
+    };
+    auto out_of_time = [&] {
+      return req.time_limit_ms > 0 &&
+             std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(req.time_limit_ms);
+    };
     searcher::BuiltQuery q = builder.build(req.query, options);
-    SearchResponse r = impl_->run(h, req, q, facets, filters);
+    SearchRequest timed = req;
+    timed.time_limit_ms = left_ms();
+    SearchResponse r = impl_->run(h, timed, q, facets, filters);
     if (r.total.value == 0 && q.relaxable) {
-      // No article has every word: fall back to any word, ranked, and say so.
-      options.default_or = true;
-      searcher::BuiltQuery relaxed = builder.build(req.query, options);
-      r = impl_->run(h, req, relaxed, facets, filters);
-      r.relaxed = true;
+      if (out_of_time()) {
+        r.warnings.push_back("no article has every word, and the time limit left no time to search for any of them");
+      } else {
+        // No article has every word: fall back to any word, ranked, and say so.
+        options.default_or = true;
+        searcher::BuiltQuery relaxed = builder.build(req.query, options);
+        timed.time_limit_ms = left_ms();
+        r = impl_->run(h, timed, relaxed, facets, filters);
+        r.relaxed = true;
+      }
     }
     for (const std::string& w : q.warnings) r.warnings.push_back(w);
-    if (q.has_text) r.suggestion = spelling_suggestion(h.db, req.query, q.plain_words);
+    if (q.has_text && !out_of_time()) r.suggestion = spelling_suggestion(h.db, req.query, q.plain_words);
     return r;
   });
   resp.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -446,6 +513,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
 
 std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const {
   if (req.limit < 1 || req.limit > kMaxLimit) throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
+  require_utf8(req.prefix, "prefix");
   std::vector<EntityKind> kinds(std::begin(kAllKinds), std::end(kAllKinds));
   if (!req.kind.empty()) {
     EntityKind k;
@@ -475,6 +543,7 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
 
 RelatedResponse Searcher::related(const std::string& entity, int limit) const {
   if (limit < 1 || limit > kMaxLimit) throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
+  require_utf8(entity, "entity");
   std::vector<searcher::Filter> filters = searcher::parse_filters({entity}, impl_->gazetteer.get());
   if (filters.size() != 1 || filters[0].values.size() != 1 ||
       (filters[0].field != searcher::FacetField::kPeople && filters[0].field != searcher::FacetField::kOrganizations &&
@@ -530,6 +599,7 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
 
 std::vector<Suggestion> Searcher::suggest(const std::string& text, int limit) const {
   if (limit < 1 || limit > 50) throw InvalidRequest("limit must be between 1 and 50");
+  require_utf8(text, "text");
   if (text.size() > kMaxQueryBytes) throw InvalidRequest("text is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
   std::string folded = fold_case(text);
   if (folded.empty()) return {};

@@ -13,6 +13,7 @@ namespace gazette {
 inline constexpr int kMaxResultWindow = 10000;
 inline constexpr int kMaxLimit = 1000;
 inline constexpr std::size_t kMaxQueryBytes = 4096;
+inline constexpr int kMaxWildcards = 8;  // wildcards expanded per query; later ones are plain words
 
 struct SearchRequest {
   std::string query;          // words and "quoted phrases"; all words must match
