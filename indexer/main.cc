@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   build->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
   build->add_flag("--rebuild", config.rebuild, "Start from an empty database");
+  build->add_option("--max-article-size", config.max_article_bytes,
+                    "Index at most this many bytes of an article's body (the rest is cut, with a warning)")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
   build->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")
       ->capture_default_str();
   build->add_option("--max-errors", config.max_errors, "Stop after more than this many errors (-1: never)")

@@ -2,8 +2,13 @@
 // File discovery, decoding, and the plain-text and JSON readers.
 #include "corpus_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +32,92 @@ std::string trim(std::string_view s) {
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return std::string(s.substr(b, e - b));
+}
+
+// An open file descriptor of a regular file, opened without blocking (a FIFO or a device
+// renamed into the corpus must never hang a run); closed on destruction.
+struct RegularFile {
+  int fd = -1;
+  std::uintmax_t size = 0;
+  std::string error;  // why it could not be opened
+  explicit RegularFile(const std::string& path) {
+    fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+      error = std::string("cannot open: ") + std::strerror(errno);
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      error = "not a regular file";
+      ::close(fd);
+      fd = -1;
+      return;
+    }
+    size = static_cast<std::uintmax_t>(st.st_size);
+  }
+  ~RegularFile() {
+    if (fd >= 0) ::close(fd);
+  }
+  RegularFile(const RegularFile&) = delete;
+  RegularFile& operator=(const RegularFile&) = delete;
+  // Reads [offset, offset + length) into `out`; false on a read error or a short file.
+  bool read(std::uintmax_t offset, std::size_t length, std::string& out) const {
+    out.assign(length, '\0');
+    std::size_t got = 0;
+    while (got < length) {
+      ssize_t n = ::pread(fd, out.data() + got, length - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      got += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+};
+
+// What kind of non-regular entry a path is, for the report.
+std::string special_kind(const fs::path& p) {
+  std::error_code ec;
+  fs::file_status link = fs::symlink_status(p, ec);
+  fs::file_status target = fs::status(p, ec);
+  if (fs::is_symlink(link) && !fs::exists(target)) return "a broken or looping symbolic link";
+  if (fs::is_fifo(target)) return "a FIFO, not a regular file";
+  if (fs::is_socket(target)) return "a socket, not a regular file";
+  if (fs::is_block_file(target) || fs::is_character_file(target)) return "a device, not a regular file";
+  return "not a regular file";
+}
+
+// `name` made valid UTF-8 without control characters: other bytes as %XX (an id must be
+// something `doc` can be asked for).
+std::string id_safe(const std::string& name) {
+  std::string out;
+  std::size_t i = 0;
+  auto hex = [&out](unsigned char c) {
+    static const char* digits = "0123456789ABCDEF";
+    out += '%';
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  };
+  while (i < name.size()) {
+    auto c = static_cast<unsigned char>(name[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 1) {
+      if (c < 0x20 || c == 0x7F) {
+        hex(c);
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    if (len != 0 && i + len <= name.size() && is_valid_utf8(std::string_view(name).substr(i, len))) {
+      out.append(name, i, len);
+      i += len;
+      continue;
+    }
+    hex(c);
+    ++i;
+  }
+  return out;
 }
 
 bool hidden(const fs::path& p) {
@@ -118,6 +209,42 @@ std::string paragraphs(const std::vector<std::string>& lines, std::size_t from) 
 
 }  // namespace
 
+std::string printable_path(std::string_view path) {
+  std::string out;
+  static const char* digits = "0123456789abcdef";
+  auto hex = [&out](unsigned char c) {
+    out += "\\x";
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  };
+  std::size_t i = 0;
+  while (i < path.size()) {
+    auto c = static_cast<unsigned char>(path[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 1) {
+      if (c < 0x20 || c == 0x7F || c == '\\') {
+        hex(c);
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+    } else if (len != 0 && i + len <= path.size() && is_valid_utf8(path.substr(i, len))) {
+      // C1 controls (U+0080..U+009F) are terminal escapes too.
+      if (len == 2 && c == 0xC2 && static_cast<unsigned char>(path[i + 1]) < 0xA0) {
+        hex(c);
+        hex(static_cast<unsigned char>(path[i + 1]));
+      } else {
+        out.append(path.substr(i, len));
+      }
+      i += len;
+    } else {
+      hex(c);
+      ++i;
+    }
+  }
+  return out;
+}
+
 Format format_of(const std::string& path) {
   std::string ext = lower(fs::path(path).extension().string());
   if (ext == ".txt" || ext == ".text") return Format::kText;
@@ -133,12 +260,15 @@ std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs) {
     fs::path root(input);
     std::error_code ec;
     fs::file_status st = fs::status(root, ec);
-    if (ec || !fs::exists(st)) throw DataError(input + ": no such file or folder");
+    if (ec && fs::is_symlink(fs::symlink_status(root))) {
+      throw DataError(printable_path(input) + ": " + special_kind(root));
+    }
+    if (ec || !fs::exists(st)) throw DataError(printable_path(input) + ": no such file or folder");
     if (fs::is_regular_file(st)) {
-      files.push_back({root.string(), root.filename().string()});
+      files.push_back({root.string(), id_safe(root.filename().string()), {}});
       continue;
     }
-    if (!fs::is_directory(st)) throw DataError(input + ": not a file or folder");
+    if (!fs::is_directory(st)) throw DataError(printable_path(input) + ": " + special_kind(root));
     fs::path base = root.lexically_normal();
     std::string base_name = (base.filename().empty() ? base.parent_path() : base).filename().string();
     if (base_name.empty() || base_name == "." || base_name == "..") {
@@ -146,17 +276,35 @@ std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs) {
       if (base_name.empty()) base_name = fs::absolute(base, ec).lexically_normal().parent_path().filename().string();
     }
     fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec) throw DataError(input + ": cannot read folder: " + ec.message());
+    if (ec) throw DataError(printable_path(input) + ": cannot read folder: " + ec.message());
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) break;
+      if (ec) {
+        // The walk cannot go on (a folder vanished or cannot be read): say so, keep what was found.
+        files.push_back({root.string(), {}, "cannot read the whole folder: " + ec.message()});
+        break;
+      }
       const fs::directory_entry& entry = *it;
       if (hidden(entry.path())) {
         if (entry.is_directory(ec)) it.disable_recursion_pending();
         continue;
       }
-      if (!entry.is_regular_file(ec)) continue;
+      std::error_code kind_ec;
+      if (entry.is_directory(kind_ec)) {
+        // Links to folders are not followed: a link to an ancestor would loop for ever.
+        if (entry.is_symlink(kind_ec)) {
+          it.disable_recursion_pending();  // never followed (the iterator does not either)
+        } else if (::access(entry.path().c_str(), R_OK | X_OK) != 0) {
+          files.push_back({entry.path().string(), {}, "cannot read folder: " + std::string(std::strerror(errno))});
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
       std::string rel = entry.path().lexically_relative(root).generic_string();
-      files.push_back({entry.path().string(), base_name + "/" + rel});
+      if (!entry.is_regular_file(kind_ec)) {
+        files.push_back({entry.path().string(), id_safe(base_name + "/" + rel), special_kind(entry.path())});
+        continue;
+      }
+      files.push_back({entry.path().string(), id_safe(base_name + "/" + rel), {}});
     }
   }
   std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
@@ -255,6 +403,10 @@ FileContents read_json_lines(const std::string& text, const std::string& id_base
   for (std::size_t n = 0; n < lines.size(); ++n) {
     int line = static_cast<int>(n) + first_line;
     if (trim(lines[n]).empty()) continue;
+    if (looks_binary(lines[n])) {
+      out.problems.push_back({line, "binary data, not a JSON record", true});
+      continue;
+    }
     if (lines[n].size() > max_line_bytes) {
       out.problems.push_back({line, "record is " + std::to_string(lines[n].size()) + " bytes, over the limit of " +
                                         std::to_string(max_line_bytes) + " (--max-file-size)", true});
@@ -278,17 +430,20 @@ FileContents read_json_lines(const std::string& text, const std::string& id_base
 }
 
 std::vector<LineChunk> plan_line_chunks(const std::string& path, std::uintmax_t chunk_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot read file");
+  RegularFile in(path);
+  if (in.fd < 0) throw DataError(printable_path(path) + ": " + in.error);
   std::vector<LineChunk> chunks;
   LineChunk cur;
   std::uintmax_t pos = 0;
   int line = 1;
   std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    std::size_t got = static_cast<std::size_t>(in.gcount());
-    if (got == 0) break;
+  bool bad = false;
+  for (;;) {
+    ssize_t n = ::read(in.fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) bad = true;
+    if (n <= 0) break;
+    std::size_t got = static_cast<std::size_t>(n);
     const char* p = buf.data();
     const char* end = p + got;
     while (const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) {
@@ -303,7 +458,7 @@ std::vector<LineChunk> plan_line_chunks(const std::string& path, std::uintmax_t 
     }
     pos += got;
   }
-  if (in.bad()) throw DataError(path + ": cannot read file");
+  if (bad) throw DataError(printable_path(path) + ": cannot read file");
   if (pos > cur.offset || chunks.empty()) {
     cur.length = pos - cur.offset;
     chunks.push_back(cur);
@@ -313,17 +468,14 @@ std::vector<LineChunk> plan_line_chunks(const std::string& path, std::uintmax_t 
 
 FileContents read_json_lines_chunk(const SourceFile& file, const LineChunk& chunk, std::uintmax_t max_line_bytes) {
   FileContents out;
-  std::ifstream in(file.path, std::ios::binary);
-  std::string bytes(static_cast<std::size_t>(chunk.length), '\0');
-  if (!in || !in.seekg(static_cast<std::streamoff>(chunk.offset)) ||
-      !in.read(bytes.data(), static_cast<std::streamsize>(chunk.length))) {
-    out.problems.push_back({chunk.first_line, "cannot read file", true});
+  RegularFile in(file.path);
+  std::string bytes;
+  if (in.fd < 0 || !in.read(chunk.offset, static_cast<std::size_t>(chunk.length), bytes)) {
+    out.problems.push_back({chunk.first_line, in.fd < 0 ? in.error : "cannot read file", true});
     return out;
   }
-  if (looks_binary(bytes)) {
-    out.problems.push_back({chunk.first_line, "binary data, not text", true});
-    return out;
-  }
+  // No whole-chunk binary check: one line of control bytes must not reject its good neighbours
+  // (read_json_lines checks each line).
   DecodedText decoded = decode_to_utf8(bytes);
   bytes.clear();
   bytes.shrink_to_fit();
@@ -344,13 +496,16 @@ FileContents read_json_lines_chunk(const SourceFile& file, const LineChunk& chun
 
 FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes) {
   FileContents out;
-  Format format = format_of(file.path);
-  std::error_code ec;
-  std::uintmax_t size = fs::file_size(file.path, ec);
-  if (ec) {
-    out.problems.push_back({0, "cannot read: " + ec.message(), true});
+  if (!file.problem.empty()) {
+    out.problems.push_back({0, file.problem, true});
     return out;
   }
+  RegularFile in(file.path);
+  if (in.fd < 0) {
+    out.problems.push_back({0, in.error, true});
+    return out;
+  }
+  std::uintmax_t size = in.size;
   if (size == 0) {
     out.problems.push_back({0, "empty file", true});
     return out;
@@ -360,13 +515,22 @@ FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes) {
                                    std::to_string(max_bytes) + " (--max-file-size)", true});
     return out;
   }
-  std::ifstream in(file.path, std::ios::binary);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  if (!in || !in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+  std::string bytes;
+  if (!in.read(0, static_cast<std::size_t>(size), bytes)) {
     out.problems.push_back({0, "cannot read file", true});
     return out;
   }
-  if (looks_binary(bytes)) {
+  return read_file_bytes(file, std::move(bytes));
+}
+
+FileContents read_file_bytes(const SourceFile& file, std::string bytes) {
+  FileContents out;
+  Format format = format_of(file.path);
+  if (bytes.empty()) {
+    out.problems.push_back({0, "empty file", true});
+    return out;
+  }
+  if (format != Format::kJsonLines && looks_binary(bytes)) {
     out.problems.push_back({0, "binary file, not text", true});
     return out;
   }
@@ -388,6 +552,7 @@ FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes) {
   }
   out.problems.insert(out.problems.begin(), notes.begin(), notes.end());
   // Stored absolute, so --prune's existence check does not depend on the working directory.
+  std::error_code ec;
   std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
   if (ec) stored_path = file.path;
   for (ReadArticle& r : out.articles) r.article.path = stored_path;

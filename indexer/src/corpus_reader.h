@@ -13,17 +13,24 @@ namespace gazette::indexer {
 // A file to read, and the name articles from it get as an id when they have no id or URL.
 struct SourceFile {
   std::string path;     // as found on disk
-  std::string id_base;  // input folder's name + path inside it: "bbc/business/001.txt"
+  std::string id_base;  // input folder's name + path inside it: "bbc/business/001.txt" (valid UTF-8)
+  std::string problem = {};  // why it cannot be read (a FIFO, a broken link, ...); "" for a regular file
 };
+
+// A path as it may be printed: control characters and bytes that are not UTF-8 as \xNN, so a
+// hostile file name can neither split a log line nor reach the terminal as an escape sequence.
+std::string printable_path(std::string_view path);
 
 enum class Format { kText, kJson, kJsonLines, kHtml, kUnsupported };
 
 // The reader for a file name (by extension, case-insensitive).
 Format format_of(const std::string& path);
 
-// Walks `inputs` (files or folders, recursively), skipping hidden files and folders.
-// Returns every regular file, sorted by path, whatever its format. Throws DataError naming
-// the input when one does not exist.
+// Walks `inputs` (files or folders, recursively), skipping hidden files and folders; symbolic
+// links to files are followed, links to folders are not (no loops). Returns every regular file,
+// sorted by path, whatever its format, and every other entry (FIFO, socket, device, broken link,
+// unreadable folder) with its `problem`. Throws DataError naming the input when one does not
+// exist.
 std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs);
 
 struct Problem {
@@ -45,6 +52,11 @@ struct FileContents {
 // Reads every article of one file. Never throws for bad content: problems are returned with
 // their line, and the articles that could be read are kept.
 FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes);
+
+// What read_file makes of a file's contents once read: binary check, encoding detection and
+// repair, then the reader for the extension of `file.path` (which is also stored as the articles'
+// path; nothing is read from disk). Never throws for bad content.
+FileContents read_file_bytes(const SourceFile& file, std::string bytes);
 
 // A run of whole lines of a JSON Lines file: [offset, offset + length), starting at `first_line`.
 struct LineChunk {

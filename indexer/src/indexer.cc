@@ -42,10 +42,23 @@ struct Item {
 };
 
 std::string location(const SourceFile& f, int line) {
-  return line > 0 ? f.path + ":" + std::to_string(line) : f.path;
+  std::string path = printable_path(f.path);
+  return line > 0 ? path + ":" + std::to_string(line) : path;
 }
 
 void default_log(std::string_view line) { std::cerr << line << '\n'; }
+
+// Cuts `body` to at most `limit` bytes, at a space within the last 4 KB when there is one, else
+// at a character boundary. Returns whether it cut.
+bool cut_body(std::string& body, std::size_t limit) {
+  if (body.size() <= limit) return false;
+  std::size_t at = limit;
+  while (at > 0 && (static_cast<unsigned char>(body[at]) & 0xC0) == 0x80) --at;  // not inside a character
+  std::size_t space = body.find_last_of(" \n", at);
+  if (space != std::string::npos && at - space < 4096) at = space;
+  body.resize(at);
+  return true;
+}
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -131,9 +144,12 @@ IndexStats run_indexer(const IndexerConfig& config) {
   std::vector<Unit> units;
   std::vector<std::size_t> units_left(files.size(), 0);
   std::vector<bool> file_ok(files.size(), true);
+  std::vector<std::size_t> file_articles(files.size(), 0);  // articles read, to report files with none
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::error_code ec;
-    std::uintmax_t size = format_of(files[i].path) == Format::kJsonLines ? fs::file_size(files[i].path, ec) : 0;
+    std::uintmax_t size = format_of(files[i].path) == Format::kJsonLines && files[i].problem.empty()
+                              ? fs::file_size(files[i].path, ec)
+                              : 0;
     if (!ec && size > 0) {  // JSON Lines, read in runs (one for a small file); others whole
       std::vector<LineChunk> chunks;
       try {
@@ -162,6 +178,11 @@ IndexStats run_indexer(const IndexerConfig& config) {
       if (u >= units.size()) break;
       const std::size_t i = units[u].file;
       const SourceFile& file = files[i];
+      if (!file.problem.empty()) {  // a FIFO, a device, a broken link, an unreadable folder
+        queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, Problem{0, file.problem, true}, true});
+        queue.push(Item{Item::Kind::kFileDone, i, {}, {}, 0, {}, false});
+        continue;
+      }
       if (format_of(file.path) == Format::kUnsupported) {
         queue.push(Item{Item::Kind::kSkippedFile, i, {}, {}, 0, {}, true});
         continue;
@@ -176,6 +197,12 @@ IndexStats run_indexer(const IndexerConfig& config) {
         }
         for (ReadArticle& r : contents.articles) {
           if (abort.load()) break;
+          if (std::size_t full = r.article.body.size(); cut_body(r.article.body, config.max_article_bytes)) {
+            queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0,
+                            Problem{r.line, "article " + r.article.id + " has " + std::to_string(full) +
+                                                " bytes of text: only the first " + std::to_string(r.article.body.size()) +
+                                                " are indexed (--max-article-size)", false}, true});
+          }
           std::string hash = content_hash(r.article);
           std::string id_term = schema::id_term(r.article.id);
           auto it = existing.find(id_term);
@@ -252,10 +279,12 @@ IndexStats run_indexer(const IndexerConfig& config) {
           }
           break;
         case Item::Kind::kUnchanged:
+          ++file_articles[item->file];
           seen.insert(item->id_term);
           ++stats.unchanged;
           break;
         case Item::Kind::kDocument: {
+          ++file_articles[item->file];
           if (!seen.insert(item->id_term).second) {
             log(location(file, 0) + ": warning: article id " + item->id_term.substr(schema::kIdPrefix.size()) +
                 " appears more than once; the last one read wins");
@@ -285,6 +314,12 @@ IndexStats run_indexer(const IndexerConfig& config) {
           if (--units_left[item->file] > 0) break;
           ++files_done;
           ++stats.files;
+          if (file_ok[item->file] && file_articles[item->file] == 0 && !stats.interrupted) {
+            // Read without an error, yet nothing in it (a JSON Lines file of blank lines).
+            log(location(file, 0) + ": error: no articles in this file");
+            ++stats.errors;
+            file_ok[item->file] = false;
+          }
           if (file_ok[item->file]) {
             std::error_code ec;
             fs::path abs = fs::absolute(fs::path(file.path), ec).lexically_normal();
@@ -347,6 +382,10 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
       out.problems.push_back(std::move(p));
     }
     for (ReadArticle& r : contents.articles) {
+      if (cut_body(r.article.body, config.max_article_bytes)) {
+        out.problems.push_back({r.line, "article " + r.article.id + ": only the first " +
+                                            std::to_string(r.article.body.size()) + " bytes of text are inspected", false});
+      }
       InspectedArticle ia;
       std::string hash = content_hash(r.article);
       BuiltDocument built = builder.build(r.article, hash);

@@ -26,6 +26,9 @@ struct IndexerConfig {
   bool rebuild = false;             // start from an empty database
   // Files read whole (text, JSON, HTML) over this size are errors; in JSON Lines, records are.
   std::uintmax_t max_file_bytes = 20u * 1024 * 1024;
+  // Bodies longer than this are cut (at a word boundary, with a warning): analysis memory grows
+  // with the text (a 15 MB body took 1 GB), and no reader searches past the first megabyte.
+  std::size_t max_article_bytes = 1u << 20;
   // JSON Lines files over this size are read in runs of lines of about this size, on all threads.
   std::uintmax_t jsonl_chunk_bytes = 4u * 1024 * 1024;
   std::size_t batch_articles = 1000;               // commit after this many changed articles...

@@ -3,6 +3,9 @@
 #include "corpus_reader.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <map>
 
 #include "gazette/common/dates.h"
 #include "gazette/common/encoding.h"
@@ -156,12 +159,64 @@ TEST(CorpusReaderTest, HtmlFallsBackToTitleTagThenH1AndTimeElement) {
 }
 
 TEST(CorpusReaderTest, DeeplyNestedHtmlDoesNotCrash) {
+  // Below the depth cap the page is read (iteratively: no stack overflow)...
   std::string html = "<html><body>";
-  for (int i = 0; i < 20000; ++i) html += "<div>";
+  for (int i = 0; i < 1500; ++i) html += "<div><p>";
   html += "deep text";
   FileContents c = read_html_article(html, "deep.html");
   ASSERT_EQ(c.articles.size(), 1u);
   EXPECT_EQ(c.articles[0].article.body, "deep text");
+  // ...past it, refused before Gumbo spends quadratic time on it (500,000 levels: minutes).
+  std::string deep = "<html><body>";
+  for (int i = 0; i < 500000; ++i) deep += "<div>";
+  FileContents d = read_html_article(deep + "deep text", "deeper.html");
+  EXPECT_TRUE(d.articles.empty());
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_NE(d.problems[0].message.find("nested deeper than 2000"), std::string::npos) << d.problems[0].message;
+  // Nested <article>s are measured once (the outermost), not each: 40,000 took 39 s.
+  std::string articles = "<html><body>";
+  for (int i = 0; i < 1900; ++i) articles += "<article>";
+  FileContents a = read_html_article(articles + "inner text", "articles.html");
+  ASSERT_EQ(a.articles.size(), 1u);
+  EXPECT_EQ(a.articles[0].article.body, "inner text");
+}
+
+TEST(CorpusReaderTest, PrintablePathEscapesControlsAndBadUtf8) {
+  EXPECT_EQ(printable_path("a/b c.txt"), "a/b c.txt");
+  EXPECT_EQ(printable_path("new\nline\x1b[31m.txt"), "new\\x0aline\\x1b[31m.txt");
+  EXPECT_EQ(printable_path("caf\xc3\xa9 \xff.txt"), "caf\xc3\xa9 \\xff.txt");
+}
+
+TEST(CorpusReaderTest, OneBinaryLineRejectsOnlyThatLineOfJsonLines) {
+  std::string text = std::string(R"({"id":"a","title":"good one","body":"good text here"})") + "\n" +
+                     std::string("\x00\x01\x02", 3) + "\n" + R"({"id":"b","title":"good two","body":"more"})" + "\n";
+  TempDir dir;
+  std::string path = dir.write("m.jsonl", text);
+  FileContents c = read_file({path, "m.jsonl"}, 1 << 20);
+  ASSERT_EQ(c.articles.size(), 2u);
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_EQ(c.problems[0].line, 2);
+}
+
+TEST(CorpusReaderTest, FifosAndLoopingLinksAreReportedNotRead) {
+  TempDir dir;
+  dir.write("in/good.txt", "Title\n\nBody\n");
+  ASSERT_EQ(::mkfifo(dir.str("in/pipe.txt").c_str(), 0644), 0);
+  std::filesystem::create_symlink(dir.str("in/loop-b.txt"), dir.str("in/loop-a.txt"));
+  std::filesystem::create_symlink(dir.str("in/loop-a.txt"), dir.str("in/loop-b.txt"));
+  std::filesystem::create_symlink(dir.str("in"), dir.str("in/self"));
+  std::vector<SourceFile> files = discover_files({dir.str("in")});
+  std::map<std::string, std::string> problems;
+  for (const SourceFile& f : files) problems[std::filesystem::path(f.path).filename().string()] = f.problem;
+  ASSERT_EQ(problems.size(), 4u);  // good, pipe, loop-a, loop-b; the link to a folder is not followed
+  EXPECT_EQ(problems["good.txt"], "");
+  EXPECT_NE(problems["pipe.txt"].find("FIFO"), std::string::npos);
+  EXPECT_NE(problems["loop-a.txt"].find("symbolic link"), std::string::npos);
+  // Reading the FIFO itself (it may have become one after discovery) must not block.
+  FileContents c = read_file({dir.str("in/pipe.txt"), "pipe.txt"}, 1 << 20);
+  EXPECT_TRUE(c.articles.empty());
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_NE(c.problems[0].message.find("not a regular file"), std::string::npos);
 }
 
 TEST(CorpusReaderTest, RejectsEmptyBinaryAndOversizedFiles) {
