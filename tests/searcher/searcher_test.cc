@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 #include <xapian.h>
 
@@ -195,6 +196,63 @@ TEST_F(SearcherTest, SeesNewCommitsAfterReopen) {
   indexer::run_indexer(c);
   s.reopen();
   EXPECT_EQ(s.search(r).hits.size(), 1u);
+}
+
+// Found by a user: a query of random bytes (invalid UTF-8) reached CLD2, which read out of
+// bounds and killed the release build (SIGSEGV; no crash under ASan). Runs in every build.
+TEST_F(SearcherTest, QueriesThatAreNotUtf8AreRefusedAndNeverCrash) {
+  Searcher s(db());
+  SearchRequest r;
+  r.query = "Bi\xda\x1c\xf6\xba" "f";
+  EXPECT_THROW(s.search(r), InvalidRequest);
+  EXPECT_EQ(detect_language(r.query), "");  // the valid prefix "Bi" is too short to judge
+  std::mt19937 rng(7);
+  for (int i = 0; i < 3000; ++i) {
+    std::string bytes(1 + rng() % 40, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng() & 0xFF);
+    (void)detect_language(bytes);  // never reads past the buffer
+    r.query = bytes;
+    try {
+      s.search(r);
+    } catch (const InvalidRequest&) {
+    }
+  }
+  EXPECT_THROW(s.suggest("caf\xe9", 5), InvalidRequest);
+}
+
+TEST_F(SearcherTest, UnbalancedTypographicQuotesAndManyWildcardsStillSearch) {
+  SearchResponse r = search("\xe2\x80\x9charbour strike");  // “harbour strike
+  EXPECT_FALSE(r.warnings.empty());
+  std::string wild;
+  for (char c = 'a'; c <= 'z'; ++c) wild += std::string(wild.empty() ? "" : " OR ") + c + "*";
+  SearchResponse w = search(wild);
+  bool said = false;
+  for (const std::string& m : w.warnings) said = said || m.find("wildcards are expanded") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+// A --rebuild swaps a new database in under the same path: an open Searcher must answer from
+// it after reopen() (it answered 0 hits, or "EOF reading block", until restarted).
+TEST_F(SearcherTest, AnswersFromARebuiltDatabaseAfterReopen) {
+  TempDir dir;
+  dir.write("news/a.txt", "Alpha harbour\n\nFirst article about the harbour.\n");
+  indexer::IndexerConfig c;
+  c.db_path = dir.str("db");
+  c.inputs = {dir.str("news")};
+  c.log = [](std::string_view) {};
+  indexer::run_indexer(c);
+  Searcher s(dir.str("db"));
+  SearchRequest r;
+  r.query = "harbour";
+  EXPECT_EQ(s.search(r).hits.size(), 1u);
+  dir.write("news/b.txt", "Beta harbour\n\nSecond article about the harbour.\n");
+  c.rebuild = true;
+  c.shards = 2;
+  indexer::run_indexer(c);
+  EXPECT_EQ(s.search(r).hits.size(), 1u);  // the old database still answers until reopen
+  s.reopen();
+  EXPECT_EQ(s.search(r).hits.size(), 2u);
+  EXPECT_EQ(s.article_count(), 2u);
 }
 
 }  // namespace
