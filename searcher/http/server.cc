@@ -1,17 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The HTTP server (cpp-httplib): routes, parameter parsing, errors, limits, CORS, access log.
+// The HTTP server (cpp-httplib): its connection loop (deadlines, byte budgets, a bounded number of
+// connections, 503 past it), routes, parameter parsing, errors, admission, CORS, access log.
 // This is the only file that sees the HTTP library.
 #include "server.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <limits>
+#include <mutex>
 #include <thread>
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "gazette/common/encoding.h"
 #include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
@@ -126,19 +137,23 @@ std::string default_www_dir() {
 class FairGate {
  public:
   explicit FairGate(int slots) : slots_(slots) {}
-  void enter() {
+  // Waits for a slot in arrival order. False, at once, when `max_waiting` requests already wait.
+  bool enter(int max_waiting = std::numeric_limits<int>::max()) {
     std::unique_lock lock(mutex_);
+    if (next_ - head_ >= static_cast<std::uint64_t>(max_waiting) && busy_ >= slots_) return false;
     std::uint64_t ticket = next_++;
     ready_.wait(lock, [&] { return ticket == head_ && busy_ < slots_; });
     ++head_;
     ++busy_;
     ready_.notify_all();  // the next ticket may fit too
+    return true;
   }
   void leave() {
     std::lock_guard lock(mutex_);
     --busy_;
     ready_.notify_all();
   }
+  int slots() const { return slots_; }
 
  private:
   std::mutex mutex_;
@@ -148,7 +163,479 @@ class FairGate {
   const int slots_;
 };
 
+// Paths longer than this are refused before routing: std::regex (the router) recurses once per
+// character of the path, and a long path overflowed the stack (SIGSEGV at ~8 KB under ASan).
+constexpr std::size_t kMaxPathBytes = 2048;
+// Connections refused with 503 that wait for the client's request bytes (so that closing does not
+// reset the connection before the client read the answer); past it they are closed at once.
+constexpr std::size_t kMaxLingering = 1024;
+constexpr auto kLinger = std::chrono::milliseconds(1000);
+// The longest a blocked connection thread sleeps before it looks at the server's stop flag.
+constexpr int kPollSliceMs = 100;
+
+// Why a connection stopped reading.
+enum class Failure { kNone, kTimedOut, kHeaderTooLarge, kBodyTooLarge, kClosed, kStopped };
+
+// A connection's socket as httplib reads and writes it, with the limits httplib does not have:
+// each request must arrive whole before a deadline (a client trickling a byte at a time cannot
+// extend it), its header and body have byte budgets, and a write waits at most write_timeout
+// for a client that does not read. Reads are buffered (httplib reads headers a byte at a time).
+// Used by one connection thread at a time.
+class ConnectionStream final : public httplib::Stream {
+ public:
+  ConnectionStream(int sock, const ServerConfig& config, const std::atomic<socket_t>& listener)
+      : sock_(sock), config_(config), listener_(listener) {}
+
+  // Waits until the next request's first byte is here, until `until` or until give_up() says so
+  // (checked every kPollSliceMs). False when the client closed, time ran out or the server stops.
+  template <typename GiveUp>
+  bool wait_for_request(Clock::time_point until, GiveUp&& give_up) {
+    while (off_ == len_) {
+      if (listener_ == INVALID_SOCKET || give_up()) return false;
+      ssize_t n = ::recv(sock_, buf_.data(), buf_.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        off_ = 0;
+        len_ = static_cast<std::size_t>(n);
+        break;
+      }
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return false;
+      auto now = Clock::now();
+      if (now >= until) return false;
+      wait(POLLIN, until);
+    }
+    return true;
+  }
+  // Starts a request: all of it must be read by `deadline`.
+  void start_request(Clock::time_point deadline) {
+    deadline_ = deadline;
+    failure_ = Failure::kNone;
+    in_header_ = true;
+    tail_ = 0;
+    header_bytes_ = body_bytes_ = written_ = 0;
+  }
+  Failure failure() const { return failure_; }
+  std::size_t request_bytes() const { return header_bytes_ + body_bytes_; }
+  std::size_t written() const { return written_; }
+  // A handler asks for the connection to close after this response (e.g. an unread body).
+  void close_after() { close_after_ = true; }
+  bool closing() const { return close_after_; }
+
+  bool is_readable() const override { return off_ < len_ || poll_for(POLLIN, deadline_); }
+  bool is_writable() const override { return poll_for(POLLOUT, Clock::now() + write_timeout()); }
+
+  ssize_t read(char* ptr, std::size_t size) override {
+    if (failure_ != Failure::kNone) return -1;
+    if (off_ == len_ && !fill()) return -1;
+    std::size_t n = std::min(size, len_ - off_);
+    if (in_header_) {
+      // Count the header's bytes up to the blank line that ends it; its budget applies to them.
+      std::size_t i = 0;
+      while (i < n && in_header_) {
+        tail_ = (tail_ << 8) | static_cast<unsigned char>(buf_[off_ + i++]);
+        if (++header_bytes_ > config_.max_header_bytes) {
+          failure_ = Failure::kHeaderTooLarge;
+          return -1;
+        }
+        if (tail_ == 0x0d0a0d0a) in_header_ = false;
+      }
+      n = i;
+    } else if ((body_bytes_ += n) > config_.max_request_bytes) {
+      failure_ = Failure::kBodyTooLarge;
+      return -1;
+    }
+    std::memcpy(ptr, buf_.data() + off_, n);
+    off_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, std::size_t size) override {
+    const Clock::time_point until = Clock::now() + write_timeout();
+    std::size_t done = 0;
+    while (done < size) {
+      ssize_t n = ::send(sock_, ptr + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        done += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && Clock::now() < until && listener_ != INVALID_SOCKET) {
+        wait(POLLOUT, until);
+        continue;
+      }
+      return -1;
+    }
+    written_ += size;
+    return static_cast<ssize_t>(size);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { address(::getpeername, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address(::getsockname, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  std::chrono::milliseconds write_timeout() const { return std::chrono::milliseconds(config_.write_timeout_ms); }
+
+  // Refills the buffer before the request's deadline; on failure says why.
+  bool fill() {
+    for (;;) {
+      ssize_t n = ::recv(sock_, buf_.data(), buf_.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        off_ = 0;
+        len_ = static_cast<std::size_t>(n);
+        return true;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+        failure_ = Failure::kClosed;
+        return false;
+      }
+      if (listener_ == INVALID_SOCKET) {
+        failure_ = Failure::kStopped;
+        return false;
+      }
+      if (Clock::now() >= deadline_) {
+        failure_ = Failure::kTimedOut;
+        return false;
+      }
+      wait(POLLIN, deadline_);
+    }
+  }
+
+  // One poll of at most kPollSliceMs, so that a stop is noticed.
+  int wait(short events, Clock::time_point until) const {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count() + 1;
+    pollfd p{sock_, events, 0};
+    return ::poll(&p, 1, static_cast<int>(std::clamp<long long>(left, 0, kPollSliceMs)));
+  }
+  bool poll_for(short events, Clock::time_point until) const {
+    for (;;) {
+      pollfd p{sock_, events, 0};
+      if (::poll(&p, 1, 0) > 0) return (p.revents & (POLLERR | POLLNVAL)) == 0;
+      if (Clock::now() >= until || listener_ == INVALID_SOCKET) return false;
+      wait(events, until);
+    }
+  }
+
+  template <typename Fn>
+  void address(Fn fn, std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    ip.clear();
+    port = -1;
+    if (fn(sock_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+    char text[INET6_ADDRSTRLEN] = "";
+    if (addr.ss_family == AF_INET) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+      ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
+      port = ntohs(a->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+      ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
+      port = ntohs(a->sin6_port);
+    }
+    ip = text;
+  }
+
+  const int sock_;
+  const ServerConfig& config_;
+  const std::atomic<socket_t>& listener_;
+  std::array<char, 4096> buf_{};
+  std::size_t off_ = 0, len_ = 0;
+  Clock::time_point deadline_ = Clock::now();
+  Failure failure_ = Failure::kNone;
+  bool in_header_ = true;
+  bool close_after_ = false;
+  std::uint32_t tail_ = 0;  // the last four header bytes read, to find "\r\n\r\n"
+  std::size_t header_bytes_ = 0, body_bytes_ = 0, written_ = 0;
+};
+
+// The connection being served on this thread, for the error handler and the access log.
+thread_local ConnectionStream* t_stream = nullptr;
+thread_local Clock::time_point t_started;
+// Set while the accept thread runs a connection it could not give a thread to.
+thread_local bool t_refusing = false;
+
+// httplib's task queue, replaced: `threads` connection threads, each serving one connection at a
+// time. A connection that finds none free is not queued (httplib's own pool queues without
+// bound, and a queued client waits unanswered behind slow ones): the accept thread runs it at
+// once with t_refusing set, which answers 503 and hands the socket to a linger thread that
+// closes it after the client's request arrived (closing earlier could reset the connection
+// before the client read the answer). Thread-safe.
+class ConnectionPool final : public httplib::TaskQueue {
+ public:
+  explicit ConnectionPool(int threads) : threads_(threads), idle_(static_cast<std::size_t>(threads)) {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+    linger_thread_ = std::thread([this] { linger_loop(); });
+  }
+  ~ConnectionPool() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (jobs_.size() < idle_) {
+        jobs_.push_back(std::move(fn));
+        work_ready_.notify_one();
+        return;
+      }
+    }
+    t_refusing = true;
+    fn();
+    t_refusing = false;
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (shutdown_) return;
+      shutdown_ = true;
+    }
+    work_ready_.notify_all();
+    linger_ready_.notify_all();
+    for (auto& t : workers_) t.join();
+    linger_thread_.join();
+  }
+
+  // Fewer than a quarter of the connection threads are free: connections get no keep-alive.
+  bool crowded() const {
+    std::lock_guard lock(mutex_);
+    return (idle_ - std::min(idle_, jobs_.size())) * 4 < static_cast<std::size_t>(threads_);
+  }
+  int threads() const { return threads_; }
+
+  // Takes a socket whose answer was written: closed when the client has sent its request (or
+  // closed), or after kLinger.
+  void linger(int sock) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!shutdown_ && lingering_.size() < kMaxLingering) {
+        lingering_.push_back({sock, Clock::now() + kLinger});
+        linger_ready_.notify_one();
+        return;
+      }
+    }
+    ::close(sock);
+  }
+
+ private:
+  // A worker counts as idle from its start (so that no connection is refused while the pool
+  // starts up) until it takes a connection, and again once it has served it.
+  void work() {
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock lock(mutex_);
+        work_ready_.wait(lock, [this] { return !jobs_.empty() || shutdown_; });
+        if (jobs_.empty()) return;  // shut down
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+        --idle_;
+      }
+      fn();
+      std::lock_guard lock(mutex_);
+      ++idle_;
+    }
+  }
+
+  void linger_loop() {
+    std::vector<Lingering> mine;
+    std::vector<pollfd> polls;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        if (mine.empty()) linger_ready_.wait(lock, [this] { return !lingering_.empty() || shutdown_; });
+        for (auto& l : lingering_) mine.push_back(l);
+        lingering_.clear();
+        if (shutdown_) break;
+      }
+      polls.clear();
+      for (const auto& l : mine) polls.push_back({l.sock, POLLIN, 0});
+      ::poll(polls.data(), polls.size(), 20);
+      auto now = Clock::now();
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < mine.size(); ++i) {
+        bool done = now >= mine[i].until;
+        if (polls[i].revents != 0) {
+          char sink[4096];
+          ssize_t n = ::recv(mine[i].sock, sink, sizeof(sink), MSG_DONTWAIT);
+          // Closed, failed, or the request is here: nothing more is coming that matters.
+          done = done || n <= 0 || static_cast<std::size_t>(n) < sizeof(sink);
+        }
+        if (done) {
+          ::close(mine[i].sock);
+        } else {
+          mine[kept++] = mine[i];
+        }
+      }
+      mine.resize(kept);
+    }
+    for (const auto& l : mine) ::close(l.sock);
+    std::lock_guard lock(mutex_);
+    for (const auto& l : lingering_) ::close(l.sock);
+    lingering_.clear();
+  }
+
+  struct Lingering {
+    int sock;
+    Clock::time_point until;
+  };
+  const int threads_;
+  mutable std::mutex mutex_;
+  std::condition_variable work_ready_, linger_ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::size_t idle_;
+  bool shutdown_ = false;
+  std::vector<std::thread> workers_;
+  std::vector<Lingering> lingering_;
+  std::thread linger_thread_;
+};
+
+// One access-log line: METHOD PATH STATUS TIMEms, the time since the request's first byte. The
+// path is cut at 200 bytes and its control bytes escaped (a decoded %0A must not forge a line).
+void log_line(const std::string& method, const std::string& path, int status) {
+  std::string shown;
+  for (std::size_t i = 0; i < path.size() && i < 200; ++i) {
+    unsigned char c = static_cast<unsigned char>(path[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof(hex), "%%%02X", c);
+      shown += hex;
+    } else {
+      shown += static_cast<char>(c);
+    }
+  }
+  if (path.size() > 200) shown += "...";
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_started).count();
+  std::fprintf(stderr, "%s %s %d %.1fms\n", method.empty() ? "-" : method.c_str(), shown.empty() ? "-" : shown.c_str(),
+               status, ms);
+}
+
+// A whole response written by hand, for connections httplib never parsed a request from.
+std::string raw_response(int status, const char* reason, const std::string& code, const std::string& message,
+                         const char* extra_headers = "") {
+  std::string body = error_json(code, message);
+  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+         "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
+}
+
+// httplib::Server with its connection loop replaced (process_and_close_socket is virtual; the
+// request parsing and routing, process_request, stay httplib's): our stream with deadlines and
+// byte budgets, keep-alive only while connection threads are plentiful, 503 when none is free.
+class GuardedServer final : public httplib::Server {
+ public:
+  explicit GuardedServer(const ServerConfig& config, int threads)
+      : config_(config),
+        threads_(threads),
+        refusal_(raw_response(503, "Service Unavailable", "overloaded",
+                              "all " + std::to_string(threads) + " connections are busy; retry shortly",
+                              "Retry-After: 1\r\n")) {
+    new_task_queue = [this] {
+      auto* pool = new ConnectionPool(threads_);
+      pool_ = pool;
+      return pool;
+    };
+  }
+  // httplib listens with a backlog of 5; a burst of connections would then wait for SYN retries.
+  void widen_backlog() { ::listen(svr_sock_, 1024); }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    if (t_refusing) {
+      refuse(sock);
+      return false;
+    }
+    ConnectionStream strm(sock, config_, svr_sock_);
+    t_stream = &strm;
+    const auto request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
+    Clock::time_point deadline = Clock::now() + request_timeout;  // the first request: from accept
+    bool ok = true, linger = false;
+    for (int served = 0; served < config_.keep_alive_max; ++served) {
+      Clock::time_point until = served == 0 ? deadline : Clock::now() + std::chrono::milliseconds(config_.keep_alive_ms);
+      if (!strm.wait_for_request(until, [&] { return served > 0 && pool_->crowded(); })) break;
+      t_started = Clock::now();
+      if (served > 0) deadline = t_started + request_timeout;
+      strm.start_request(deadline);
+      bool close = served + 1 == config_.keep_alive_max || pool_->crowded();
+      bool closed = false;
+      ok = process_request(strm, close, closed, [](httplib::Request& req) {
+        // Byte ranges of API answers are of no use, and many ranges multiply a response's size.
+        req.ranges.clear();
+      });
+      Failure failure = strm.failure();
+      if (failure == Failure::kTimedOut || failure == Failure::kHeaderTooLarge || failure == Failure::kBodyTooLarge) {
+        if (strm.written() == 0 && strm.request_bytes() > 0) answer_unparsed(strm, failure);
+        linger = true;  // the client may still be sending
+        break;
+      }
+      if (!ok || closed || close || strm.closing()) {
+        linger = strm.closing();
+        break;
+      }
+    }
+    t_stream = nullptr;
+    if (linger) {
+      ::shutdown(sock, SHUT_WR);
+      pool_->linger(sock);
+    } else {
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+    }
+    return ok;
+  }
+
+  // A request that failed before httplib could parse its first line gets its answer here.
+  void answer_unparsed(ConnectionStream& strm, Failure failure) {
+    int status = failure == Failure::kTimedOut ? 408 : failure == Failure::kBodyTooLarge ? 413 : 431;
+    std::string response =
+        status == 408 ? raw_response(408, "Request Timeout", "request_timeout", request_timeout_message(config_))
+        : status == 413
+            ? raw_response(413, "Payload Too Large", "payload_too_large", payload_message(config_))
+            : raw_response(431, "Request Header Fields Too Large", "header_too_large", header_message(config_));
+    strm.write(response.data(), response.size());
+    if (config_.access_log) log_line("-", "-", status);
+  }
+
+  void refuse(int sock) {
+    t_started = Clock::now();
+    (void)!::send(sock, refusal_.data(), refusal_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(sock, SHUT_WR);
+    if (config_.access_log) log_line("-", "-", 503);
+    pool_->linger(sock);
+  }
+
+ public:
+  static std::string request_timeout_message(const ServerConfig& c) {
+    return "the request did not arrive within " + std::to_string(c.request_timeout_ms) + " ms";
+  }
+  static std::string header_message(const ServerConfig& c) {
+    return "the request line and headers are longer than " + std::to_string(c.max_header_bytes) + " bytes";
+  }
+  static std::string payload_message(const ServerConfig& c) {
+    return "the request body is longer than " + std::to_string(c.max_request_bytes) + " bytes";
+  }
+
+ private:
+  const ServerConfig& config_;
+  const int threads_;
+  const std::string refusal_;
+  ConnectionPool* pool_ = nullptr;  // owned by httplib's listen loop; set before any connection
+};
+
 }  // namespace
+
+// A search is heavy when its cost can grow far past an ordinary one's before the time limit can
+// cut it: wildcards expand to many terms, and each word adds posting lists to merge.
+bool is_heavy_query(const std::string& q) {
+  if (q.find('*') != std::string::npos) return true;
+  int words = 0;
+  bool in_word = false;
+  for (char c : q) {
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '+';
+    if (!space && !in_word && ++words > kHeavyQueryWords) return true;
+    in_word = !space;
+  }
+  return false;
+}
 
 std::vector<std::string> routes() {
   return {"GET /api/search",   "GET /api/articles/{id}", "GET /api/articles/{id}/similar", "GET /api/suggest",
@@ -163,40 +650,55 @@ const std::string& openapi_json() {
 
 int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::function<void(int port)>& on_listening) {
   Searcher searcher(config.db_path);  // throws IndexError with the path when unusable
-  httplib::Server server;
-  // cpp-httplib gives each open connection a worker thread while it is served, keep-alive
-  // included: more workers than cores, and connections recycled after 100 requests or 2 s idle,
-  // keep busy clients from starving the rest.
-  int threads = config.threads > 0 ? config.threads
-                                   : std::max(64, 8 * static_cast<int>(std::thread::hardware_concurrency()));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  // A thread per open connection, each bounded by deadlines (see ServerConfig), so threads are
+  // cheap to have many of; connections recycled after keep_alive_max requests or keep_alive_ms
+  // idle, and not kept alive at all while threads run short.
+  const int threads = config.threads > 0 ? config.threads : 256;
+  GuardedServer server(config, threads);
   server.set_payload_max_length(config.max_request_bytes);
   // Small JSON answers must not wait for the peer's delayed ACK (Nagle): that alone cost 40 ms.
   server.set_tcp_nodelay(true);
-  server.set_read_timeout(config.read_timeout_s, 0);
-  server.set_write_timeout(config.read_timeout_s, 0);
-  server.set_keep_alive_timeout(2);
-  server.set_keep_alive_max_count(100);
+  // What the Keep-Alive header announces; the connection loop enforces it.
+  server.set_keep_alive_timeout(std::max(1, config.keep_alive_ms / 1000));
+  server.set_keep_alive_max_count(static_cast<std::size_t>(std::max(1, config.keep_alive_max)));
 
-  FairGate gate(std::max(4, 4 * static_cast<int>(std::thread::hardware_concurrency())));
-  // Every handler runs through here: admission, limits, CORS, error mapping.
-  auto handle = [&config, &searcher, &gate](auto&& body) {
-    return [&config, &searcher, &gate, body](const httplib::Request& req, httplib::Response& res) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  FairGate gate(std::max(4, 4 * cores));
+  // Heavy searches pass a smaller gate first, so that however many clients send them, the main
+  // gate keeps slots for ordinary searches; when many wait already, they are refused with 503.
+  FairGate heavy_gate(config.heavy_slots > 0 ? std::min(config.heavy_slots, gate.slots() / 2)
+                                             : std::max(1, std::min(cores, gate.slots() / 2)));
+  const int max_heavy_waiting = 8 * heavy_gate.slots();
+
+  auto allow_origin = [&config](const httplib::Request& req, httplib::Response& res) {
+    std::string origin = req.get_header_value("Origin");
+    if (!origin.empty() &&
+        std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) != config.cors_origins.end()) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+    }
+  };
+  enum class Cost { kLight, kHeavy };
+  // Every handler runs through here: admission, CORS, error mapping.
+  auto handle = [&searcher, &gate, &heavy_gate, max_heavy_waiting, allow_origin](auto cost, auto&& body) {
+    return [&searcher, &gate, &heavy_gate, max_heavy_waiting, allow_origin, cost, body](const httplib::Request& req,
+                                                                                          httplib::Response& res) {
+      allow_origin(req, res);
+      bool heavy = cost(req) == Cost::kHeavy;
+      if (heavy && !heavy_gate.enter(max_heavy_waiting)) {
+        res.set_header("Retry-After", "1");
+        return send_error(res, 503, "overloaded", "too many expensive searches (wildcards, many words) are waiting; retry shortly");
+      }
       gate.enter();
       struct Leave {
         FairGate& g;
-        ~Leave() { g.leave(); }
-      } leave{gate};
-      std::string origin = req.get_header_value("Origin");
-      if (!origin.empty() &&
-          std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) != config.cors_origins.end()) {
-        res.set_header("Access-Control-Allow-Origin", origin);
-        res.set_header("Vary", "Origin");
-      }
-      try {
-        if (req.params.size() > config.max_params) {
-          throw BadParameter("too many parameters (at most " + std::to_string(config.max_params) + ")");
+        FairGate* heavy;
+        ~Leave() {
+          g.leave();
+          if (heavy) heavy->leave();
         }
+      } leave{gate, heavy ? &heavy_gate : nullptr};
+      try {
         // Pick up commits made by a concurrent gazette-index without a restart.
         searcher.reopen();
         body(req, res);
@@ -209,26 +711,33 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
       }
     };
   };
+  auto light = [](const httplib::Request&) { return Cost::kLight; };
+  auto heavy_if_query = [](const httplib::Request& req) {
+    return req.has_param("q") && is_heavy_query(req.get_param_value("q")) ? Cost::kHeavy : Cost::kLight;
+  };
+  // Similar articles: an OR of the article's 40 most telling terms.
+  auto heavy = [](const httplib::Request&) { return Cost::kHeavy; };
 
-  server.Get("/api/search", handle([&config, &searcher](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/api/search", handle(heavy_if_query, [&config, &searcher](const httplib::Request& req, httplib::Response& res) {
     send_json(res, 200, to_json(searcher.search(search_request(req, config))));
   }));
-  server.Get(R"(/api/articles/(.+)/similar)", handle([&searcher](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/api/articles/(.+)/similar)", handle(heavy, [&searcher](const httplib::Request& req, httplib::Response& res) {
     std::string id = article_id(req);
+    int limit = int_param(req, "limit", 10, 1, kMaxLimit);
     if (!searcher.document(id)) return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
-    send_json(res, 200, to_json(searcher.similar(id, int_param(req, "limit", 10, 1, kMaxLimit))));
+    send_json(res, 200, to_json(searcher.similar(id, limit)));
   }));
-  server.Get(R"(/api/articles/(.+))", handle([&searcher](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/api/articles/(.+))", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
     std::string id = article_id(req);
     std::optional<Article> a = searcher.document(id);
     if (!a) return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
     send_json(res, 200, to_json(*a));
   }));
-  server.Get("/api/suggest", handle([&searcher](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/api/suggest", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("q")) throw BadParameter("parameter \"q\" is required");
     send_json(res, 200, to_json(searcher.suggest(req.get_param_value("q"), int_param(req, "limit", 8, 1, 50))));
   }));
-  server.Get("/api/entities", handle([&searcher](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/api/entities", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
     EntityListRequest r;
     if (req.has_param("kind")) r.kind = req.get_param_value("kind");
     if (req.has_param("prefix")) r.prefix = req.get_param_value("prefix");
@@ -239,20 +748,19 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
     }
     send_json(res, 200, to_json(searcher.entities(r)));
   }));
-  server.Get("/api/stats", handle([&searcher](const httplib::Request&, httplib::Response& res) {
+  server.Get("/api/stats", handle(light, [&searcher](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, to_json(searcher.summary()));
   }));
-  server.Get("/api/openapi.json", handle([](const httplib::Request&, httplib::Response& res) {
+  server.Get("/api/openapi.json", handle(light, [](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, openapi_json());
   }));
-  server.Get("/healthz", handle([&searcher](const httplib::Request&, httplib::Response& res) {
+  server.Get("/healthz", handle(light, [&searcher](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, "{\"status\":\"ok\",\"articles\":" + std::to_string(searcher.article_count()) + "}");
   }));
   server.Options(R"(/api/.*)", [&config](const httplib::Request& req, httplib::Response& res) {
     std::string origin = req.get_header_value("Origin");
     if (std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) == config.cors_origins.end()) {
-      res.status = 403;
-      return;
+      return send_error(res, 403, "forbidden", "cross-origin calls are not allowed from this origin");
     }
     res.set_header("Access-Control-Allow-Origin", origin);
     res.set_header("Access-Control-Allow-Methods", "GET, OPTIONS");
@@ -268,22 +776,65 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
                       "text/html; charset=utf-8");
     });
   }
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  // Before routing (and before the page's files): what no route may see.
+  server.set_pre_routing_handler([&config, allow_origin](const httplib::Request& req, httplib::Response& res) {
+    auto refuse = [&](int status, const std::string& code, const std::string& message) {
+      allow_origin(req, res);
+      send_error(res, status, code, message);
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") {
+      res.set_header("Allow", "GET, HEAD, OPTIONS");
+      if (t_stream) t_stream->close_after();  // its body, if any, is not read
+      return refuse(405, "method_not_allowed", "method " + req.method + " is not allowed; use GET");
+    }
+    if ((req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0") ||
+        req.has_header("Transfer-Encoding")) {
+      // httplib does not read a GET's body; it would be parsed as the next request.
+      if (t_stream) t_stream->close_after();
+      return refuse(400, "invalid_request", "a " + req.method + " request carries no body");
+    }
+    if (req.path.size() > kMaxPathBytes) {
+      return refuse(414, "uri_too_long", "the path is longer than " + std::to_string(kMaxPathBytes) + " bytes");
+    }
+    bool api = req.path.rfind("/api/", 0) == 0;
+    if (!is_valid_utf8(req.path)) return refuse(400, "invalid_request", "the path is not valid UTF-8");
+    if (!api && (req.path.find("..") != std::string::npos || req.path.find('\\') != std::string::npos ||
+                 req.path.find('\0') != std::string::npos)) {
+      return refuse(404, "not_found", "HTTP 404");  // never a file outside the page's folder
+    }
+    if (req.params.size() > config.max_params) {
+      return refuse(400, "invalid_request", "too many parameters (at most " + std::to_string(config.max_params) + ")");
+    }
+    for (const auto& [name, value] : req.params) {
+      if (!is_valid_utf8(name)) return refuse(400, "invalid_request", "a parameter name is not valid UTF-8");
+      if (!is_valid_utf8(value)) return refuse(400, "invalid_request", "parameter \"" + name + "\" is not valid UTF-8");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_error_handler([&config](const httplib::Request&, httplib::Response& res) {
+    // httplib answers 400 when reading the request failed: say why, if it was one of our limits.
+    Failure failure = t_stream ? t_stream->failure() : Failure::kNone;
+    if (res.status == 400 && failure == Failure::kTimedOut) {
+      res.status = 408;
+      return send_error(res, 408, "request_timeout", GuardedServer::request_timeout_message(config));
+    }
+    if (res.status == 400 && failure == Failure::kHeaderTooLarge) {
+      return send_error(res, 431, "header_too_large", GuardedServer::header_message(config));
+    }
+    if ((res.status == 400 || res.status == 413) && failure == Failure::kBodyTooLarge) {
+      return send_error(res, 413, "payload_too_large", GuardedServer::payload_message(config));
+    }
     if (res.body.empty()) {
-      send_error(res, res.status, res.status == 404 ? "not_found" : "http_error",
-                 "HTTP " + std::to_string(res.status));
+      // httplib's own 400s (a malformed request line or header): what follows cannot be trusted.
+      if (res.status == 400 && t_stream) t_stream->close_after();
+      send_error(res, res.status, res.status == 404 ? "not_found" : "http_error", "HTTP " + std::to_string(res.status));
     }
   });
   if (config.access_log) {
-    // A request is handled on one worker thread from routing to logging: stamp its start there.
-    static thread_local Clock::time_point started;
-    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-      started = Clock::now();
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
+    // The connection loop stamps t_started when a request's first byte arrives.
     server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-      std::fprintf(stderr, "%s %s %d %.1fms\n", req.method.c_str(), req.path.c_str(), res.status, ms);
+      log_line(req.method, req.path, res.status);
     });
   }
 
@@ -294,6 +845,7 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
   } else if (!server.bind_to_port(config.host, port)) {
     throw Error("cannot listen on " + config.host + ":" + std::to_string(port) + " (in use, or not allowed)");
   }
+  server.widen_backlog();
   std::atomic<bool> finished{false};
   std::thread watcher([&server, &stop, &finished] {
     while (!stop.load() && !finished.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -3,23 +3,33 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace gazette::http {
 
+// What the server accepts and for how long. Each open connection has a thread of its own, and
+// every wait on it has a deadline, so a slow or hostile client holds one thread for a bounded time
+// and never delays the others; when every connection thread is taken, a new connection is answered
+// at once with 503 and Retry-After instead of queueing.
 struct ServerConfig {
   std::string db_path;
   std::string host = "127.0.0.1";
   int port = 8080;                      // 0: any free port (reported through on_listening)
-  int threads = 0;                      // connection threads; 0: 8 per core, at least 64
+  int threads = 0;                      // connection threads (open connections served); 0: 256
   std::vector<std::string> cors_origins;  // origins allowed to call the API from a browser; empty: CORS off
   std::string www_dir;                  // the search page's files; "" = the installed/build copy
-  std::size_t max_request_bytes = 64 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;   // request line + headers; more: 431 (414 past 8 KB of URI)
+  std::size_t max_request_bytes = 64 * 1024;  // request body; more: 413
   std::size_t max_params = 64;
-  int max_time_limit_ms = 2000;         // the longest a search may run
-  int read_timeout_s = 5;               // a slow client is dropped after this
+  int max_time_limit_ms = 2000;         // the longest a search may match
+  int request_timeout_ms = 10000;       // a request must arrive whole (line, headers, body) within this: 408
+  int write_timeout_ms = 5000;          // a client that reads nothing for this long is dropped
+  int keep_alive_ms = 2000;             // an idle keep-alive connection is closed after this
+  int keep_alive_max = 100;             // requests per connection
+  int heavy_slots = 0;                  // searches with wildcards or many words at once; 0: 1 per core
   bool access_log = true;               // one line per request on stderr
 };
 
@@ -28,6 +38,13 @@ struct ServerConfig {
 // gazette::Error when the database cannot be opened or the address cannot be bound.
 int serve(const ServerConfig& config, const std::atomic<bool>& stop,
           const std::function<void(int port)>& on_listening = nullptr);
+
+// Whether a search query is heavy: its cost can grow far past an ordinary one's before the time
+// limit can cut it (a wildcard expands to many terms; each word adds posting lists to merge).
+// Heavy searches first pass a gate of ServerConfig::heavy_slots, so that however many clients send
+// them, ordinary searches always find a slot.
+inline constexpr int kHeavyQueryWords = 12;  // more words than this: heavy
+bool is_heavy_query(const std::string& query);
 
 // Every route the server answers, as "METHOD /path" with {name} for path parameters (the
 // OpenAPI document must describe each one; a test checks it).

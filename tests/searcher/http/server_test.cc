@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Tests of the HTTP server: every route, errors, limits, CORS, the OpenAPI document, picking up
-// new commits, and a clean stop.
+// new commits, a clean stop, and hostile clients (slowloris, huge headers, long paths, invalid
+// UTF-8, too many connections).
 #include "server.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "indexer.h"
@@ -18,6 +28,65 @@ namespace {
 
 using gazette::testing::TempDir;
 using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+// A raw TCP client, for requests httplib::Client will not send (half-sent, trickled, malformed).
+class RawClient {
+ public:
+  explicit RawClient(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+
+  bool send(const std::string& data) {
+    return connected_ && ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
+  }
+  // Everything the server sends until it closes, or until timeout_ms pass.
+  std::string read_all(int timeout_ms = 5000) {
+    std::string out;
+    auto until = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (Clock::now() < until) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+  // Sends nothing more (the server sees the end of the stream after the request).
+  void finish() { ::shutdown(fd_, SHUT_WR); }
+  bool connected() const { return connected_; }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+// The status of a raw HTTP response, or 0 when there is none.
+int status_of(const std::string& response) {
+  std::smatch m;
+  static const std::regex status_line(R"(^HTTP/1\.1 (\d{3}) )");
+  return std::regex_search(response, m, status_line) ? std::stoi(m[1]) : 0;
+}
+// The JSON body of a raw response (after the blank line), or null.
+json body_of(const std::string& response) {
+  std::size_t b = response.find("\r\n\r\n");
+  if (b == std::string::npos) return json();
+  std::smatch m;
+  std::size_t length = std::string::npos;
+  if (std::regex_search(response, m, std::regex("Content-Length: (\\d+)"))) length = std::stoul(m[1]);
+  return json::parse(response.substr(b + 4, length), nullptr, false);
+}
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -30,15 +99,18 @@ class ServerTest : public ::testing::Test {
     ServerConfig config;
     config.db_path = dir_.str("db");
     config.port = 0;
-    config.threads = 4;
+    config.threads = 16;
     config.cors_origins = {"https://news.example"};
     config.access_log = false;
+    configure(config);
+    config_ = config;
     std::promise<int> listening;
     thread_ = std::thread([this, config, &listening] {
       result_ = serve(config, stop_, [&listening](int port) { listening.set_value(port); });
     });
     port_ = listening.get_future().get();
   }
+  virtual void configure(ServerConfig&) {}
   void TearDown() override {
     stop_ = true;
     thread_.join();
@@ -66,6 +138,7 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  ServerConfig config_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   int port_ = 0;
@@ -122,6 +195,19 @@ TEST_F(ServerTest, BadParametersNameThemselves) {
       {"/api/search?q=x&explain=maybe", "\"explain\""},
       {"/api/entities?kind=planet", "\"kind\""},
       {"/api/suggest", "\"q\""},
+      // Invalid UTF-8 reached CLD2 and crashed the server; refused before any route sees it.
+      {"/api/search?q=%FF%FE", "parameter \"q\" is not valid UTF-8"},
+      {"/api/search?q=harbour%C3", "parameter \"q\" is not valid UTF-8"},
+      {"/api/search?q=%ED%A0%80", "parameter \"q\" is not valid UTF-8"},  // a UTF-16 surrogate
+      {"/api/search?q=%C0%AF", "parameter \"q\" is not valid UTF-8"},     // overlong "/"
+      {"/api/search?q=x&filter=source:%F4%90%80%80", "parameter \"filter\" is not valid UTF-8"},
+      {"/api/search?q=x&lang=e%80", "parameter \"lang\" is not valid UTF-8"},
+      {"/api/suggest?q=%E2%82", "parameter \"q\" is not valid UTF-8"},
+      {"/api/entities?prefix=%FF", "parameter \"prefix\" is not valid UTF-8"},
+      {"/api/search?q=x&%FF=1", "parameter name is not valid UTF-8"},
+      {"/api/articles/%FF", "path is not valid UTF-8"},
+      // The id is checked after the limit: a bad limit is named whatever the id.
+      {"/api/articles/nope/similar?limit=-1", "\"limit\""},
   };
   for (const Case& c : cases) {
     json j = get_json(c.path, 400);
@@ -186,6 +272,204 @@ TEST_F(ServerTest, ServesManyClientsAtOnce) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(ok.load(), 160);
+}
+
+TEST_F(ServerTest, LongPathsAreRefusedBeforeRouting) {
+  // GET /api/articles/ID/similar?limit=-1 with a long ID killed the server (SIGSEGV): the
+  // router's std::regex recurses once per character of the path and overflowed the stack
+  // (at ~6,000 characters with 2 MB stacks, ~8,000 under ASan).
+  std::string id = httplib::detail::encode_query_param(get_json("/api/search?q=crane")["hits"][0]["id"]);
+  EXPECT_NE(get_json("/api/articles/" + id + "/similar?limit=-1", 400)["error"]["message"].get<std::string>().find("\"limit\""),
+            std::string::npos);
+  json j = get_json("/api/articles/" + std::string(7000, 'a') + "/similar?limit=-1", 414);
+  EXPECT_EQ(j["error"]["code"], "uri_too_long");
+  EXPECT_EQ(get_json("/api/articles/" + std::string(2000, 'a') + "/similar", 404)["error"]["code"], "not_found");
+  EXPECT_EQ(get_json("/healthz")["status"], "ok");
+}
+
+TEST_F(ServerTest, ExpensiveSearchesAreTold) {
+  struct Case {
+    const char* query;
+    bool heavy;
+  };
+  const std::vector<Case> cases = {
+      {"harbour", false},
+      {"harbour strike rotterdam", false},
+      {"one two three four five six seven eight nine ten eleven twelve", false},
+      {"one two three four five six seven eight nine ten eleven twelve thirteen", true},
+      {"harb*", true},
+      {"a* OR b* OR c*", true},
+      {"\"harbour*\"", true},
+  };
+  for (const Case& c : cases) EXPECT_EQ(is_heavy_query(c.query), c.heavy) << c.query;
+  // Heavy or not, they are served.
+  EXPECT_EQ(get_json("/api/search?q=harb*%20OR%20cran*")["total"]["value"], 2);
+}
+
+// A server whose page is a folder with a secret beside it.
+class ServerFilesTest : public ServerTest {
+ protected:
+  void configure(ServerConfig& config) override {
+    dir_.write("www/index.html", "<!doctype html><title>page</title>");
+    dir_.write("secret.txt", "must not be served");
+    config.www_dir = dir_.str("www");
+  }
+};
+
+TEST_F(ServerFilesTest, HostileRequestsGetJsonErrorsNeverFiles) {
+  struct Case {
+    std::string request;
+    int status;
+  };
+  const std::string long_q(5000, 'a');
+  const std::vector<Case> cases = {
+      {"GET /../../../../etc/passwd HTTP/1.1\r\n\r\n", 404},
+      {"GET /%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n\r\n", 404},
+      {"GET /..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\n\r\n", 404},
+      {"GET /..%5c..%5csecret.txt HTTP/1.1\r\n\r\n", 404},
+      {"GET /../secret.txt HTTP/1.1\r\n\r\n", 404},
+      {"GET //etc/passwd HTTP/1.1\r\n\r\n", 404},
+      {"GET /index.html%00.txt HTTP/1.1\r\n\r\n", 404},
+      {"GET ../secret.txt HTTP/1.1\r\n\r\n", 404},
+      {"DELETE /api/search HTTP/1.1\r\n\r\n", 405},
+      {"POST /api/search HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 405},
+      {"BREW /api/search HTTP/1.1\r\n\r\n", 400},
+      {"GET /api/search?q=%ZZ%&limit=% HTTP/1.1\r\n\r\n", 400},
+      {"GET /api/search?q=" + long_q + " HTTP/1.1\r\n\r\n", 400},
+      {"GET /api/search?q=" + std::string(9000, 'a') + " HTTP/1.1\r\n\r\n", 414},
+      // A GET's body is never read: refused, or it would be parsed as the next request.
+      {"GET /api/search HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 400},
+      {"GET /api/search HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n" + std::string(100000, 'x'), 400},
+      {"GET /api/search?q=harbour HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 200},
+      {"GET /api/search?q=harbour HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400},
+      {"OPTIONS /api/search HTTP/1.1\r\nOrigin: https://evil.example\r\n\r\n", 403},
+      {"GET /api/search?q=harbour HTTP/1.1\r\nRange: bytes=0-0,1-1,2-2\r\n\r\n", 200},
+  };
+  for (const Case& c : cases) {
+    RawClient client(port_);
+    ASSERT_TRUE(client.connected());
+    client.send(c.request);
+    client.finish();
+    std::string response = client.read_all(3000);
+    std::string shown = c.request.substr(0, 60);
+    EXPECT_EQ(status_of(response), c.status) << shown << "\n" << response.substr(0, 300);
+    EXPECT_EQ(response.find("must not be served"), std::string::npos) << shown;
+    EXPECT_EQ(response.find("root:"), std::string::npos) << shown;
+    if (c.status >= 400) {
+      EXPECT_TRUE(body_of(response).contains("error")) << shown << "\n" << response.substr(0, 300);
+    }
+  }
+  EXPECT_EQ(get_json("/healthz")["status"], "ok");
+  auto page = get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->body, "<!doctype html><title>page</title>");
+}
+
+// A server with small limits, as a slow or hostile client meets them.
+class ServerLimitsTest : public ServerTest {
+ protected:
+  void configure(ServerConfig& config) override {
+    config.threads = 120;
+    config.request_timeout_ms = 1500;
+    config.keep_alive_ms = 500;
+    config.max_header_bytes = 8 * 1024;
+  }
+};
+
+TEST_F(ServerLimitsTest, TricklingClientsDoNotDelayOthers) {
+  // 100 connections trickling a header byte every 100 ms kept a new client waiting 30 s: each held
+  // a thread and a per-recv timeout never expired. Now each request has one deadline.
+  std::vector<std::unique_ptr<RawClient>> tricklers;
+  for (int i = 0; i < 100; ++i) {
+    tricklers.push_back(std::make_unique<RawClient>(port_));
+    tricklers.back()->send("GET /api/search?q=harbour HTTP/1.1\r\n");
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done) {
+      for (auto& t : tricklers) t->send("X");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 5; ++i) {
+    auto t0 = Clock::now();
+    EXPECT_EQ(get_json("/api/search?q=harbour")["hits"].size(), 2u);
+    EXPECT_LT(ms_since(t0), 1000);
+  }
+  // The trickled requests end at their deadline, with 408.
+  std::string answer = tricklers.front()->read_all(3000);
+  done = true;
+  trickle.join();
+  EXPECT_EQ(status_of(answer), 408) << answer;
+  EXPECT_EQ(body_of(answer)["error"]["code"], "request_timeout");
+}
+
+TEST_F(ServerLimitsTest, ConnectionsPastTheLimitAreRefusedAtOnce) {
+  // 120 half-sent requests hold every connection thread; the next client is told at once.
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 120; ++i) {
+    idle.push_back(std::make_unique<RawClient>(port_));
+    idle.back()->send("GET /healthz HTTP/1.1\r\n");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto t0 = Clock::now();
+  RawClient late(port_);
+  late.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string response = late.read_all(3000);
+  EXPECT_LT(ms_since(t0), 500);
+  EXPECT_EQ(status_of(response), 503) << response;
+  EXPECT_NE(response.find("Retry-After: 1"), std::string::npos);
+  EXPECT_EQ(body_of(response)["error"]["code"], "overloaded");
+  idle.clear();  // their threads are free again
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(get_json("/healthz")["status"], "ok");
+}
+
+TEST_F(ServerLimitsTest, HugeHeadersAreRefused) {
+  // 20 MB of headers were read and kept (RSS +400 MB). Now 8 KB (here) is the budget.
+  RawClient client(port_);
+  client.send("GET /api/search?q=harbour HTTP/1.1\r\n");
+  std::string line = "X-Filler: " + std::string(1000, 'y') + "\r\n";
+  for (int i = 0; i < 1000 && client.send(line); ++i) {
+  }
+  std::string response = client.read_all(3000);
+  EXPECT_EQ(status_of(response), 431) << response.substr(0, 200);
+  EXPECT_EQ(body_of(response)["error"]["code"], "header_too_large");
+  // A request line past the budget, before httplib has parsed anything.
+  RawClient long_line(port_);
+  long_line.send("GET /" + std::string(20000, 'a'));
+  std::string r2 = long_line.read_all(3000);
+  EXPECT_EQ(status_of(r2), 431) << r2.substr(0, 200);
+  EXPECT_EQ(get_json("/healthz")["status"], "ok");
+}
+
+// The access log, captured.
+class ServerLogTest : public ServerTest {
+ protected:
+  void configure(ServerConfig& config) override {
+    config.request_timeout_ms = 500;
+    config.access_log = true;
+  }
+};
+
+TEST_F(ServerLogTest, RequestsThatTimeOutAreLoggedWithTheirDuration) {
+  // They were logged as "GET /api/search 400 5354028.6ms": the start was stamped in the
+  // pre-routing handler, which never ran for them.
+  ::testing::internal::CaptureStderr();
+  get_json("/healthz");
+  {
+    RawClient client(port_);
+    client.send("GET /api/search?q=x HTTP/1.1\r\nHost: x\r\n");  // no blank line: never complete
+    EXPECT_EQ(status_of(client.read_all(3000)), 408);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string log = ::testing::internal::GetCapturedStderr();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(log, m, std::regex(R"(GET /api/search 408 ([0-9.]+)ms)"))) << log;
+  EXPECT_GT(std::stod(m[1]), 400);
+  EXPECT_LT(std::stod(m[1]), 2000) << log;
+  EXPECT_NE(log.find("GET /healthz 200 "), std::string::npos) << log;
 }
 
 }  // namespace
