@@ -6,6 +6,7 @@
 
 #include "gazette/common/article.h"
 #include "gazette/common/dates.h"
+#include "gazette/common/encoding.h"
 #include "gazette/common/error.h"
 
 namespace gazette {
@@ -21,6 +22,7 @@ std::string string_field(const json& obj, std::initializer_list<const char*> nam
     if (it == obj.end() || it->is_null()) continue;
     if (used != nullptr) *used = name;
     if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_unsigned()) return std::to_string(it->get<unsigned long long>());
     if (it->is_number_integer()) return std::to_string(it->get<long long>());
     if (it->is_number()) return it->dump();
     throw DataError(std::string("field \"") + name + "\" must be a string, not " + it->type_name());
@@ -67,6 +69,25 @@ Article article_from_object(const json& obj, std::vector<std::string>& warnings)
   return a;
 }
 
+// nlohmann's messages quote the bytes last read ("last read: '...'"), which can end inside a
+// character: such bytes become U+FFFD, so a problem message is always valid UTF-8.
+std::string library_message(const json::exception& e) {
+  std::string_view what = e.what();
+  std::string out;
+  for (std::size_t i = 0; i < what.size();) {
+    auto c = static_cast<unsigned char>(what[i]);
+    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n != 0 && i + n <= what.size() && is_valid_utf8(what.substr(i, n))) {
+      out.append(what.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
 int line_of(std::string_view text, std::size_t byte) {
   int line = 1;
   for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n';
@@ -79,8 +100,9 @@ Article article_from_corpus_json(std::string_view json_text, std::vector<std::st
   json obj;
   try {
     obj = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw DataError(std::string("malformed JSON: ") + e.what());
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too big for a double ("1E400") is out_of_range.
+    throw DataError("malformed JSON: " + library_message(e));
   }
   return article_from_object(obj, warnings);
 }
@@ -91,7 +113,10 @@ std::vector<CorpusRecord> parse_corpus_json_document(std::string_view json_text)
     doc = json::parse(json_text);
   } catch (const json::parse_error& e) {
     throw DataError("line " + std::to_string(line_of(json_text, e.byte > 0 ? e.byte - 1 : 0)) +
-                    ": malformed JSON: " + e.what());
+                    ": malformed JSON: " + library_message(e));
+  } catch (const json::exception& e) {
+    // A number too big for a double ("1E400") is out_of_range, which carries no position.
+    throw DataError("malformed JSON: " + library_message(e));
   }
   std::vector<CorpusRecord> records;
   auto one = [&records](const json& obj) {

@@ -31,11 +31,14 @@ void put_string(std::string& out, const std::string& s) {
 class Reader {
  public:
   explicit Reader(std::string_view data) : data_(data) {}
+  // Only the shortest form, as put_varint writes it: a last byte of 0 after others, or bits
+  // past 64, are not a record of ours.
   std::uint64_t varint() {
     std::uint64_t n = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos_ >= data_.size()) fail();
       auto byte = static_cast<unsigned char>(data_[pos_++]);
+      if ((shift > 0 && byte == 0) || (shift == 63 && byte > 1)) fail();
       n |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
       if ((byte & 0x80) == 0) return n;
     }
@@ -51,6 +54,16 @@ class Reader {
   unsigned char byte() {
     if (pos_ >= data_.size()) fail();
     return static_cast<unsigned char>(data_[pos_++]);
+  }
+  // A byte the encoder writes as 0 or 1 (a flag, a mention's field).
+  bool flag() {
+    unsigned char b = byte();
+    if (b > 1) fail();
+    return b == 1;
+  }
+  // The whole record was read: trailing bytes mean it is not one we wrote.
+  void end() const {
+    if (pos_ != data_.size()) fail();
   }
   std::int64_t int64() {
     if (data_.size() - pos_ < 8) fail();
@@ -105,7 +118,7 @@ Article deserialize_article(std::string_view data) {
   Reader r(data.substr(2));
   Article a;
   for (std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) *s = r.string();
-  if (r.byte() != 0) a.published = r.int64();
+  if (r.flag()) a.published = r.int64();
   for (std::uint64_t n = r.count(); n > 0; --n) a.authors.push_back(r.string());
   for (std::uint64_t n = r.count(); n > 0; --n) {
     Entity e;
@@ -115,7 +128,7 @@ Article deserialize_article(std::string_view data) {
     e.canonical = r.string();
     for (std::uint64_t m = r.count(); m > 0; --m) {
       Mention mention;
-      mention.field = r.byte() == 0 ? TextField::kTitle : TextField::kBody;
+      mention.field = r.flag() ? TextField::kBody : TextField::kTitle;
       mention.start = r.varint();
       mention.end = r.varint();
       const std::string& text = mention.field == TextField::kTitle ? a.title : a.body;
@@ -126,6 +139,7 @@ Article deserialize_article(std::string_view data) {
     }
     a.entities.push_back(std::move(e));
   }
+  r.end();
   return a;
 }
 
@@ -146,8 +160,9 @@ Article deserialize_hit_fields(std::string_view data, std::string* group) {
   Reader r(data.substr(2));
   Article a;
   for (std::string* s : {&a.id, &a.url, &a.title, &a.source, &a.lang}) *s = r.string();
-  if (r.byte() != 0) a.published = r.int64();
+  if (r.flag()) a.published = r.int64();
   std::string g = r.string();
+  r.end();
   if (group != nullptr) *group = std::move(g);
   return a;
 }

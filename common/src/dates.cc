@@ -232,7 +232,8 @@ std::optional<std::int64_t> parse_date(std::string_view text) {
 }
 
 CivilDate civil_from_seconds(std::int64_t seconds) {
-  std::int64_t z = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
+  // Floor division without seconds - 86399, which overflows near the int64 minimum.
+  std::int64_t z = seconds / 86400 - (seconds % 86400 < 0 ? 1 : 0);
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);
@@ -247,7 +248,10 @@ CivilDate civil_from_seconds(std::int64_t seconds) {
 
 std::string format_iso8601(std::int64_t seconds) {
   CivilDate d = civil_from_seconds(seconds);
-  std::int64_t rem = seconds - days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)) * 86400;
+  // The time of day straight from the seconds: going back through the date would overflow for
+  // times whose year does not fit an int.
+  std::int64_t rem = seconds % 86400;
+  if (rem < 0) rem += 86400;
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
                 static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));

@@ -94,7 +94,11 @@ std::string encode_published(std::int64_t seconds) {
 
 std::optional<std::int64_t> decode_published(const std::string& value) {
   if (value.empty()) return std::nullopt;
-  return static_cast<std::int64_t>(Xapian::sortable_unserialise(value));
+  double seconds = Xapian::sortable_unserialise(value);
+  // A value encode_published did not write may decode to infinity, NaN or past int64: casting
+  // those is undefined behaviour, so they are no time at all.
+  if (!(seconds >= -0x1p63 && seconds < 0x1p63)) return std::nullopt;
+  return static_cast<std::int64_t>(seconds);
 }
 
 }  // namespace gazette::schema

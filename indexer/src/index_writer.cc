@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "gazette/common/article.h"
 #include "gazette/common/error.h"
@@ -128,30 +129,39 @@ void IndexWriter::spelling(const Xapian::Document& doc, bool add) {
   }
 }
 
-void IndexWriter::load_synonyms(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw DataError(path + ": cannot open synonyms file");
+std::vector<std::vector<std::string>> parse_synonyms(std::string_view text, const std::string& path,
+                                                     Analyzer& analyzer) {
   std::vector<std::vector<std::string>> groups;
-  std::string line;
   int n = 0;
-  while (std::getline(in, line)) {
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t nl = text.find('\n', at);
+    std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+    at = nl == std::string_view::npos ? text.size() : nl + 1;
     ++n;
-    std::size_t hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
+    line = line.substr(0, line.find('#'));
     std::vector<std::string> group;
     std::size_t start = 0;
     while (start <= line.size()) {
       std::size_t comma = line.find(',', start);
-      std::string member = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string_view member = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
       std::string key;
-      for (const Token& t : analyzer_.tokenize(member)) key += (key.empty() ? "" : " ") + t.term;
+      for (const Token& t : analyzer.tokenize(member)) key += (key.empty() ? "" : " ") + t.term;
       if (!key.empty()) group.push_back(key);
-      if (comma == std::string::npos) break;
+      if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
     if (group.size() == 1) throw DataError(path + ":" + std::to_string(n) + ": a synonym group needs two or more members");
     if (group.size() > 1) groups.push_back(std::move(group));
   }
+  return groups;
+}
+
+void IndexWriter::load_synonyms(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot open synonyms file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw DataError(path + ": cannot read synonyms file");
+  std::vector<std::vector<std::string>> groups = parse_synonyms(text, path, analyzer_);
   try {
     std::vector<std::string> keys;
     for (auto k = db_.synonym_keys_begin(); k != db_.synonym_keys_end(); ++k) keys.push_back(*k);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct IndexedArticle {
   std::string content_hash;
   std::string source_file;
 };
+
+// The synonym groups of a synonyms file's `text`: one group per line, members separated by
+// commas, "#" starts a comment; each member becomes its analysed terms joined by spaces (as the
+// query builder looks them up). Blank lines and comments give no group. Throws DataError naming
+// `path` and the line of a group with a single member.
+std::vector<std::vector<std::string>> parse_synonyms(std::string_view text, const std::string& path,
+                                                     Analyzer& analyzer);
 
 // The single writer of a Gazette database. Not thread-safe: one thread owns it.
 // Throws IndexError when the database cannot be opened (locked, corrupt, other schema version).

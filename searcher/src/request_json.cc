@@ -3,6 +3,8 @@
 #include "gazette/searcher/request_json.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -110,12 +112,16 @@ SearchRequest request_from_json(std::string_view text) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too big for a double ("1E400") is out_of_range.
     throw InvalidRequest(std::string("malformed request JSON: ") + e.what());
   }
   if (!j.is_object()) throw InvalidRequest("a request must be a JSON object");
   SearchRequest r;
-  for (const auto& [key, v] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named, not a structured binding: clang before 16 cannot capture those in a lambda.
+    const std::string& key = item.key();
+    const json& v = item.value();
     auto need = [&](bool ok, const char* what) {
       if (!ok) throw InvalidRequest("request key \"" + key + "\" must be " + what);
     };
@@ -124,8 +130,13 @@ SearchRequest request_from_json(std::string_view text) {
       r.query = v.get<std::string>();
     } else if (key == "limit" || key == "offset" || key == "facet_size" || key == "snippet_length" ||
                key == "time_limit_ms") {
-      need(v.is_number_integer(), "an integer");
-      int n = v.get<int>();
+      // A wider integer must not wrap into range (4294967306 is not a limit of 10).
+      bool fits = v.is_number_unsigned()
+                      ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                      : v.is_number_integer() && v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                            v.get<std::int64_t>() <= std::numeric_limits<int>::max();
+      need(fits, "an integer from -2147483648 to 2147483647");
+      int n = static_cast<int>(v.get<std::int64_t>());
       (key == "limit" ? r.limit : key == "offset" ? r.offset : key == "facet_size" ? r.facet_size
        : key == "snippet_length" ? r.snippet_chars : r.time_limit_ms) = n;
     } else if (key == "lang" || key == "sort") {

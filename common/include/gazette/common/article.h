@@ -47,7 +47,8 @@ std::vector<CorpusRecord> parse_corpus_json_document(std::string_view json_text)
 
 // The stored form of an article (Xapian document data): a compact binary record.
 std::string serialize_article(const Article& article);
-// Inverse of serialize_article. Throws DataError on a malformed record.
+// Inverse of serialize_article. Throws DataError on a malformed record: one that
+// serialize_article would not write (cut short, trailing bytes, a varint not in its shortest form).
 Article deserialize_article(std::string_view data);
 
 // The few fields a result list shows (id, url, title, source, lang, published) and the

@@ -137,6 +137,7 @@ void for_each_listed(std::string_view encoded, Fn&& fn) {
 std::string day_value(std::int64_t seconds);
 
 std::string encode_published(std::int64_t seconds);
+// Inverse of encode_published; nullopt for an empty value or one that is no int64 time.
 std::optional<std::int64_t> decode_published(const std::string& value);
 
 }  // namespace gazette::schema

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Fuzz target: the .json reader (one object or an array of objects), on any bytes as a file's
+// contents, encoding detection and repair first.
+#include "reader_contract.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  gazette::fuzz::check_reader(data, size, "input.json", false);
+  return 0;
+}
