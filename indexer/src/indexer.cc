@@ -100,9 +100,21 @@ WriteTarget open_write_target(const IndexerConfig& config, const std::function<v
     log(b.folder + ": warning: removing what an interrupted build left");
     discard_folder(config.db_path, b.folder);
   }
-  if (!resume.empty() || config.rebuild || (empty && shard_count > 1)) {
-    t.shards = std::make_unique<ShardWriters>(config.db_path, resume.empty() ? shard_count : resume_shards,
-                                              config.batch_articles, config.batch_bytes, config.rebuild, resume);
+  if (!resume.empty()) {
+    try {
+      t.shards = std::make_unique<ShardWriters>(config.db_path, resume_shards, config.batch_articles,
+                                                config.batch_bytes, config.rebuild, resume);
+      return t;
+    } catch (const IndexError& e) {
+      // Shards that do not open (the kill hit Xapian mid-write): start over rather than fail.
+      log(resume + ": warning: cannot resume the interrupted build (" + e.what() + "); starting over");
+      discard_folder(config.db_path, shard_folder(config.db_path));
+      discard_folder(config.db_path, resume);
+    }
+  }
+  if (config.rebuild || (empty && shard_count > 1)) {
+    t.shards = std::make_unique<ShardWriters>(config.db_path, shard_count, config.batch_articles, config.batch_bytes,
+                                              config.rebuild);
   }
   return t;
 }

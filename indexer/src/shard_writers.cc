@@ -47,7 +47,6 @@ ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size
     fs::remove_all(folder_, ec);
     fs::create_directories(folder_, ec);
     if (ec) throw IndexError(folder_ + ": cannot create the shard folder: " + ec.message());
-    write_build_state(folder_, rebuild, std::max(1u, shards));
   }
   for (unsigned s = 0; s < std::max(1u, shards); ++s) {
     paths_.push_back(folder_ + "/shard" + std::to_string(s));
@@ -56,6 +55,9 @@ ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size
     if (!resume) writers_.back()->commit();
     queues_.push_back(std::make_unique<BoundedQueue<Job>>(64));
   }
+  // Only a folder whose shards all exist and opened gets a state file, and only a folder with
+  // one is resumed: a run killed while creating them leaves a folder the next run deletes.
+  if (!resume) write_build_state(folder_, rebuild, static_cast<unsigned>(writers_.size()));
   for (std::size_t s = 0; s < writers_.size(); ++s) threads_.emplace_back([this, s] { run(s); });
 }
 

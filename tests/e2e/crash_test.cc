@@ -51,6 +51,7 @@ struct Outcome {
   int status = -1;      // exit status when it ended by itself
   double seconds = 0;
   std::string out;      // stdout (the --json summary), when it ended by itself
+  std::string err;      // stderr
 };
 
 // Runs gazette-index with `args`; kills it after `kill_after` seconds (< 0: never).
@@ -63,7 +64,8 @@ Outcome run_index(const std::vector<std::string>& args, double kill_after, const
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  const std::string err_file = out_file + ".err";
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
   Outcome o;
   auto t0 = Clock::now();
@@ -94,6 +96,10 @@ Outcome run_index(const std::vector<std::string>& args, double kill_after, const
   std::stringstream ss;
   ss << in.rdbuf();
   o.out = ss.str();
+  std::ifstream err(err_file);
+  std::stringstream es;
+  es << err.rdbuf();
+  o.err = es.str();
   return o;
 }
 
@@ -245,7 +251,7 @@ TEST(CrashTest, KilledAtRandomMomentsTheDatabaseStaysWholeAndTheNextRunFinishes)
     EXPECT_LE(left.size(), o.killed ? 2u : 0u) << when << ": leftover folders pile up";
     // The next run of this database finishes the work and cleans up.
     Outcome next = run_index(k.args, -1, out);
-    ASSERT_EQ(next.status, 0) << when << ": the run after the kill failed";
+    ASSERT_EQ(next.status, 0) << when << ": the run after the kill failed:\n" << next.err.substr(0, 3000);
     auto summary = nlohmann::json::parse(next.out, nullptr, false);
     if (k.fresh_db && !summary.is_discarded() && summary.value("unchanged", 0) > 0) ++resumed;
     check_consistent(target, source, when + ", then a full run");
