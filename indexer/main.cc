@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
   build->add_option("--max-article-size", config.max_article_bytes,
                     "Index at most this many bytes of an article's body (the rest is cut, with a warning)")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  build->add_option("--max-file-seconds", config.max_file_seconds,
+                    "Skip the rest of a file once analysing it took this long (0: no limit)")
+      ->check(CLI::Range(0.0, 86400.0));
   build->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")
       ->capture_default_str();
   build->add_option("--max-errors", config.max_errors, "Stop after more than this many errors (-1: never)")

@@ -200,6 +200,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
         continue;
       }
       bool ok = true;
+      const auto file_started = Clock::now();
       try {
         FileContents contents = units[u].chunk ? read_json_lines_chunk(file, *units[u].chunk, config.max_file_bytes)
                                                : read_file(file, config.max_file_bytes);
@@ -207,8 +208,18 @@ IndexStats run_indexer(const IndexerConfig& config) {
           ok = ok && !p.error;
           queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, std::move(p), true});
         }
-        for (ReadArticle& r : contents.articles) {
+        for (std::size_t n = 0; n < contents.articles.size(); ++n) {
+          ReadArticle& r = contents.articles[n];
           if (abort.load()) break;
+          if (config.max_file_seconds > 0 && seconds_since(file_started) > config.max_file_seconds) {
+            // One file must not hold a thread for ever: the rest of it is reported, not read.
+            ok = false;
+            queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0,
+                            Problem{r.line, "over its time budget of " + std::to_string(config.max_file_seconds) +
+                                                " s: this article and the " + std::to_string(contents.articles.size() - n - 1) +
+                                                " after it are skipped (--max-file-seconds)", true}, true});
+            break;
+          }
           if (std::size_t full = r.article.body.size(); cut_body(r.article.body, config.max_article_bytes)) {
             queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0,
                             Problem{r.line, "article " + r.article.id + " has " + std::to_string(full) +

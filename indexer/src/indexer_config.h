@@ -29,6 +29,9 @@ struct IndexerConfig {
   // Bodies longer than this are cut (at a word boundary, with a warning): analysis memory grows
   // with the text (a 15 MB body took 1 GB), and no reader searches past the first megabyte.
   std::size_t max_article_bytes = 1u << 20;
+  // Time one file (or one run of a JSON Lines file) may take to analyse; later articles of it are
+  // skipped as errors. 0: no limit.
+  double max_file_seconds = 120;
   // JSON Lines files over this size are read in runs of lines of about this size, on all threads.
   std::uintmax_t jsonl_chunk_bytes = 4u * 1024 * 1024;
   std::size_t batch_articles = 1000;               // commit after this many changed articles...

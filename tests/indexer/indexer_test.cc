@@ -10,9 +10,12 @@
 
 #include <xapian.h>
 
+#include "build_state.h"
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/schema.h"
+#include "document_builder.h"
+#include "shard_writers.h"
 #include "support/temp_index.h"
 
 namespace gazette::indexer {
@@ -278,6 +281,71 @@ TEST_F(IndexerTest, RefusesALockedDatabase) {
   dir_.write("news/a.txt", "Alpha\n\nA.\n");
   Xapian::WritableDatabase holder(dir_.str("db"), Xapian::DB_CREATE_OR_OPEN);
   EXPECT_THROW(run_indexer(config({dir_.str("news")})), IndexError);
+}
+
+TEST_F(IndexerTest, AFileOverItsTimeBudgetIsCutShortAndTheRunGoesOn) {
+  std::string lines;
+  for (int i = 0; i < 400; ++i) {
+    lines += R"({"id":"l)" + std::to_string(i) + R"(","title":"Line )" + std::to_string(i) +
+             R"(","body":"Harbour workers met the minister on Tuesday to discuss pay."})" + "\n";
+  }
+  dir_.write("news/many.jsonl", lines);
+  dir_.write("news/other.txt", "Other\n\nAnother article.\n");
+  IndexerConfig c = config({dir_.str("news")});
+  c.max_file_seconds = 1e-6;
+  IndexStats s = run_indexer(c);
+  EXPECT_GE(s.errors, 1u);
+  EXPECT_LT(doc_count(), 401u);
+  EXPECT_TRUE(has_id("news/other.txt") || s.errors >= 2u);  // the other file has its own budget
+  bool said = false;
+  for (const std::string& l : log_) said = said || l.find("--max-file-seconds") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+// A second run on the same database fails at once instead of waiting or interleaving commits.
+TEST_F(IndexerTest, OneRunAtATimePerDatabase) {
+  dir_.write("news/a.txt", "Alpha\n\nA.\n");
+  RunLock held(dir_.str("db"));
+  try {
+    run_indexer(config({dir_.str("news")}));
+    ADD_FAILURE() << "a second run went ahead";
+  } catch (const IndexError& e) {
+    EXPECT_NE(std::string(e.what()).find("another gazette-index"), std::string::npos) << e.what();
+  }
+}
+
+// A killed --rebuild leaves the old database whole; the next rebuild resumes from its shards.
+TEST_F(IndexerTest, AnInterruptedRebuildLeavesTheOldDatabaseAndIsResumed) {
+  for (int i = 0; i < 30; ++i) dir_.write("old/a" + std::to_string(i) + ".txt", "Old " + std::to_string(i) + "\n\nOld text.\n");
+  for (int i = 0; i < 30; ++i) dir_.write("new/b" + std::to_string(i) + ".txt", "New " + std::to_string(i) + "\n\nNew text.\n");
+  run_indexer(config({dir_.str("old")}));
+  ASSERT_EQ(doc_count(), 30u);
+  // A rebuild that dies after its shards committed one article: what a killed run leaves.
+  {
+    ShardWriters shards(dir_.str("db"), 2, 5, 1 << 20, true);
+    DocumentBuilder builder("en", nullptr);
+    Article a;
+    a.id = "new/b0.txt";
+    a.title = "New 0";
+    a.body = "New text.";
+    BuiltDocument b = builder.build(a, content_hash(a));
+    shards.add(b.id_term, b.document, b.text_bytes);
+    shards.finish();  // committed; then the process "dies" without merging: the folder stays
+  }
+  EXPECT_EQ(doc_count(), 30u);  // the old database is untouched
+  IndexerConfig c = config({dir_.str("new")});
+  c.rebuild = true;
+  IndexStats s = run_indexer(c);
+  EXPECT_EQ(s.indexed + s.updated + s.unchanged, 30u);
+  EXPECT_EQ(doc_count(), 30u);
+  EXPECT_TRUE(has_id("new/b0.txt"));
+  EXPECT_FALSE(has_id("old/a0.txt"));
+  bool resumed = false;
+  for (const std::string& l : log_) resumed = resumed || l.find("resuming an interrupted build") != std::string::npos;
+  EXPECT_TRUE(resumed);
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".db.shards-"), std::string::npos) << e.path();
+  }
 }
 
 TEST_F(IndexerTest, InspectReportsFieldsWithoutWriting) {
