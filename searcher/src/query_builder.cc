@@ -2,6 +2,7 @@
 // A recursive-descent parser for the query language; words go through the shared analyser.
 #include "query_builder.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <stdexcept>
@@ -179,8 +180,15 @@ class Parser {
   }
 
  private:
-  const Tok& peek() const { return toks_[pos_]; }
-  const Tok& next() { return toks_[pos_++]; }
+  // The lexer ends every token list with kEnd, and reading never moves past it: an operator that
+  // wants a word after it may "consume" the end (fuzzing found peek() reading past the vector
+  // for queries ending in NOT, -, +, NEAR or ADJ).
+  const Tok& peek() const { return toks_[std::min(pos_, toks_.size() - 1)]; }
+  const Tok& next() {
+    const Tok& t = peek();
+    if (pos_ + 1 < toks_.size()) ++pos_;
+    return t;
+  }
 
   std::optional<Xapian::Query> parse_or(bool top) {
     std::vector<Xapian::Query> alternatives;

@@ -98,6 +98,17 @@ TEST(QueryBuilderTest, MalformedQueriesFallBackToWordsWithAWarning) {
   }
 }
 
+// Found by fuzzing: an operator that wants a word after it, last in the query, read past the
+// token list (heap-buffer-overflow under ASan; garbage in a release build).
+TEST(QueryBuilderTest, OperatorsAtTheEndNeverReadPastTheQuery) {
+  for (const char* q : {"oil NOT", "oil -", "oil +", "oil NEAR", "oil ADJ/2", "oil AND", "(oil NOT",
+                        "oil NEAR gas NEAR", "\"oil\" ADJ", "oil OR", "NOT oil NOT"}) {
+    BuiltQuery b = build(q);
+    // Still a search for its word, not a failure.
+    EXPECT_NE(b.query.get_description().find("oil"), std::string::npos) << q << ": " << b.query.get_description();
+  }
+}
+
 TEST(QueryBuilderTest, RelaxedReadingMakesBareWordsOptional) {
   BuiltQuery strict = build("oil gas prices");
   EXPECT_TRUE(strict.relaxable);
