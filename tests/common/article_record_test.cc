@@ -88,5 +88,25 @@ TEST(ArticleRecordTest, HitFieldsCarryTheDuplicateGroup) {
   EXPECT_THROW(hit_fields_with_group("H", "x"), DataError);
 }
 
+TEST(ArticleRecordTest, RejectsBytesTheEncoderDoesNotWrite) {
+  // Found by tests/fuzz/article_record: the decoders accepted trailing bytes, varints padded with
+  // 0x80 and flag bytes other than 0 and 1, so a damaged record could pass as a good one.
+  std::string article = serialize_article(sample());
+  std::string hit = serialize_hit_fields(sample(), "00ff00ff00ff00ff");
+  EXPECT_THROW(deserialize_article(article + "x"), DataError);
+  EXPECT_THROW(deserialize_hit_fields(hit + std::string(1, '\0')), DataError);
+  std::string padded = hit;
+  padded.replace(2, 1, std::string("\x95\x00", 2));  // the id length 21 as two bytes
+  EXPECT_THROW(deserialize_hit_fields(padded), DataError);
+  std::string flag = serialize_hit_fields(Article{});
+  ASSERT_EQ(flag[7], '\0');  // 'H' 1, five empty strings, the published flag
+  flag[7] = '\x02';
+  EXPECT_THROW(deserialize_hit_fields(flag + std::string(8, '\0')), DataError);
+  EXPECT_THROW(deserialize_hit_fields(std::string("H\x01\x01x\x00\x01\x00\x00\x00", 9) + std::string(52, '\0')),
+               DataError);  // tests/fuzz/regressions/article_record/hit-padded-with-zeros
+  EXPECT_EQ(serialize_article(deserialize_article(article)), article);
+  EXPECT_EQ(serialize_hit_fields(deserialize_hit_fields(hit), "00ff00ff00ff00ff"), hit);
+}
+
 }  // namespace
 }  // namespace gazette

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 namespace gazette {
@@ -59,6 +60,19 @@ TEST(DatesTest, CivilDatesRoundTrip) {
   EXPECT_EQ(d.year, 2024);
   EXPECT_EQ(d.month, 2);
   EXPECT_EQ(d.day, 29);
+}
+
+TEST(DatesTest, CalendarIsDefinedForEveryTime) {
+  // Found by tests/fuzz/dates: seconds - 86399 overflowed for the int64 minimum (a stored record
+  // can hold any time).
+  for (std::int64_t t : {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
+    CivilDate d = civil_from_seconds(t);
+    EXPECT_TRUE(d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= 31) << t;
+    EXPECT_EQ(format_iso8601(t).back(), 'Z') << t;
+  }
+  EXPECT_EQ(format_iso8601(-62135596800), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(format_iso8601(253402300799), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(format_iso8601(-86401), "1969-12-30T23:59:59Z");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -29,6 +30,15 @@ TEST(SchemaTest, DateTermsAndValuesUseUtc) {
   EXPECT_EQ(decode_published(encode_published(t)), t);
   EXPECT_LT(encode_published(t - 1), encode_published(t));  // sortable
   EXPECT_FALSE(decode_published("").has_value());
+}
+
+TEST(SchemaTest, PublishedValuesItDidNotWriteAreNoTime) {
+  // Found by tests/fuzz/schema_values: casting an infinite or huge double to int64 was undefined.
+  for (double v : {HUGE_VAL, -HUGE_VAL, 1e300, -1e19}) {
+    EXPECT_FALSE(decode_published(Xapian::sortable_serialise(v)).has_value()) << v;
+  }
+  EXPECT_FALSE(decode_published(std::string("\x0bKim Jong Un\x05Seoul", 18)).has_value());
+  EXPECT_EQ(decode_published(encode_published(-62135596800)), -62135596800);
 }
 
 TEST(SchemaTest, ShortensLongTermsUniquely) {
