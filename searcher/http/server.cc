@@ -170,6 +170,8 @@ constexpr std::size_t kMaxPathBytes = 2048;
 // reset the connection before the client read the answer); past it they are closed at once.
 constexpr std::size_t kMaxLingering = 1024;
 constexpr auto kLinger = std::chrono::milliseconds(1000);
+// A connection that finds every thread taken waits this long for one before it is refused.
+constexpr auto kMaxQueueWait = std::chrono::milliseconds(100);
 // The longest a blocked connection thread sleeps before it looks at the server's stop flag.
 constexpr int kPollSliceMs = 100;
 
@@ -183,8 +185,10 @@ enum class Failure { kNone, kTimedOut, kHeaderTooLarge, kBodyTooLarge, kClosed, 
 // Used by one connection thread at a time.
 class ConnectionStream final : public httplib::Stream {
  public:
-  ConnectionStream(int sock, const ServerConfig& config, const std::atomic<socket_t>& listener)
-      : sock_(sock), config_(config), listener_(listener) {}
+  // crowded() says whether connection threads run short: a request then has a fifth of its time.
+  ConnectionStream(int sock, const ServerConfig& config, const std::atomic<socket_t>& listener,
+                   std::function<bool()> crowded)
+      : sock_(sock), config_(config), listener_(listener), crowded_(std::move(crowded)) {}
 
   // Waits until the next request's first byte is here, until `until` or until give_up() says so
   // (checked every kPollSliceMs). False when the client closed, time ran out or the server stops.
@@ -205,9 +209,11 @@ class ConnectionStream final : public httplib::Stream {
     }
     return true;
   }
-  // Starts a request: all of it must be read by `deadline`.
-  void start_request(Clock::time_point deadline) {
-    deadline_ = deadline;
+  // Starts a request that began at `start` (its first byte, or the connection's accept): all of
+  // it must be read by start + request_timeout, or by start + request_timeout / 5 while crowded.
+  void start_request(Clock::time_point start) {
+    deadline_ = start + std::chrono::milliseconds(config_.request_timeout_ms);
+    crowded_deadline_ = start + std::chrono::milliseconds(config_.request_timeout_ms / 5);
     failure_ = Failure::kNone;
     in_header_ = true;
     tail_ = 0;
@@ -220,7 +226,23 @@ class ConnectionStream final : public httplib::Stream {
   void close_after() { close_after_ = true; }
   bool closing() const { return close_after_; }
 
-  bool is_readable() const override { return off_ < len_ || poll_for(POLLIN, deadline_); }
+  // httplib asks before some reads; the same deadlines apply as in read().
+  bool is_readable() const override {
+    if (off_ < len_) return true;
+    for (;;) {
+      pollfd p{sock_, POLLIN, 0};
+      if (::poll(&p, 1, 0) > 0) return true;  // data, or the end of it: read() tells which
+      if (listener_ == INVALID_SOCKET) {
+        failure_ = Failure::kStopped;
+        return false;
+      }
+      if (expired()) {
+        failure_ = Failure::kTimedOut;
+        return false;
+      }
+      wait(POLLIN, deadline_);
+    }
+  }
   bool is_writable() const override { return poll_for(POLLOUT, Clock::now() + write_timeout()); }
 
   ssize_t read(char* ptr, std::size_t size) override {
@@ -293,12 +315,17 @@ class ConnectionStream final : public httplib::Stream {
         failure_ = Failure::kStopped;
         return false;
       }
-      if (Clock::now() >= deadline_) {
+      if (expired()) {
         failure_ = Failure::kTimedOut;
         return false;
       }
       wait(POLLIN, deadline_);
     }
+  }
+
+  bool expired() const {
+    auto now = Clock::now();
+    return now >= deadline_ || (now >= crowded_deadline_ && crowded_());
   }
 
   // One poll of at most kPollSliceMs, so that a stop is noticed.
@@ -341,8 +368,9 @@ class ConnectionStream final : public httplib::Stream {
   const std::atomic<socket_t>& listener_;
   std::array<char, 4096> buf_{};
   std::size_t off_ = 0, len_ = 0;
-  Clock::time_point deadline_ = Clock::now();
-  Failure failure_ = Failure::kNone;
+  std::function<bool()> crowded_;
+  Clock::time_point deadline_ = Clock::now(), crowded_deadline_ = deadline_;
+  mutable Failure failure_ = Failure::kNone;  // set by is_readable() too
   bool in_header_ = true;
   bool close_after_ = false;
   std::uint32_t tail_ = 0;  // the last four header bytes read, to find "\r\n\r\n"
@@ -352,35 +380,36 @@ class ConnectionStream final : public httplib::Stream {
 // The connection being served on this thread, for the error handler and the access log.
 thread_local ConnectionStream* t_stream = nullptr;
 thread_local Clock::time_point t_started;
-// Set while the accept thread runs a connection it could not give a thread to.
+// Set while the pool's housekeeping thread runs a connection it could not give a thread to.
 thread_local bool t_refusing = false;
 
 // httplib's task queue, replaced: `threads` connection threads, each serving one connection at a
-// time. A connection that finds none free is not queued (httplib's own pool queues without
-// bound, and a queued client waits unanswered behind slow ones): the accept thread runs it at
-// once with t_refusing set, which answers 503 and hands the socket to a linger thread that
-// closes it after the client's request arrived (closing earlier could reset the connection
-// before the client read the answer). Thread-safe.
+// time. httplib's own pool queues connections without bound, and a queued client waited
+// unanswered behind slow ones. Here a connection that finds no free thread waits at most
+// kMaxQueueWait (a thread that has just answered is about to be free), and at most threads / 8
+// (at least 8) of them wait; past that the housekeeping thread runs it with t_refusing set, which
+// answers 503 at once. The same thread closes refused and failed connections after the client's
+// request has arrived (closing earlier can reset the connection before the client read the
+// answer). Thread-safe.
 class ConnectionPool final : public httplib::TaskQueue {
  public:
-  explicit ConnectionPool(int threads) : threads_(threads), idle_(static_cast<std::size_t>(threads)) {
+  explicit ConnectionPool(int threads)
+      : threads_(threads), max_queued_(std::max<std::size_t>(8, threads / 8)), idle_(static_cast<std::size_t>(threads)) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-    linger_thread_ = std::thread([this] { linger_loop(); });
+    housekeeper_ = std::thread([this] { housekeep(); });
   }
   ~ConnectionPool() override { shutdown(); }
 
   void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (jobs_.size() < idle_) {
-        jobs_.push_back(std::move(fn));
-        work_ready_.notify_one();
-        return;
-      }
+    std::lock_guard lock(mutex_);
+    bool free = jobs_.size() < idle_;
+    jobs_.push_back({std::move(fn), Clock::now()});
+    if (!free) {
+      // Refused by the housekeeper unless a thread takes it soon; at once past max_queued_.
+      if (jobs_.size() > idle_ + max_queued_) jobs_.back().since = Clock::time_point::min();
+      housekeeping_.notify_one();
     }
-    t_refusing = true;
-    fn();
-    t_refusing = false;
+    work_ready_.notify_one();
   }
 
   void shutdown() override {
@@ -390,9 +419,9 @@ class ConnectionPool final : public httplib::TaskQueue {
       shutdown_ = true;
     }
     work_ready_.notify_all();
-    linger_ready_.notify_all();
+    housekeeping_.notify_all();
     for (auto& t : workers_) t.join();
-    linger_thread_.join();
+    housekeeper_.join();
   }
 
   // Fewer than a quarter of the connection threads are free: connections get no keep-alive.
@@ -407,9 +436,9 @@ class ConnectionPool final : public httplib::TaskQueue {
   void linger(int sock) {
     {
       std::lock_guard lock(mutex_);
-      if (!shutdown_ && lingering_.size() < kMaxLingering) {
+      if (!shutdown_ && lingering_.size() + held_ < kMaxLingering) {
         lingering_.push_back({sock, Clock::now() + kLinger});
-        linger_ready_.notify_one();
+        housekeeping_.notify_one();
         return;
       }
     }
@@ -426,7 +455,7 @@ class ConnectionPool final : public httplib::TaskQueue {
         std::unique_lock lock(mutex_);
         work_ready_.wait(lock, [this] { return !jobs_.empty() || shutdown_; });
         if (jobs_.empty()) return;  // shut down
-        fn = std::move(jobs_.front());
+        fn = std::move(jobs_.front().fn);
         jobs_.pop_front();
         --idle_;
       }
@@ -436,20 +465,42 @@ class ConnectionPool final : public httplib::TaskQueue {
     }
   }
 
-  void linger_loop() {
+  // Refuses connections that waited too long for a thread; closes lingering sockets.
+  void housekeep() {
+    t_refusing = true;
     std::vector<Lingering> mine;
     std::vector<pollfd> polls;
     for (;;) {
+      std::vector<std::function<void()>> refuse;
       {
         std::unique_lock lock(mutex_);
-        if (mine.empty()) linger_ready_.wait(lock, [this] { return !lingering_.empty() || shutdown_; });
+        auto waiting = [this] { return jobs_.size() > idle_; };
+        if (mine.empty() && !waiting()) {
+          housekeeping_.wait(lock, [&] { return !lingering_.empty() || waiting() || shutdown_; });
+        }
         for (auto& l : lingering_) mine.push_back(l);
         lingering_.clear();
         if (shutdown_) break;
+        // The oldest wait first: refuse while they have waited too long and no thread is free.
+        auto now = Clock::now();
+        while (waiting() && now - jobs_.front().since > kMaxQueueWait) {
+          refuse.push_back(std::move(jobs_.front().fn));
+          jobs_.pop_front();
+        }
+        // Past max_queued_, anywhere in the queue.
+        for (auto j = jobs_.begin(); j != jobs_.end();) {
+          if (j->since == Clock::time_point::min() && jobs_.size() > idle_) {
+            refuse.push_back(std::move(j->fn));
+            j = jobs_.erase(j);
+          } else {
+            ++j;
+          }
+        }
       }
+      for (auto& fn : refuse) fn();  // -> GuardedServer::refuse: a 503, then linger()
       polls.clear();
       for (const auto& l : mine) polls.push_back({l.sock, POLLIN, 0});
-      ::poll(polls.data(), polls.size(), 20);
+      ::poll(polls.data(), polls.size(), 10);
       auto now = Clock::now();
       std::size_t kept = 0;
       for (std::size_t i = 0; i < mine.size(); ++i) {
@@ -467,6 +518,8 @@ class ConnectionPool final : public httplib::TaskQueue {
         }
       }
       mine.resize(kept);
+      std::lock_guard lock(mutex_);
+      held_ = mine.size();
     }
     for (const auto& l : mine) ::close(l.sock);
     std::lock_guard lock(mutex_);
@@ -478,15 +531,21 @@ class ConnectionPool final : public httplib::TaskQueue {
     int sock;
     Clock::time_point until;
   };
+  struct Job {
+    std::function<void()> fn;
+    Clock::time_point since;  // when it was accepted; min(): refuse now
+  };
   const int threads_;
+  const std::size_t max_queued_;
   mutable std::mutex mutex_;
-  std::condition_variable work_ready_, linger_ready_;
-  std::deque<std::function<void()>> jobs_;
+  std::condition_variable work_ready_, housekeeping_;
+  std::deque<Job> jobs_;
   std::size_t idle_;
   bool shutdown_ = false;
   std::vector<std::thread> workers_;
-  std::vector<Lingering> lingering_;
-  std::thread linger_thread_;
+  std::vector<Lingering> lingering_;  // handed over, not yet polled
+  std::size_t held_ = 0;              // lingering sockets the housekeeper polls
+  std::thread housekeeper_;
 };
 
 // One access-log line: METHOD PATH STATUS TIMEms, the time since the request's first byte. The
@@ -544,17 +603,23 @@ class GuardedServer final : public httplib::Server {
       refuse(sock);
       return false;
     }
-    ConnectionStream strm(sock, config_, svr_sock_);
+    ConnectionStream strm(sock, config_, svr_sock_, [this] { return pool_->crowded(); });
     t_stream = &strm;
-    const auto request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
-    Clock::time_point deadline = Clock::now() + request_timeout;  // the first request: from accept
+    const Clock::time_point accepted = Clock::now();  // the first request's time counts from here
     bool ok = true, linger = false;
     for (int served = 0; served < config_.keep_alive_max; ++served) {
-      Clock::time_point until = served == 0 ? deadline : Clock::now() + std::chrono::milliseconds(config_.keep_alive_ms);
-      if (!strm.wait_for_request(until, [&] { return served > 0 && pool_->crowded(); })) break;
+      Clock::time_point until = served == 0 ? accepted + std::chrono::milliseconds(config_.request_timeout_ms)
+                                            : Clock::now() + std::chrono::milliseconds(config_.keep_alive_ms);
+      if (!strm.wait_for_request(until, [&] {
+            // An idle keep-alive connection gives its thread up when threads run short; so does a
+            // new connection that has sent nothing for a fifth of the request time.
+            return (served > 0 || Clock::now() - accepted > std::chrono::milliseconds(config_.request_timeout_ms / 5)) &&
+                   pool_->crowded();
+          })) {
+        break;
+      }
       t_started = Clock::now();
-      if (served > 0) deadline = t_started + request_timeout;
-      strm.start_request(deadline);
+      strm.start_request(served == 0 ? accepted : t_started);
       bool close = served + 1 == config_.keep_alive_max || pool_->crowded();
       bool closed = false;
       ok = process_request(strm, close, closed, [](httplib::Request& req) {
@@ -605,7 +670,8 @@ class GuardedServer final : public httplib::Server {
 
  public:
   static std::string request_timeout_message(const ServerConfig& c) {
-    return "the request did not arrive within " + std::to_string(c.request_timeout_ms) + " ms";
+    return "the request did not arrive in time (" + std::to_string(c.request_timeout_ms) + " ms, " +
+           std::to_string(c.request_timeout_ms / 5) + " ms while all but a quarter of the connections are taken)";
   }
   static std::string header_message(const ServerConfig& c) {
     return "the request line and headers are longer than " + std::to_string(c.max_header_bytes) + " bytes";
