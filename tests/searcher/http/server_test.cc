@@ -374,7 +374,7 @@ class ServerLimitsTest : public ServerTest {
  protected:
   void configure(ServerConfig& config) override {
     config.threads = 120;
-    config.request_timeout_ms = 1500;
+    config.request_timeout_ms = 3000;
     config.keep_alive_ms = 500;
     config.max_header_bytes = 8 * 1024;
   }
@@ -402,7 +402,7 @@ TEST_F(ServerLimitsTest, TricklingClientsDoNotDelayOthers) {
     EXPECT_LT(ms_since(t0), 1000);
   }
   // The trickled requests end at their deadline, with 408.
-  std::string answer = tricklers.front()->read_all(3000);
+  std::string answer = tricklers.front()->read_all(5000);
   done = true;
   trickle.join();
   EXPECT_EQ(status_of(answer), 408) << answer;
@@ -427,9 +427,9 @@ TEST_F(ServerLimitsTest, ConnectionsPastTheLimitAreRefusedAtOnce) {
   EXPECT_NE(response.find("Retry-After: 1"), std::string::npos);
   EXPECT_EQ(body_of(response)["error"]["code"], "overloaded");
   // While threads run short (fewer than a quarter free), a request has a fifth of its time:
-  // 300 ms here, not 1500. Most held connections are dropped by then.
+  // 600 ms here, not 3000. Most held connections are dropped by then.
   int dropped = 0;
-  for (auto& c : idle) dropped += status_of(c->read_all(std::max(1, 1000 - static_cast<int>(ms_since(t0))))) == 408;
+  for (auto& c : idle) dropped += status_of(c->read_all(std::max(1, 1500 - static_cast<int>(ms_since(t0))))) == 408;
   EXPECT_GE(dropped, 60);
   idle.clear();  // their threads are free again
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
