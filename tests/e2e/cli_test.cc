@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/process.h"
 #include "support/temp_index.h"
 
 namespace {
@@ -17,39 +18,10 @@ namespace {
 using gazette::testing::TempDir;
 using nlohmann::json;
 
-struct Process {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using gazette::testing::Process;
 
 Process run(const std::string& binary, const std::vector<std::string>& args) {
-  static int n = 0;
-  std::string err_file = std::filesystem::temp_directory_path() /
-                         ("gazette-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".err");
-  std::string cmd = quote(binary);
-  for (const std::string& a : args) cmd += " " + quote(a);
-  cmd += " 2>" + quote(err_file);
-  Process r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t got = 0;
-  while ((got = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
-  int status = pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  std::filesystem::remove(err_file);
-  return r;
+  return gazette::testing::run_process(binary, args);
 }
 
 Process index(const std::vector<std::string>& args) { return run(GAZETTE_INDEX_BIN, args); }
@@ -132,6 +104,22 @@ TEST_F(CorpusTest, HtmlBoilerplateIsNotIndexed) {
     EXPECT_EQ(body.find(junk), std::string::npos) << junk;
   }
   EXPECT_TRUE(search_json(db(), "\"Your email address will not be published\"")["hits"].empty());
+}
+
+// Found by a user: this query killed the release binary with SIGSEGV inside CLD2 (exit 139,
+// every time; no crash under ASan, gdb or valgrind), and so did typographic quotes left open
+// (exit 70). The release binary must answer both.
+TEST_F(CorpusTest, HostileQueriesNeverKillTheBinary) {
+  Process bytes = search({"query", "--db", db(), "Bi\xda\x1c\xf6\xba" "f"});
+  EXPECT_EQ(bytes.status, 2) << bytes.err;
+  EXPECT_NE(bytes.err.find("not valid UTF-8"), std::string::npos) << bytes.err;
+  Process quote = search({"query", "--db", db(), "\xe2\x80\x9cnorth korea"});
+  EXPECT_EQ(quote.status, 0) << quote.err;
+  std::string wild;
+  for (int i = 0; i < 300; ++i) wild += std::string(i ? " OR " : "") + static_cast<char>('a' + i % 26) + "*";
+  Process wildcards = search({"query", "--db", db(), "--json", wild});
+  EXPECT_EQ(wildcards.status, 0) << wildcards.err;
+  EXPECT_LT(wildcards.seconds, 10.0);
 }
 
 TEST_F(CorpusTest, TextOutputAndExitStatuses) {

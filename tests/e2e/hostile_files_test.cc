@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/process.h"
 #include "support/temp_index.h"
 
 namespace {
@@ -28,42 +29,10 @@ namespace {
 using gazette::testing::TempDir;
 namespace fs = std::filesystem;
 
-struct Process {
-  int status = -1;  // exit status; 128 + signal when killed; 124 when `timeout` stopped it
-  std::string out, err;
-  double seconds = 0;
-};
+using gazette::testing::Process;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs `binary args...` under coreutils' timeout (a hang is a failure, not a stuck test).
 Process run(const std::string& binary, const std::vector<std::string>& args, int timeout_s) {
-  static int n = 0;
-  std::string err_file = fs::temp_directory_path() / ("gazette-hostile-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(n++) + ".err");
-  std::string cmd = "timeout -s KILL " + std::to_string(timeout_s) + " " + quote(binary);
-  for (const std::string& a : args) cmd += " " + quote(a);
-  cmd += " 2>" + quote(err_file) + " </dev/null";
-  Process r;
-  auto t0 = std::chrono::steady_clock::now();
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t got = 0;
-  while ((got = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
-  int status = pclose(p);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  fs::remove(err_file);
-  return r;
+  return gazette::testing::run_process(binary, args, timeout_s);
 }
 
 // What printable_path makes of a name: control characters, backslashes and bytes that are not
