@@ -2,7 +2,15 @@
 // Training and evaluation drivers for the entity taggers.
 #include "ner_tools.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "corpus_reader.h"
+#include "document_builder.h"
+#include "gazette/common/entities.h"
 
 #include "gazette/common/error.h"
 
@@ -12,7 +20,157 @@ namespace {
 
 std::shared_ptr<const Gazetteer> default_gazetteer() { return load_default_gazetteer(); }
 
+// A scored span: type and byte range in one field of the rebuilt article.
+struct Span {
+  std::string type;
+  TextField field;
+  std::size_t start, end;
+  bool operator<(const Span& o) const {
+    return std::tie(field, start, end, type) < std::tie(o.field, o.start, o.end, o.type);
+  }
+};
+
+// Counts one document's predictions against its gold spans into `scores` (by type).
+void score_spans(const std::vector<Span>& gold, const std::set<Span>& predicted,
+                 std::map<std::string, ChunkScore>& scores) {
+  std::set<Span> gold_set(gold.begin(), gold.end());
+  for (const Span& g : gold) {
+    if (g.type != "MISC") ++scores[g.type].gold;
+  }
+  for (const Span& p : predicted) {
+    bool neutral = std::any_of(gold.begin(), gold.end(), [&p](const Span& g) {
+      return g.type == "MISC" && g.field == p.field && g.start <= p.start && p.end <= g.end;
+    });
+    if (neutral) continue;
+    ++scores[p.type].predicted;
+    if (gold_set.count(p) != 0) ++scores[p.type].correct;
+  }
+}
+
+std::vector<ChunkScore> finish_scores(std::map<std::string, ChunkScore>& scores) {
+  std::vector<ChunkScore> out;
+  ChunkScore all;
+  all.type = "overall";
+  auto fill = [](ChunkScore& s) {
+    s.precision = s.predicted ? 100.0 * static_cast<double>(s.correct) / static_cast<double>(s.predicted) : 0;
+    s.recall = s.gold ? 100.0 * static_cast<double>(s.correct) / static_cast<double>(s.gold) : 0;
+    s.f1 = s.precision + s.recall > 0 ? 2 * s.precision * s.recall / (s.precision + s.recall) : 0;
+  };
+  for (const char* type : {"LOC", "ORG", "PER"}) {
+    ChunkScore& s = scores[type];
+    s.type = type;
+    fill(s);
+    all.gold += s.gold;
+    all.predicted += s.predicted;
+    all.correct += s.correct;
+    out.push_back(s);
+  }
+  fill(all);
+  out.push_back(all);
+  return out;
+}
+
+const char* conll_type(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kPerson: return "PER";
+    case EntityKind::kOrganization: return "ORG";
+    case EntityKind::kPlace: return "LOC";
+  }
+  return "MISC";
+}
+
 }  // namespace
+
+std::string detokenise(const std::vector<std::string>& words, std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+  static const std::set<std::string> kNoSpaceBefore = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%",
+                                                       "'s", "'S", "n't", "N'T", "'re", "'ve", "'ll", "'d", "'m", "..."};
+  static const std::set<std::string> kNoSpaceAfter = {"(", "[", "{", "$"};
+  std::string text;
+  spans.clear();
+  bool open_quote = false, glue_next = false;
+  for (const std::string& w : words) {
+    bool quote = w == "\"";
+    bool glue = glue_next || text.empty() || kNoSpaceBefore.count(w) != 0 || (quote && open_quote);
+    if (!glue) text += ' ';
+    spans.emplace_back(text.size(), text.size() + w.size());
+    text += w;
+    glue_next = kNoSpaceAfter.count(w) != 0 || (quote && !open_quote);
+    if (quote) open_quote = !open_quote;
+  }
+  return text;
+}
+
+PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
+  ConllCorpus data = read_conll(config.data_path);
+  std::shared_ptr<const Gazetteer> gazetteer = default_gazetteer();
+  std::shared_ptr<const EntityExtractor> extractor;
+  std::shared_ptr<const PerceptronTagger> tagger;
+  if (config.model_path.empty()) {
+    extractor = EntityExtractor::load_default();
+  } else {
+    tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load(config.model_path));
+    extractor = std::make_shared<const EntityExtractor>(gazetteer, tagger);
+  }
+  if (!tagger && extractor->tagger_name() == "perceptron") {
+    std::string dir = default_data_dir();
+    tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
+  }
+  DocumentBuilder builder("en", extractor);
+  PipelineScores result;
+  std::map<std::string, ChunkScore> pipeline, alone;
+  for (std::size_t d = 0; d < data.docs.size(); ++d) {
+    const std::vector<Sentence>& doc = data.docs[d];
+    if (doc.empty()) continue;
+    ++result.documents;
+    // The article as a scraped .txt file: headline line, blank line, a paragraph per sentence.
+    std::string title, body;
+    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> spans(doc.size());
+    std::vector<TextField> field(doc.size(), TextField::kBody);
+    for (std::size_t s = 0; s < doc.size(); ++s) {
+      std::string sentence = detokenise(doc[s], spans[s]);
+      if (s == 0) {
+        title = sentence;
+        field[s] = TextField::kTitle;
+        continue;
+      }
+      if (!body.empty()) body += "\n\n";
+      for (auto& sp : spans[s]) {
+        sp.first += body.size();
+        sp.second += body.size();
+      }
+      body += sentence;
+    }
+    std::vector<Span> gold;
+    std::set<Span> tagged;
+    std::vector<Tags> predicted_tags = tagger ? tagger->tag(doc, gazetteer.get()) : rules_tag(doc, *gazetteer);
+    for (std::size_t s = 0; s < doc.size(); ++s) {
+      for (const Chunk& c : chunks_of(data.tags[d][s])) {
+        gold.push_back({c.type, field[s], spans[s][c.begin].first, spans[s][c.end - 1].second});
+      }
+      for (const Chunk& c : chunks_of(predicted_tags[s])) {
+        if (c.type != "MISC") tagged.insert({c.type, field[s], spans[s][c.begin].first, spans[s][c.end - 1].second});
+      }
+    }
+    score_spans(gold, tagged, alone);
+    FileContents read = read_file_bytes({"conll-" + std::to_string(d) + ".txt", "conll/" + std::to_string(d)},
+                                        title + "\n\n" + body + "\n");
+    if (read.articles.size() != 1 || read.articles[0].article.title != title || read.articles[0].article.body != body) {
+      ++result.misread;
+      score_spans(gold, {}, pipeline);  // nothing found: every gold span is missed
+      continue;
+    }
+    Article& article = read.articles[0].article;
+    builder.build(article, "");
+    std::set<Span> found;
+    for (const Entity& e : article.entities) {
+      for (const Mention& m : e.mentions) found.insert({conll_type(e.kind), m.field, m.start, m.end});
+    }
+    score_spans(gold, found, pipeline);
+  }
+  result.pipeline = finish_scores(pipeline);
+  result.tagger = finish_scores(alone);
+  return result;
+}
 
 TrainNerResult train_ner(const TrainNerConfig& config) {
   ConllCorpus train = read_conll(config.train_path);

@@ -37,4 +37,22 @@ struct EvalNerResult {
 };
 EvalNerResult eval_ner(const EvalNerConfig& config);
 
+// The whole pipeline on a CoNLL file: each document rebuilt as raw article text (first sentence
+// the title, then one paragraph per sentence, detokenised as news is written: no space before
+// , . ; : ! ? ) 's n't, none after ( and opening quotes), read by the .txt reader and analysed
+// exactly as indexing does (language, tagger, gazetteer, rules, normalisation); each mention the
+// extractor reports is mapped back to the gold spans by its offsets. People, organisations and
+// places are scored (MISC is not a facet: a prediction on or inside a MISC span is neutral), both
+// for the pipeline and for the tagger alone on the same spans.
+struct PipelineScores {
+  std::vector<ChunkScore> pipeline;  // PER, ORG, LOC, overall
+  std::vector<ChunkScore> tagger;    // the same for the tagger alone, on the gold tokens
+  std::size_t documents = 0;
+  std::size_t misread = 0;  // documents whose rebuilt text the reader did not read back as written
+};
+PipelineScores eval_ner_pipeline(const EvalNerConfig& config);
+
+// `words` joined the way news text is written; spans[i] = byte range of words[i] in the result.
+std::string detokenise(const std::vector<std::string>& words, std::vector<std::pair<std::size_t, std::size_t>>& spans);
+
 }  // namespace gazette::indexer
