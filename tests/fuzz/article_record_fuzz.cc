@@ -19,39 +19,39 @@ using gazette::Article;
 using gazette::fuzz::check;
 using gazette::fuzz::fail;
 
-bool same_article(const Article &a, const Article &b) {
+bool same_article(const Article& a, const Article& b) {
   if (a.id != b.id || a.url != b.url || a.title != b.title || a.body != b.body || a.published != b.published ||
       a.source != b.source || a.authors != b.authors || a.section != b.section || a.lang != b.lang ||
       a.path != b.path || a.entities.size() != b.entities.size()) {
     return false;
   }
   for (std::size_t i = 0; i < a.entities.size(); ++i) {
-    const gazette::Entity &x = a.entities[i];
-    const gazette::Entity &y = b.entities[i];
+    const gazette::Entity& x = a.entities[i];
+    const gazette::Entity& y = b.entities[i];
     if (x.kind != y.kind || x.canonical != y.canonical || x.mentions.size() != y.mentions.size()) return false;
     for (std::size_t m = 0; m < x.mentions.size(); ++m) {
-      const gazette::Mention &p = x.mentions[m];
-      const gazette::Mention &q = y.mentions[m];
+      const gazette::Mention& p = x.mentions[m];
+      const gazette::Mention& q = y.mentions[m];
       if (p.field != q.field || p.start != q.start || p.end != q.end || p.surface != q.surface) return false;
     }
   }
   return true;
 }
 
-bool same_hit(const Article &a, const Article &b) {
+bool same_hit(const Article& a, const Article& b) {
   return a.id == b.id && a.url == b.url && a.title == b.title && a.source == b.source && a.lang == b.lang &&
          a.published == b.published;
 }
 
 // Decodes with `decode`; DataError is a rejection, anything else a broken contract.
 template <typename Fn>
-bool decodes(const char *what, Fn &&decode) {
+bool decodes(const char* what, Fn&& decode) {
   try {
     decode();
     return true;
-  } catch (const gazette::DataError &) {
+  } catch (const gazette::DataError&) {
     return false;
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     fail(what, e.what());
   } catch (...) {
     fail(what, "a non-standard exception");
@@ -60,9 +60,9 @@ bool decodes(const char *what, Fn &&decode) {
 
 // An article described by the input: strings, a date, authors, entities with mentions whose offsets
 // may or may not lie inside the text.
-Article article_from(gazette::fuzz::ByteReader &in) {
+Article article_from(gazette::fuzz::ByteReader& in) {
   Article a;
-  for (std::string *s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) *s = in.string();
+  for (std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) *s = in.string();
   if (in.flag()) a.published = static_cast<std::int64_t>(in.u64());
   for (int n = in.byte() % 4; n > 0; --n) a.authors.push_back(in.string());
   for (int n = in.byte() % 4; n > 0; --n) {
@@ -74,7 +74,7 @@ Article article_from(gazette::fuzz::ByteReader &in) {
       mention.field = in.flag() ? gazette::TextField::kTitle : gazette::TextField::kBody;
       mention.start = in.byte();
       mention.end = in.flag() ? static_cast<std::size_t>(in.u64()) : mention.start + in.byte();
-      const std::string &text = mention.field == gazette::TextField::kTitle ? a.title : a.body;
+      const std::string& text = mention.field == gazette::TextField::kTitle ? a.title : a.body;
       if (mention.start <= mention.end && mention.end <= text.size()) {
         mention.surface = text.substr(mention.start, mention.end - mention.start);
       }
@@ -87,7 +87,7 @@ Article article_from(gazette::fuzz::ByteReader &in) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string bytes = gazette::fuzz::as_string(data, size);
   if (bytes.rfind(std::string("G\x01", 2), 0) == 0) {
     Article a;

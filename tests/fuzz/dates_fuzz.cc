@@ -28,7 +28,7 @@ void check_calendar(std::int64_t seconds) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   std::string text = gazette::fuzz::as_string(data, size);
   std::optional<std::int64_t> t = gazette::parse_date(text);

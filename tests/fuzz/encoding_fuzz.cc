@@ -48,7 +48,7 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   std::string bytes = gazette::fuzz::as_string(data, size);
   check(gazette::is_valid_utf8(bytes) == strict_utf8(bytes), "is_valid_utf8 disagrees with RFC 3629");

@@ -21,7 +21,7 @@
 
 namespace {
 
-const gazette::EntityExtractor &extractor() {
+const gazette::EntityExtractor& extractor() {
   static std::shared_ptr<const gazette::EntityExtractor> e = [] {
     auto loaded = gazette::EntityExtractor::load_default();
     if (loaded->tagger_name() != "perceptron") gazette::fuzz::fail("no tagger model found (is share/gazette built?)");
@@ -30,20 +30,20 @@ const gazette::EntityExtractor &extractor() {
   return *e;
 }
 
-const char *const kLanguages[] = {"", "en", "de", "fr", "es", "it", "nl", "zh", "ja"};
+const char* const kLanguages[] = {"", "en", "de", "fr", "es", "it", "nl", "zh", "ja"};
 
-bool boundary(const std::string &text, std::size_t at) {
+bool boundary(const std::string& text, std::size_t at) {
   return at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
 }
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
   extractor();
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   using gazette::fuzz::fail;
   gazette::fuzz::ByteReader in(data, size);
@@ -58,19 +58,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   std::vector<gazette::Entity> entities;
   try {
     entities = extractor().extract(a);
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     fail("EntityExtractor::extract threw", e.what());
   } catch (...) {
     fail("EntityExtractor::extract threw a non-standard exception");
   }
   std::set<std::pair<int, std::string>> seen;
-  for (const gazette::Entity &e : entities) {
+  for (const gazette::Entity& e : entities) {
     check(!e.canonical.empty() && gazette::is_valid_utf8(e.canonical), "an entity name that is empty or not UTF-8",
           e.canonical);
     check(seen.insert({static_cast<int>(e.kind), e.canonical}).second, "an entity listed twice", e.canonical);
     check(!e.mentions.empty(), "an entity without mentions", e.canonical);
-    for (const gazette::Mention &m : e.mentions) {
-      const std::string &field = m.field == gazette::TextField::kTitle ? a.title : a.body;
+    for (const gazette::Mention& m : e.mentions) {
+      const std::string& field = m.field == gazette::TextField::kTitle ? a.title : a.body;
       check(m.start < m.end && m.end <= field.size(), "a mention outside its field", e.canonical);
       check(boundary(field, m.start) && boundary(field, m.end), "a mention that cuts a character", e.canonical);
       check(m.surface == field.substr(m.start, m.end - m.start), "a mention's surface is not its text", m.surface);

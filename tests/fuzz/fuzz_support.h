@@ -38,15 +38,15 @@ inline bool skip_known_findings() {
   return skip;
 }
 
-inline std::string as_string(const std::uint8_t *data, std::size_t size) {
-  return std::string(reinterpret_cast<const char *>(data), size);
+inline std::string as_string(const std::uint8_t* data, std::size_t size) {
+  return std::string(reinterpret_cast<const char*>(data), size);
 }
 
 // Takes structured values off the front of the fuzzer's input; past the end it yields zeros and
 // empty strings, so every input is usable.
 class ByteReader {
  public:
-  ByteReader(const std::uint8_t *data, std::size_t size) : data_(data), size_(size) {}
+  ByteReader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
   std::uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
   bool flag() { return (byte() & 1) != 0; }
   std::uint64_t u64() {
@@ -59,19 +59,19 @@ class ByteReader {
     std::size_t n = byte();
     if (n > max) n = max;
     if (n > size_ - pos_) n = size_ - pos_;
-    std::string s(reinterpret_cast<const char *>(data_ + pos_), n);
+    std::string s(reinterpret_cast<const char*>(data_ + pos_), n);
     pos_ += n;
     return s;
   }
   // Everything not consumed yet.
   std::string rest() {
-    std::string s(reinterpret_cast<const char *>(data_ + pos_), size_ - pos_);
+    std::string s(reinterpret_cast<const char*>(data_ + pos_), size_ - pos_);
     pos_ = size_;
     return s;
   }
 
  private:
-  const std::uint8_t *data_;
+  const std::uint8_t* data_;
   std::size_t size_;
   std::size_t pos_ = 0;
 };
@@ -87,7 +87,7 @@ inline bool valid_time(std::int64_t seconds) {
 // A Gazette database indexed once per process from tests/data/search by run_indexer (entities,
 // shipped synonyms, one thread), in a temporary folder removed at exit. Aborts when it cannot be
 // built: the target would test nothing.
-inline const std::string &fixture_index() {
+inline const std::string& fixture_index() {
   struct Index {
     std::filesystem::path dir;
     Index() {

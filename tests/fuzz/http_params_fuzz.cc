@@ -19,17 +19,17 @@
 
 namespace {
 
-const gazette::Gazetteer *gazetteer() {
+const gazette::Gazetteer* gazetteer() {
   static std::shared_ptr<const gazette::Gazetteer> g = gazette::load_default_gazetteer();
   return g.get();
 }
 
 template <typename Fn>
-void only_invalid_request(const char *what, Fn &&fn) {
+void only_invalid_request(const char* what, Fn&& fn) {
   try {
     fn();
-  } catch (const gazette::InvalidRequest &) {
-  } catch (const std::exception &e) {
+  } catch (const gazette::InvalidRequest&) {
+  } catch (const std::exception& e) {
     gazette::fuzz::fail(what, e.what());
   } catch (...) {
     gazette::fuzz::fail(what, "a non-standard exception");
@@ -38,12 +38,12 @@ void only_invalid_request(const char *what, Fn &&fn) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
   gazetteer();
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   std::string text = gazette::fuzz::as_string(data, size);
   std::vector<std::string> lines;
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (nl == std::string::npos) break;
     at = nl + 1;
   }
-  for (const std::string &line : lines) {
+  for (const std::string& line : lines) {
     only_invalid_request("parse_half_life threw something other than InvalidRequest", [&] {
       double days = gazette::parse_half_life(line);
       check(days > 0 && days <= 365000, "a half-life out of range", line);
@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   only_invalid_request("parse_filters threw something other than InvalidRequest", [&] {
     std::vector<gazette::searcher::Filter> filters = gazette::searcher::parse_filters(lines, gazetteer());
     std::size_t values = 0;
-    for (const gazette::searcher::Filter &f : filters) {
+    for (const gazette::searcher::Filter& f : filters) {
       values += f.values.size();
       (void)gazette::searcher::filter_query(f).get_description();
     }

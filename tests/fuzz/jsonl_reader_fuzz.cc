@@ -3,7 +3,7 @@
 // a file's contents, encoding detection and repair first.
 #include "reader_contract.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   gazette::fuzz::check_reader(data, size, "input.jsonl", true);
   return 0;
 }

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "corpus_reader.h"
 #include "fuzz_support.h"
@@ -16,16 +18,22 @@
 
 namespace gazette::fuzz {
 
-inline bool blank(const std::string &s) {
+inline bool blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; });
 }
 
-inline void check_article_text(const Article &a) {
-  for (const std::string *s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang}) {
-    check(is_valid_utf8(*s), "an article field is not valid UTF-8", *s);
+inline void check_article_text(const Article& a) {
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"id", &a.id},         {"url", &a.url},         {"title", &a.title}, {"body", &a.body},
+      {"source", &a.source}, {"section", &a.section}, {"lang", &a.lang}};
+  for (const auto& [name, value] : fields) {
+    // Known finding (README "Fuzzing"), not fixed yet in html_reader.cc: <html lang> is cut to its
+    // first two bytes, which can split a character (lang="\xE2\x82\xAC" gives "\xE2\x82").
+    if (skip_known_findings() && std::string_view(name) == "lang") continue;
+    check(is_valid_utf8(*value), std::string("the article's ") + name + " is not valid UTF-8", *value);
   }
-  for (const std::string &au : a.authors) check(is_valid_utf8(au), "an author is not valid UTF-8", au);
+  for (const std::string& au : a.authors) check(is_valid_utf8(au), "an author is not valid UTF-8", au);
 }
 
 // Reads `data` as a file named `name` and checks: no exception; every problem has a message in
@@ -33,22 +41,26 @@ inline void check_article_text(const Article &a) {
 // every error but a whole-file one names its line; every article has an id, some text, valid UTF-8
 // fields, a valid date, the file's path and a start line within the file, and its stored record
 // round-trips.
-inline void check_reader(const std::uint8_t *data, std::size_t size, const std::string &name, bool lines_per_record) {
+inline void check_reader(const std::uint8_t* data, std::size_t size, const std::string& name, bool lines_per_record) {
   std::string bytes = as_string(data, size);
   indexer::SourceFile file;
   file.path = file.id_base = "fuzz/" + name;
   indexer::FileContents out;
   try {
     out = indexer::read_file_bytes(file, bytes);
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     fail("a reader threw", e.what());
   } catch (...) {
     fail("a reader threw a non-standard exception");
   }
-  // Lines as the reader counts them: of the decoded text (UTF-16 has other line bytes).
+  // Lines as the readers count them: of the decoded text (UTF-16 has other line bytes), ended by
+  // "\n", "\r\n" or a lone "\r".
   std::string text = decode_to_utf8(bytes).text;
-  int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
-  for (const indexer::Problem &p : out.problems) {
+  int lines = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) ++lines;
+  }
+  for (const indexer::Problem& p : out.problems) {
     check(!p.message.empty(), "a problem without a message");
     check(is_valid_utf8(p.message), "a problem message is not valid UTF-8", p.message);
     check(p.line >= 0 && p.line <= lines, "a problem's line is outside the file", p.message);
@@ -57,8 +69,8 @@ inline void check_reader(const std::uint8_t *data, std::size_t size, const std::
             "a JSON Lines record error without its line", p.message);
     }
   }
-  for (const indexer::ReadArticle &r : out.articles) {
-    const Article &a = r.article;
+  for (const indexer::ReadArticle& r : out.articles) {
+    const Article& a = r.article;
     check(!a.id.empty(), "an article without an id");
     check(!blank(a.title) || !blank(a.body), "an article without text");
     check_article_text(a);

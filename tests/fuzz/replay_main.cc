@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size);
-extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   std::vector<fs::path> inputs;
@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
     fs::path p(argv[i]);
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      for (const fs::directory_entry &e : fs::recursive_directory_iterator(p)) {
+      for (const fs::directory_entry& e : fs::recursive_directory_iterator(p)) {
         if (e.is_regular_file()) inputs.push_back(e.path());
       }
     } else if (fs::is_regular_file(p, ec)) {
@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "replay: no inputs\n");
     return 1;
   }
-  for (const fs::path &p : inputs) {
+  for (const fs::path& p : inputs) {
     std::ifstream in(p, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) {

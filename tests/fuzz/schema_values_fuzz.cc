@@ -16,7 +16,7 @@
 #include "fuzz_support.h"
 #include "gazette/common/schema.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   namespace schema = gazette::schema;
   gazette::fuzz::ByteReader in(data, size);
@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     std::string bytes = in.rest();
     std::vector<std::string> list = schema::decode_list(bytes);
     std::size_t n = 0;
-    const char *last_end = bytes.data();
+    const char* last_end = bytes.data();
     schema::for_each_listed(bytes, [&](std::string_view v) {
       check(n < list.size() && v == list[n], "for_each_listed and decode_list disagree");
       check(v.data() >= last_end && v.data() + v.size() <= bytes.data() + bytes.size(),

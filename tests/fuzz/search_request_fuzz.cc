@@ -19,17 +19,17 @@
 
 namespace {
 
-gazette::Searcher &searcher() {
+gazette::Searcher& searcher() {
   static gazette::Searcher s(gazette::fuzz::fixture_index());
   return s;
 }
 
 // The integer fields of a request as the JSON holds them.
-void check_integers(const std::string &text, const gazette::SearchRequest &r) {
+void check_integers(const std::string& text, const gazette::SearchRequest& r) {
   nlohmann::json j = nlohmann::json::parse(text);
-  auto same = [&](const char *key, int value) {
+  auto same = [&](const char* key, int value) {
     if (!j.contains(key)) return;
-    const nlohmann::json &v = j[key];
+    const nlohmann::json& v = j[key];
     gazette::fuzz::check(
         v.is_number_integer() &&
             (v.is_number_unsigned() ? v.get<std::uint64_t>() == static_cast<std::uint64_t>(value) && value >= 0
@@ -45,22 +45,22 @@ void check_integers(const std::string &text, const gazette::SearchRequest &r) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
   searcher();
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   using gazette::fuzz::fail;
   std::string text = gazette::fuzz::as_string(data, size);
   gazette::SearchRequest request;
   try {
     request = gazette::request_from_json(text);
-  } catch (const gazette::InvalidRequest &e) {
+  } catch (const gazette::InvalidRequest& e) {
     check(std::string(e.what()).size() > 0, "an InvalidRequest without a message");
     return 0;
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     fail("request_from_json threw something other than InvalidRequest", e.what());
   } catch (...) {
     fail("request_from_json threw a non-standard exception");
@@ -79,8 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     std::string json = gazette::to_json(response);
     check(nlohmann::json::accept(json), "a response is not valid JSON", json);
     check(response.hits.size() <= static_cast<std::size_t>(request.limit), "more hits than the limit");
-  } catch (const gazette::InvalidRequest &) {
-  } catch (const std::exception &e) {
+  } catch (const gazette::InvalidRequest&) {
+  } catch (const std::exception& e) {
     fail("Searcher::search threw something other than InvalidRequest", e.what());
   } catch (...) {
     fail("Searcher::search threw a non-standard exception");

@@ -17,7 +17,7 @@
 #include "gazette/common/error.h"
 #include "index_writer.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using gazette::fuzz::check;
   using gazette::fuzz::fail;
   static gazette::Analyzer analyzer;
@@ -26,21 +26,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   std::vector<std::vector<std::string>> groups;
   try {
     groups = gazette::indexer::parse_synonyms(text, path, analyzer);
-  } catch (const gazette::DataError &e) {
+  } catch (const gazette::DataError& e) {
     std::string msg = e.what();
     check(msg.rfind(path + ":", 0) == 0, "a synonyms error without the file name", msg);
     int line = std::atoi(msg.c_str() + path.size() + 1);
     int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
     check(line >= 1 && line <= lines, "a synonyms error without a line of the file", msg);
     return 0;
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     fail("parse_synonyms threw something other than DataError", e.what());
   } catch (...) {
     fail("parse_synonyms threw a non-standard exception");
   }
-  for (const std::vector<std::string> &group : groups) {
+  for (const std::vector<std::string>& group : groups) {
     check(group.size() >= 2, "a synonym group of fewer than two members");
-    for (const std::string &member : group) {
+    for (const std::string& member : group) {
       // Not "no double spaces": the analyser folds U+037A to " \xCE\xB9", a term with a space in it
       // (regressions/synonyms/ypogegrammeni-folds-to-a-space).
       check(!member.empty(), "an empty synonym member");
