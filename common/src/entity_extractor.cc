@@ -206,6 +206,32 @@ std::shared_ptr<const EntityExtractor> EntityExtractor::load_default() {
   return std::make_shared<const EntityExtractor>(std::move(gazetteer), std::move(model));
 }
 
+// Whether a document reads as a sports report: results ("2-1", "beat", "drew with"), tables and
+// match words, three times or more. Used to tell a club from its city.
+static bool sports_report(const std::vector<Sentence>& doc) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  static const std::unordered_set<std::string> kWords = {
+      "beat",   "drew",     "draw",      "halftime", "half-time", "goals",   "scored",  "innings", "wickets",
+      "striker", "midfielder", "goalkeeper", "league", "champions", "defeated", "semifinal", "quarterfinal",
+      "semi-final", "quarter-final", "unbeaten", "equaliser", "equalizer", "penalty", "captain", "tournament"};
+  int signals = 0;
+  for (const Sentence& s : doc) {
+    for (const std::string& w : s) {
+      bool score = false;
+      std::size_t dash = w.find('-');
+      if (dash != std::string::npos && dash > 0 && dash + 1 < w.size() && dash <= 2 && w.size() - dash - 1 <= 2) {
+        score = std::all_of(w.begin(), w.begin() + static_cast<long>(dash), digit) &&
+                std::all_of(w.begin() + static_cast<long>(dash) + 1, w.end(), digit);
+      }
+      std::string lower = w;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (score || kWords.count(lower) != 0) ++signals;
+      if (signals >= 3) return true;
+    }
+  }
+  return false;
+}
+
 std::string_view EntityExtractor::tagger_name() const { return model_ ? "perceptron" : "rules"; }
 
 std::vector<Entity> EntityExtractor::extract(const Article& article) const {
@@ -326,6 +352,10 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
   }
 
+  // In a sports report, teams carry the names of their cities and countries: there the model's
+  // type stands against the gazetteer (a place "only" by the gazetteer is a team by the model).
+  const bool trust_model_type = model_ != nullptr && sports_report(doc);
+
   // Canonical names: defined acronyms, gazetteer aliases ("U.S." -> "United States").
   for (Found& f : found) {
     if (auto a = acronyms.find(f.name); a != acronyms.end()) {
@@ -343,14 +373,22 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
         start = c == ' ' || c == '-';
       }
       const std::vector<GazetteerEntry>& hits = gazetteer_->lookup(title_case);
-      if (!hits.empty()) {
-        f.kind = hits.front().kind;
-        f.name = hits.front().canonical;
+      // The model's type stands; the gazetteer gives the name (and the type only to the rules).
+      const GazetteerEntry* hit = nullptr;
+      for (const GazetteerEntry& h : hits) {
+        if (h.kind == f.kind && hit == nullptr) hit = &h;
+      }
+      if (hit == nullptr && !trust_model_type && !hits.empty()) hit = &hits.front();
+      if (hit != nullptr) {
+        f.kind = hit->kind;
+        f.name = hit->canonical;
         continue;
       }
     }
     const GazetteerEntry* g = gazetteer_->best(f.name, f.kind);
-    if (f.kind != EntityKind::kPlace && g == nullptr) {
+    if (!trust_model_type && f.kind != EntityKind::kPlace && g == nullptr) {
+      // (Not in a sports report, where a model's ORG for "Japan beat Syria" or "Leeds" is a
+      // team, and the gazetteer must not overrule it.)
       // A name the gazetteer knows only as a real place is the place, even when it acts
       // ("Pyongyang said", "Russia warned"): CoNLL's guidelines tag such metonymy LOC too.
       const GazetteerEntry* place = gazetteer_->best(f.name, EntityKind::kPlace);
@@ -406,7 +444,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
     // A one-word person named once and never in full ("Email", a stray capital) is too weak
     // to be a facet value; named twice or more it stays ("Garnier" said ... Garnier added).
-    if (e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) continue;
+    // (A model's one-word person stands: "Ivanisevic beat Henman" names two people.)
+    if (!model_ && e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) continue;
     std::size_t first = members.front()->order;
     for (const Found* f : members) {
       e.mentions.push_back(f->mention);

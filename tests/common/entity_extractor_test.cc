@@ -104,6 +104,26 @@ TEST_F(EntityExtractorTest, TheKremlinLosesItsArticleAndMentionsKeepOffsets) {
   EXPECT_EQ(kim->mentions.size(), 2u);  // "Kim" (after "Mr") and "Kim Jong Un"
 }
 
+// A club carries its city's name: in a sports report the model's organisation stands against the
+// gazetteer's place; elsewhere a city or country that "acts" is the place (its government).
+TEST_F(EntityExtractorTest, ClubsInSportsReportsCitiesElsewhere) {
+  struct Case {
+    std::string body;
+    EntityKind kind;
+    std::string name;
+  };
+  const std::vector<Case> cases = {
+      {"Leeds beat Chelsea 2-1 on Saturday. Leeds drew 1-1 with Arsenal last week and the striker scored twice.",
+       EntityKind::kOrganization, "Leeds"},
+      {"Moscow said on Monday that the talks would resume. Officials in Moscow gave no date.", EntityKind::kPlace,
+       "Moscow"},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract("", c.body);
+    EXPECT_TRUE(has(e, c.kind, c.name)) << c.body << "\n  got: " << describe(e);
+  }
+}
+
 TEST_F(EntityExtractorTest, WashingtonThePersonAndTheCity) {
   EXPECT_TRUE(has(extract("", "George Washington crossed the Delaware with his army in 1776."),
                   EntityKind::kPerson, "George Washington"));
