@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   serve->add_option("--db", serve_config.db_path, "Database folder or Xapian stub file")->required();
   serve->add_option("--host", serve_config.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_config.port, "Port (0: any free port)")->capture_default_str();
-  serve->add_option("--threads", serve_config.threads, "Connection threads (default: 8 per core, at least 64); at most 4 searches per core run at once, the rest queue in order");
+  serve->add_option("--threads", serve_config.threads, "Connection threads, one per open connection (default 256; past them new connections get 503); at most 4 searches per core run at once, the rest queue in order");
   serve->add_option("--cors-origin", serve_config.cors_origins, "Allow browser calls from this origin (repeatable)")
       ->allow_extra_args(false);
   serve->add_option("--www", serve_config.www_dir, "Folder of the search page (default: the installed one)");
