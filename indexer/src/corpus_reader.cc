@@ -125,12 +125,16 @@ bool hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.' && name != "." && name != "..";
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
+// Lines ended by \n, \r\n, or (when `lone_cr`) a \r alone, as old Mac files have. JSON Lines
+// counts \n only, as its streaming planner does, so both agree on line numbers.
+std::vector<std::string> split_lines(const std::string& text, bool lone_cr = true) {
   std::vector<std::string> lines;
   std::string cur;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '\r') {
+    if (c == '\r' && !lone_cr && !(i + 1 < text.size() && text[i + 1] == '\n')) {
+      cur.push_back(c);
+    } else if (c == '\r') {
       if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
       lines.push_back(std::move(cur));
       cur.clear();
@@ -399,7 +403,7 @@ FileContents read_json_document(const std::string& text, const std::string& id_b
 FileContents read_json_lines(const std::string& text, const std::string& id_base, int first_line,
                              std::uintmax_t max_line_bytes) {
   FileContents out;
-  std::vector<std::string> lines = split_lines(text);
+  std::vector<std::string> lines = split_lines(text, /*lone_cr=*/false);
   for (std::size_t n = 0; n < lines.size(); ++n) {
     int line = static_cast<int>(n) + first_line;
     if (trim(lines[n]).empty()) continue;

@@ -195,6 +195,18 @@ std::size_t estimated_depth(std::string_view html, std::size_t stop_at) {
   return deepest;
 }
 
+// The primary language subtag of a BCP 47 tag ("en-GB" -> "en"), lower-case; "" unless it is two
+// or three ASCII letters (fuzzing found `lang` cut inside a UTF-8 character).
+std::string language_subtag(const std::string& tag) {
+  std::string out;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    if (!std::isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) return {};
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out.size() == 2 || out.size() == 3 ? out : std::string();
+}
+
 struct Page {
   std::string og_title, title_tag, h1, date_meta, time_datetime, author, site_name, url, lang, section;
   std::vector<const GumboNode*> articles;
@@ -213,7 +225,7 @@ void collect(const GumboNode* root, Page& page) {
     GumboTag tag = node->v.element.tag;
     switch (tag) {
       case GUMBO_TAG_HTML:
-        if (page.lang.empty()) page.lang = lower(attr(node, "lang")).substr(0, 2);
+        if (page.lang.empty()) page.lang = language_subtag(attr(node, "lang"));
         break;
       case GUMBO_TAG_META: {
         std::string key = lower(attr(node, "property"));

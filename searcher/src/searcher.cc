@@ -448,7 +448,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     throw InvalidRequest("limit must be between 0 and " + std::to_string(kMaxLimit));
   }
   if (req.offset < 0) throw InvalidRequest("offset must not be negative");
-  if (req.offset + req.limit > kMaxResultWindow) {
+  if (req.offset > kMaxResultWindow - req.limit) {  // (offset + limit would overflow near INT_MAX)
     throw InvalidRequest("offset + limit must not exceed " + std::to_string(kMaxResultWindow) +
                          " (deep paging is bounded; narrow the query instead)");
   }
