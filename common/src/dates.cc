@@ -2,7 +2,9 @@
 // Date parsing and formatting without locale or time-zone state (pure civil-date arithmetic).
 #include "gazette/common/dates.h"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <cctype>
 #include <cstdio>
 #include <string>
@@ -243,7 +245,11 @@ CivilDate civil_from_seconds(std::int64_t seconds) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return CivilDate{static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d)};
+  // Years past an int (times beyond +-2.1 billion years) saturate instead of wrapping into a
+  // plausible year (fuzzing found 0xba67ba53736fbaba seconds printed as 3528-06-30).
+  const std::int64_t year = std::clamp<std::int64_t>(y + (m <= 2), std::numeric_limits<int>::min(),
+                                                     std::numeric_limits<int>::max());
+  return CivilDate{static_cast<int>(year), static_cast<int>(m), static_cast<int>(d)};
 }
 
 std::string format_iso8601(std::int64_t seconds) {

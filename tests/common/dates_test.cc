@@ -73,6 +73,10 @@ TEST(DatesTest, CalendarIsDefinedForEveryTime) {
   EXPECT_EQ(format_iso8601(-62135596800), "0001-01-01T00:00:00Z");
   EXPECT_EQ(format_iso8601(253402300799), "9999-12-31T23:59:59Z");
   EXPECT_EQ(format_iso8601(-86401), "1969-12-30T23:59:59Z");
+  // Found by tests/fuzz/dates: a year past an int wrapped into a plausible one (3528).
+  const auto wild = static_cast<std::int64_t>(0xba67ba53736fbabaULL);
+  EXPECT_EQ(civil_from_seconds(wild).year, std::numeric_limits<int>::min());
+  EXPECT_EQ(civil_from_seconds(std::numeric_limits<std::int64_t>::max()).year, std::numeric_limits<int>::max());
 }
 
 }  // namespace
