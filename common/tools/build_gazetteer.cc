@@ -5,6 +5,7 @@
 // typed as people, places and groups), plus the project's small aliases.tsv.
 // Output lines: KIND \t ALIAS \t CANONICAL \t WEIGHT \t SOURCE, KIND one of PER, ORG, LOC, or
 // DEM for demonyms ("Japanese" -> Japan).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -212,6 +213,44 @@ void read_demonyms(const std::string& noun_path, const std::string& adj_path) {
   }
 }
 
+std::size_t common_prefix(const std::string& a, const std::string& b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+// WordNet's pertainyms often point at a former or a partial name ("Russian" -> Soviet Union,
+// "Chinese" -> Taiwan). An adjective made from a place's own name ("Russia" + n, "Chin" + ese:
+// a shared prefix of at least 4 letters and all but 1 of the name) names that place, when it is
+// a country at least as well known as WordNet's target, and
+// the target's name is not of that form itself.
+void resolve_demonyms() {
+  std::map<std::string, std::pair<long long, std::string>> places;  // LOC alias -> (weight, canonical)
+  for (const Entry& e : g_entries) {
+    if (e.kind != "LOC") continue;
+    auto& best = places[e.alias];
+    if (e.weight > best.first) best = {e.weight, e.canonical};
+  }
+  auto derived = [](const std::string& adjective, const std::string& name) {
+    std::size_t shared = common_prefix(adjective, name);
+    return name.size() <= adjective.size() + 1 && shared >= 4 && shared + 1 >= name.size();
+  };
+  for (Entry& e : g_entries) {
+    // Kept when the target is already of that form, or named after the adjective ("Dominican
+    // Republic").
+    if (e.kind != "DEM" || derived(e.alias, e.canonical) || e.canonical.rfind(e.alias + " ", 0) == 0) continue;
+    long long target = 0;
+    if (auto it = places.find(e.canonical); it != places.end()) target = it->second.first;
+    const std::pair<long long, std::string>* pick = nullptr;
+    for (auto it = places.lower_bound(e.alias.substr(0, 4)); it != places.end() && it->first.compare(0, 4, e.alias, 0, 4) == 0; ++it) {
+      // Countries only (a town "Balta" or a province "Araba" must not take "Baltic", "Arabian").
+      if (!derived(e.alias, it->first) || it->second.first < std::max(target, 1000000000LL)) continue;
+      if (pick == nullptr || it->second.first > pick->first) pick = &it->second;
+    }
+    if (pick != nullptr) e.canonical = pick->second;
+  }
+}
+
 void read_aliases(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open");
@@ -243,6 +282,7 @@ int main(int argc, char** argv) {
     read_wordnet(argv[5]);
     std::string noun_path = argv[5];
     read_demonyms(noun_path, noun_path.substr(0, noun_path.rfind('/') + 1) + "data.adj");
+    resolve_demonyms();
   } catch (const std::exception& e) {
     std::cerr << "gazette-build-gazetteer: " << e.what() << '\n';
     return 1;

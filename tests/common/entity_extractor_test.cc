@@ -124,6 +124,21 @@ TEST_F(EntityExtractorTest, ClubsInSportsReportsCitiesElsewhere) {
   }
 }
 
+// Nationality adjectives name the country they are made from, not WordNet's former or partial
+// name for it (its pertainyms: Russian -> Soviet Union, Chinese -> Taiwan, Sri Lankan -> Ceylon).
+TEST_F(EntityExtractorTest, NationalityAdjectivesNameTodaysCountry) {
+  const Gazetteer& g = extractor_->gazetteer();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Russian", "Russia"},     {"Chinese", "China"},     {"Sri Lankan", "Sri Lanka"}, {"Mauritanian", "Mauritania"},
+      {"Japanese", "Japan"},     {"Dutch", "Netherlands"}, {"Malayan", "Malaysia"},     {"Dominican", "Dominican Republic"},
+      {"Turkmen", "Turkmenistan"}};
+  for (const auto& [adjective, country] : cases) {
+    const std::string* place = g.demonym_place(adjective);
+    ASSERT_NE(place, nullptr) << adjective;
+    EXPECT_EQ(*place, country) << adjective;
+  }
+}
+
 TEST_F(EntityExtractorTest, WashingtonThePersonAndTheCity) {
   EXPECT_TRUE(has(extract("", "George Washington crossed the Delaware with his army in 1776."),
                   EntityKind::kPerson, "George Washington"));
@@ -170,6 +185,8 @@ TEST_F(EntityExtractorTest, FindsEverySeedEntityUnderItsCanonicalName) {
     EXPECT_TRUE(has(e, EntityKind::kPlace, p)) << p << "\n  got: " << describe(e);
   }
   EXPECT_TRUE(has(e, EntityKind::kOrganization, "Korean Central News Agency")) << describe(e);
+  // "Russian President Vladimir Putin" names Russia, not a state the article never mentions.
+  EXPECT_FALSE(has(e, EntityKind::kPlace, "Soviet Union")) << describe(e);
   // Nothing absurd: every name is capitalised, at least two letters, and not a bare title.
   for (const Entity& x : e) {
     EXPECT_GE(x.canonical.size(), 2u);
