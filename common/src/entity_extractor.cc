@@ -213,13 +213,21 @@ static bool sports_report(const std::vector<Sentence>& doc) {
   static const std::unordered_set<std::string> kWords = {
       "beat",   "drew",     "draw",      "halftime", "half-time", "goals",   "scored",  "innings", "wickets",
       "striker", "midfielder", "goalkeeper", "league", "champions", "defeated", "semifinal", "quarterfinal",
-      "semi-final", "quarter-final", "unbeaten", "equaliser", "equalizer", "penalty", "captain", "tournament"};
+      "semi-final", "quarter-final", "unbeaten", "equaliser", "equalizer", "penalty", "captain", "tournament",
+      "results", "standings", "postponed", "division"};
+  auto capital = [](const std::string& w) { return !w.empty() && w[0] >= 'A' && w[0] <= 'Z'; };
+  auto small_number = [&digit](const std::string& w) {
+    return !w.empty() && w.size() <= 2 && std::all_of(w.begin(), w.end(), digit);
+  };
   int signals = 0;
   for (const Sentence& s : doc) {
-    for (const std::string& w : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const std::string& w = s[i];
+      // A results line: "Bradford 1 Tranmere 0".
+      if (i + 2 < s.size() && capital(w) && small_number(s[i + 1]) && capital(s[i + 2])) ++signals;
       bool score = false;
       std::size_t dash = w.find('-');
-      if (dash != std::string::npos && dash > 0 && dash + 1 < w.size() && dash <= 2 && w.size() - dash - 1 <= 2) {
+      if (dash != std::string::npos && dash > 0 && dash + 1 < w.size() && dash <= 3 && w.size() - dash - 1 <= 3) {
         score = std::all_of(w.begin(), w.begin() + static_cast<long>(dash), digit) &&
                 std::all_of(w.begin() + static_cast<long>(dash) + 1, w.end(), digit);
       }
@@ -292,9 +300,18 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   std::unordered_map<std::string, std::pair<EntityKind, std::string>> acronyms;
   for (std::size_t s = 0; s < doc.size(); ++s) {
     const std::vector<NerToken>& tokens = *where[s].tokens;
-    for (const Chunk& c : chunks_of(tags[s])) {
+    for (Chunk c : chunks_of(tags[s])) {
       EntityKind kind;
       if (!parse_kind(c.type, kind)) continue;  // MISC
+      // A name neither starts with "the" nor ends with a lower-case word or a possessive: the
+      // tagger's "NAPM rose", "Lotte and", "Fed 's" are "NAPM", "Lotte", "Fed".
+      auto lower_start = [](const std::string& w) { return !w.empty() && w[0] >= 'a' && w[0] <= 'z'; };
+      while (c.end > c.begin + 1 && (lower_start(doc[s][c.end - 1]) || doc[s][c.end - 1] == "'s" ||
+                                     doc[s][c.end - 1] == "\xE2\x80\x99s")) {
+        --c.end;
+      }
+      while (c.end > c.begin + 1 && (doc[s][c.begin] == "the" || doc[s][c.begin] == "The")) ++c.begin;
+      if (lower_start(doc[s][c.begin]) && c.end == c.begin + 1) continue;
       std::vector<std::string> words(doc[s].begin() + static_cast<long>(c.begin), doc[s].begin() + static_cast<long>(c.end));
       // Evidence the tagger may have missed: a person's title in front ("Senator Ruth
       // Calloway"), an organisation's head word at the end ("Veltrix Systems").

@@ -43,6 +43,8 @@ std::size_t unicode_punct_at(std::string_view s, std::size_t i) {
 bool ascii_punct(char c) { return std::strchr("()[]{}\"',;:!?.", c) != nullptr && c != '\0'; }
 
 bool is_abbreviation(std::string_view word) {
+  // An initial: "P. Simmons", "George W. Bush" (one token in CoNLL, and never a sentence end).
+  if (word.size() == 2 && word[0] >= 'A' && word[0] <= 'Z' && word[1] == '.') return true;
   // "U.S." / "a.m.": single letters each followed by a dot.
   if (word.size() >= 4 && word.size() % 2 == 0) {
     bool letters = true;

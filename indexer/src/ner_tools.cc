@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <tuple>
@@ -116,6 +117,12 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
     tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
   }
   DocumentBuilder builder("en", extractor);
+  std::ofstream disagreements;
+  if (!config.predictions_path.empty()) {
+    disagreements.open(config.predictions_path);
+    if (!disagreements) throw Error(config.predictions_path + ": cannot write");
+    disagreements << "# document\twhat\tgold\tpipeline\ttext\n";
+  }
   PipelineScores result;
   std::map<std::string, ChunkScore> pipeline, alone;
   for (std::size_t d = 0; d < data.docs.size(); ++d) {
@@ -166,6 +173,30 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
       for (const Mention& m : e.mentions) found.insert({conll_type(e.kind), m.field, m.start, m.end});
     }
     score_spans(gold, found, pipeline);
+    if (disagreements) {
+      // Every gold span the pipeline missed or typed otherwise, and every span it made up.
+      auto text_of = [&](const Span& sp) {
+        const std::string& t = sp.field == TextField::kTitle ? title : body;
+        return t.substr(sp.start, sp.end - sp.start);
+      };
+      std::set<Span> gold_set(gold.begin(), gold.end());
+      for (const Span& g : gold) {
+        if (g.type == "MISC" || found.count(g) != 0) continue;
+        std::string got = "-";
+        for (const Span& f : found) {
+          if (f.field == g.field && f.start == g.start && f.end == g.end) got = f.type;
+        }
+        disagreements << d << "\tmissed\t" << g.type << "\t" << got << "\t" << text_of(g) << "\n";
+      }
+      for (const Span& f : found) {
+        bool exact = false, misc = false;
+        for (const Span& g : gold) {
+          exact = exact || (g.field == f.field && g.start == f.start && g.end == f.end);
+          misc = misc || (g.type == "MISC" && g.field == f.field && g.start <= f.start && f.end <= g.end);
+        }
+        if (!exact && !misc) disagreements << d << "\tspurious\t-\t" << f.type << "\t" << text_of(f) << "\n";
+      }
+    }
   }
   result.pipeline = finish_scores(pipeline);
   result.tagger = finish_scores(alone);

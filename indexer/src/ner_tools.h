@@ -43,7 +43,8 @@ EvalNerResult eval_ner(const EvalNerConfig& config);
 // exactly as indexing does (language, tagger, gazetteer, rules, normalisation); each mention the
 // extractor reports is mapped back to the gold spans by its offsets. People, organisations and
 // places are scored (MISC is not a facet: a prediction on or inside a MISC span is neutral), both
-// for the pipeline and for the tagger alone on the same spans.
+// for the pipeline and for the tagger alone on the same spans. With `predictions_path`, writes
+// each disagreement of the pipeline (document, missed|spurious, gold type, pipeline type, text).
 struct PipelineScores {
   std::vector<ChunkScore> pipeline;  // PER, ORG, LOC, overall
   std::vector<ChunkScore> tagger;    // the same for the tagger alone, on the gold tokens

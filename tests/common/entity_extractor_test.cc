@@ -117,6 +117,10 @@ TEST_F(EntityExtractorTest, ClubsInSportsReportsCitiesElsewhere) {
        EntityKind::kOrganization, "Leeds"},
       {"Moscow said on Monday that the talks would resume. Officials in Moscow gave no date.", EntityKind::kPlace,
        "Moscow"},
+      // A results table is a sports report too.
+      {"Results of English soccer matches on Saturday:\n\nBradford 1 Tranmere 0\n\nNorwich 1 Wolverhampton 0\n\n"
+       "Oldham 3 Ipswich 3",
+       EntityKind::kOrganization, "Norwich"},
   };
   for (const Case& c : cases) {
     std::vector<Entity> e = extract("", c.body);
@@ -136,6 +140,21 @@ TEST_F(EntityExtractorTest, NationalityAdjectivesNameTodaysCountry) {
     const std::string* place = g.demonym_place(adjective);
     ASSERT_NE(place, nullptr) << adjective;
     EXPECT_EQ(*place, country) << adjective;
+  }
+}
+
+// Mention spans are names: initials stay with the surname, and the tagger's overreach into a
+// lower-case word, a possessive or a leading "the" is trimmed.
+TEST_F(EntityExtractorTest, MentionSpansAreJustTheName) {
+  std::vector<Entity> e = extract("", "P. Simmons took four wickets for Leicestershire on Friday.");
+  EXPECT_TRUE(has(e, EntityKind::kPerson, "P. Simmons")) << describe(e);
+  std::vector<Entity> f = extract("", "The Fed's decision surprised traders, and the Fed said little more.");
+  for (const Entity& x : f) {
+    for (const Mention& m : x.mentions) {
+      EXPECT_EQ(m.surface.find("'s"), std::string::npos) << m.surface;
+      EXPECT_NE(m.surface.rfind("the ", 0), 0u) << m.surface;
+      EXPECT_NE(m.surface.rfind("The ", 0), 0u) << m.surface;
+    }
   }
 }
 
