@@ -18,6 +18,35 @@ namespace {
 namespace fs = std::filesystem;
 
 
+// Whether `acronym` abbreviates `name` (Schwartz & Hearst's test, on word starts): its letters in
+// order are initials of the name's words or hyphenated parts, the first the first word's. So
+// "Korean Central News Agency (KCNA)" defines KCNA, but "Michelle Freeman (U.S.)", a runner and
+// her country, defines nothing.
+bool abbreviates(std::string_view acronym, std::string_view name) {
+  std::string initials;
+  bool start = true;
+  for (char c : name) {
+    if (c == ' ' || c == '-') {
+      start = true;
+      continue;
+    }
+    if (start && c >= 'A' && c <= 'Z') initials.push_back(c);
+    start = false;
+  }
+  std::string letters;
+  for (char c : acronym) {
+    if (c >= 'A' && c <= 'Z') letters.push_back(c);
+  }
+  if (letters.size() < 2 || initials.empty() || letters[0] != initials[0]) return false;
+  std::size_t at = 0;
+  for (char c : letters) {
+    at = initials.find(c, at);
+    if (at == std::string::npos) return false;
+    ++at;
+  }
+  return true;
+}
+
 bool is_acronym(std::string_view w) {
   if (w.size() < 2 || w.size() > 8) return false;
   bool letters = false;
@@ -334,7 +363,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       m.surface = text.substr(m.start, m.end - m.start);
       found.push_back({kind, name, std::move(m), found.size()});
       if (c.end + 2 < doc[s].size() && doc[s][c.end] == "(" && doc[s][c.end + 2] == ")" && is_acronym(doc[s][c.end + 1]) &&
-          split_words(name).size() >= 2) {
+          split_words(name).size() >= 2 && abbreviates(doc[s][c.end + 1], name)) {
         acronyms.emplace(doc[s][c.end + 1], std::make_pair(kind, name));
       }
     }

@@ -158,6 +158,20 @@ TEST_F(EntityExtractorTest, MentionSpansAreJustTheName) {
   }
 }
 
+// "Name (ABBR)" defines an acronym only when the letters are the name's initials.
+TEST_F(EntityExtractorTest, AcronymsAreDefinedOnlyByTheirOwnInitials) {
+  std::vector<Entity> a = extract("", "The Baltic Energy Agency (BEA) approved the cable. BEA officials said more.");
+  EXPECT_TRUE(has(a, EntityKind::kOrganization, "Baltic Energy Agency")) << describe(a);
+  EXPECT_FALSE(has(a, EntityKind::kOrganization, "BEA")) << describe(a);
+  std::vector<Entity> r = extract("", "1. Michelle Freeman (U.S.) 12.71 seconds 2. Ludmila Engquist (Sweden) 12.74. "
+                                      "The U.S. team won three events.");
+  EXPECT_TRUE(has(r, EntityKind::kPlace, "United States")) << describe(r);
+  for (const Entity& x : r) {
+    if (x.canonical != "Michelle Freeman") continue;
+    for (const Mention& m : x.mentions) EXPECT_NE(m.surface, "U.S.") << describe(r);
+  }
+}
+
 TEST_F(EntityExtractorTest, WashingtonThePersonAndTheCity) {
   EXPECT_TRUE(has(extract("", "George Washington crossed the Delaware with his army in 1776."),
                   EntityKind::kPerson, "George Washington"));
