@@ -490,8 +490,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
     // A one-word person named once and never in full ("Email", a stray capital) is too weak
     // to be a facet value; named twice or more it stays ("Garnier" said ... Garnier added).
-    // (A model's one-word person stands: "Ivanisevic beat Henman" names two people.)
-    if (!model_ && e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) continue;
+    if (e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) continue;
     std::size_t first = members.front()->order;
     for (const Found* f : members) {
       e.mentions.push_back(f->mention);
