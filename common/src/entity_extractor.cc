@@ -359,6 +359,13 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       m.field = where[s].field;
       m.start = tokens[c.begin].start;
       m.end = tokens[c.end - 1].end;
+      // A sentence-final abbreviation also carries the full stop ("... by Lear Corp."): the
+      // name ends before it, and "Lear Corp." and "Lear Corp" are one facet value.
+      if (c.end == doc[s].size() && words.back().size() > 2 && words.back().back() == '.' &&
+          std::count(words.back().begin(), words.back().end(), '.') == 1) {
+        --m.end;
+        if (!name.empty() && name.back() == '.') name.pop_back();
+      }
       const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
       m.surface = text.substr(m.start, m.end - m.start);
       found.push_back({kind, name, std::move(m), found.size()});
@@ -401,7 +408,6 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   // In a sports report, teams carry the names of their cities and countries: there the model's
   // type stands against the gazetteer (a place "only" by the gazetteer is a team by the model).
   const bool trust_model_type = model_ != nullptr && sports_report(doc);
-
   // Canonical names: defined acronyms, gazetteer aliases ("U.S." -> "United States").
   for (Found& f : found) {
     if (auto a = acronyms.find(f.name); a != acronyms.end()) {
