@@ -13,19 +13,25 @@ std::string detect_language(std::string_view text) {
   if (text.size() < 4) return {};
   std::string_view sample = text.substr(0, 64 * 1024);
   bool reliable = false;
-  // Never DetectLanguage: on bytes that are not interchange-valid UTF-8 it reads out of bounds
-  // (a query of 7 random bytes crashed the release build). The checking variant stops at the
-  // first bad byte; the valid prefix (which also drops a character cut by the 64 KB sample) is
-  // then judged on its own.
+  // CLD2 must only see interchange-valid UTF-8 that ends in NUL bytes: its script scanner reads
+  // a few bytes past the length it is given, so a query of 7 random bytes (or the valid prefix of
+  // one, followed by the bad byte) crashed the release build now and then (ASan and valgrind
+  // saw nothing: the read stays inside the allocation). So: the checking variant finds the valid
+  // prefix (which also drops a character cut by the 64 KB sample), and CLD2 reads a copy of it
+  // padded with NULs.
   int valid = 0;
-  CLD2::Language lang = CLD2::DetectLanguageCheckUTF8(sample.data(), static_cast<int>(sample.size()),
+  std::string padded(sample);
+  padded.append(16, '\0');
+  CLD2::Language lang = CLD2::DetectLanguageCheckUTF8(padded.data(), static_cast<int>(sample.size()),
                                                       /*is_plain_text=*/true, &reliable, &valid);
   if (valid >= 0 && static_cast<std::size_t>(valid) < sample.size()) {
     sample = sample.substr(0, static_cast<std::size_t>(valid));
     if (sample.size() < 4) return {};
+    padded.assign(sample);
+    padded.append(16, '\0');
     reliable = false;
     int again = 0;
-    lang = CLD2::DetectLanguageCheckUTF8(sample.data(), static_cast<int>(sample.size()), true, &reliable, &again);
+    lang = CLD2::DetectLanguageCheckUTF8(padded.data(), static_cast<int>(sample.size()), true, &reliable, &again);
   }
   if (lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE) return {};
   // Short texts (queries) are judged by reliability; long ones by CLD2's best guess.
