@@ -86,38 +86,43 @@ std::string special_kind(const fs::path& p) {
   return "not a regular file";
 }
 
-// `name` made valid UTF-8 without control characters: other bytes as %XX (an id must be
-// something `doc` can be asked for).
-std::string id_safe(const std::string& name) {
+// Copies `s` with every byte written as `prefix` + two hex `digits` unless it is part of a valid
+// UTF-8 sequence that `keep` accepts (ASCII bytes are sequences of one).
+template <typename Keep>
+std::string escape_bytes(std::string_view s, std::string_view prefix, const char* digits, Keep keep) {
   std::string out;
-  std::size_t i = 0;
-  auto hex = [&out](unsigned char c) {
-    static const char* digits = "0123456789ABCDEF";
-    out += '%';
+  auto hex = [&](unsigned char c) {
+    out += prefix;
     out += digits[c >> 4];
     out += digits[c & 15];
   };
-  while (i < name.size()) {
-    auto c = static_cast<unsigned char>(name[i]);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 1) {
-      if (c < 0x20 || c == 0x7F) {
-        hex(c);
-      } else {
-        out += static_cast<char>(c);
-      }
+    if (len == 0 || i + len > s.size() || (len > 1 && !is_valid_utf8(s.substr(i, len)))) {
+      hex(c);  // not UTF-8
       ++i;
       continue;
     }
-    if (len != 0 && i + len <= name.size() && is_valid_utf8(std::string_view(name).substr(i, len))) {
-      out.append(name, i, len);
-      i += len;
-      continue;
+    std::string_view seq = s.substr(i, len);
+    if (keep(seq)) {
+      out.append(seq);
+    } else {
+      for (char b : seq) hex(static_cast<unsigned char>(b));
     }
-    hex(c);
-    ++i;
+    i += len;
   }
   return out;
+}
+
+// `name` made valid UTF-8 without control characters: other bytes as %XX (an id must be
+// something `doc` can be asked for).
+std::string id_safe(const std::string& name) {
+  return escape_bytes(name, "%", "0123456789ABCDEF", [](std::string_view seq) {
+    auto c = static_cast<unsigned char>(seq[0]);
+    return seq.size() > 1 || (c >= 0x20 && c != 0x7F);
+  });
 }
 
 bool hidden(const fs::path& p) {
@@ -214,39 +219,12 @@ std::string paragraphs(const std::vector<std::string>& lines, std::size_t from) 
 }  // namespace
 
 std::string printable_path(std::string_view path) {
-  std::string out;
-  static const char* digits = "0123456789abcdef";
-  auto hex = [&out](unsigned char c) {
-    out += "\\x";
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  };
-  std::size_t i = 0;
-  while (i < path.size()) {
-    auto c = static_cast<unsigned char>(path[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 1) {
-      if (c < 0x20 || c == 0x7F || c == '\\') {
-        hex(c);
-      } else {
-        out += static_cast<char>(c);
-      }
-      ++i;
-    } else if (len != 0 && i + len <= path.size() && is_valid_utf8(path.substr(i, len))) {
-      // C1 controls (U+0080..U+009F) are terminal escapes too.
-      if (len == 2 && c == 0xC2 && static_cast<unsigned char>(path[i + 1]) < 0xA0) {
-        hex(c);
-        hex(static_cast<unsigned char>(path[i + 1]));
-      } else {
-        out.append(path.substr(i, len));
-      }
-      i += len;
-    } else {
-      hex(c);
-      ++i;
-    }
-  }
-  return out;
+  return escape_bytes(path, "\\x", "0123456789abcdef", [](std::string_view seq) {
+    auto c = static_cast<unsigned char>(seq[0]);
+    if (seq.size() == 1) return c >= 0x20 && c != 0x7F && c != '\\';
+    // C1 controls (U+0080..U+009F) are terminal escapes too.
+    return !(seq.size() == 2 && c == 0xC2 && static_cast<unsigned char>(seq[1]) < 0xA0);
+  });
 }
 
 Format format_of(const std::string& path) {
