@@ -12,7 +12,6 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -27,6 +26,7 @@
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
+#include "admission.h"
 #include "openapi_json.h"
 
 namespace gazette::http {
@@ -130,38 +130,6 @@ std::string default_www_dir() {
   if (!data.empty() && fs::exists(fs::path(data) / "www" / "index.html")) return (fs::path(data) / "www").string();
   return {};
 }
-
-// First come, first served admission of at most `slots` requests at a time (4 per core).
-// Searches are CPU bound: past a few per core, more at once only makes some of them wait very
-// long (64 clients on 2 cores: p99 1.2 s and client timeouts without the gate, 130 ms with it).
-class FairGate {
- public:
-  explicit FairGate(int slots) : slots_(slots) {}
-  // Waits for a slot in arrival order. False, at once, when `max_waiting` requests already wait.
-  bool enter(int max_waiting = std::numeric_limits<int>::max()) {
-    std::unique_lock lock(mutex_);
-    if (next_ - head_ >= static_cast<std::uint64_t>(max_waiting) && busy_ >= slots_) return false;
-    std::uint64_t ticket = next_++;
-    ready_.wait(lock, [&] { return ticket == head_ && busy_ < slots_; });
-    ++head_;
-    ++busy_;
-    ready_.notify_all();  // the next ticket may fit too
-    return true;
-  }
-  void leave() {
-    std::lock_guard lock(mutex_);
-    --busy_;
-    ready_.notify_all();
-  }
-  int slots() const { return slots_; }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::uint64_t next_ = 0, head_ = 0;
-  int busy_ = 0;
-  const int slots_;
-};
 
 // Paths longer than this are refused before routing: std::regex (the router) recurses once per
 // character of the path, and a long path overflowed the stack (SIGSEGV at ~8 KB under ASan).
@@ -729,12 +697,7 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
   server.set_keep_alive_max_count(static_cast<std::size_t>(std::max(1, config.keep_alive_max)));
 
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  FairGate gate(std::max(4, 4 * cores));
-  // Heavy searches pass a smaller gate first, so that however many clients send them, the main
-  // gate keeps slots for ordinary searches; when many wait already, they are refused with 503.
-  FairGate heavy_gate(config.heavy_slots > 0 ? std::min(config.heavy_slots, gate.slots() / 2)
-                                             : std::max(1, std::min(cores, gate.slots() / 2)));
-  const int max_heavy_waiting = 8 * heavy_gate.slots();
+  Admission admission(std::max(4, 4 * cores), config.heavy_slots);
 
   auto allow_origin = [&config](const httplib::Request& req, httplib::Response& res) {
     std::string origin = req.get_header_value("Origin");
@@ -744,26 +707,16 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
       res.set_header("Vary", "Origin");
     }
   };
-  enum class Cost { kLight, kHeavy };
+  using Cost = Admission::Cost;
   // Every handler runs through here: admission, CORS, error mapping.
-  auto handle = [&searcher, &gate, &heavy_gate, max_heavy_waiting, allow_origin](auto cost, auto&& body) {
-    return [&searcher, &gate, &heavy_gate, max_heavy_waiting, allow_origin, cost, body](const httplib::Request& req,
-                                                                                          httplib::Response& res) {
+  auto handle = [&searcher, &admission, allow_origin](auto cost, auto&& body) {
+    return [&searcher, &admission, allow_origin, cost, body](const httplib::Request& req, httplib::Response& res) {
       allow_origin(req, res);
-      bool heavy = cost(req) == Cost::kHeavy;
-      if (heavy && !heavy_gate.enter(max_heavy_waiting)) {
+      Admission::Ticket ticket = admission.enter(cost(req));
+      if (!ticket) {
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "overloaded", "too many expensive searches (wildcards, many words) are waiting; retry shortly");
       }
-      gate.enter();
-      struct Leave {
-        FairGate& g;
-        FairGate* heavy;
-        ~Leave() {
-          g.leave();
-          if (heavy) heavy->leave();
-        }
-      } leave{gate, heavy ? &heavy_gate : nullptr};
       try {
         // Pick up commits made by a concurrent gazette-index without a restart.
         searcher.reopen();
