@@ -117,6 +117,18 @@ int main(int argc, char** argv) {
   train->add_option("--epochs", train_config.epochs, "Passes over the training data")->capture_default_str();
   train->add_option("--prune", train_config.prune_below, "Drop weights smaller than this (model size)")
       ->capture_default_str();
+  train->add_option("--clusters", train_config.clusters_path, "Word clusters (from word-clusters) for the cluster features");
+
+  gazette::indexer::WordClustersConfig clusters_config;
+  CLI::App* clusters = app.add_subcommand("word-clusters", "Learn word clusters from unlabeled text (for train-ner)");
+  clusters->add_option("inputs", clusters_config.inputs, ".jsonl files, folders of .txt files, CoNLL files")->required();
+  clusters->add_option("--out", clusters_config.out_path, "Clusters file to write (word<TAB>classes)")->required();
+  clusters->add_option("--min-count", clusters_config.options.min_count, "Cluster words seen at least this often")
+      ->capture_default_str();
+  clusters->add_option("--max-words", clusters_config.options.max_words, "Cluster at most this many words")
+      ->capture_default_str();
+  clusters->add_option("--classes", clusters_config.options.classes, "Number of classes, one clustering each")
+      ->capture_default_str();
 
   gazette::indexer::EvalNerConfig eval_config;
   CLI::App* eval = app.add_subcommand("eval-ner", "Score an entity tagger on a CoNLL-2003 file");
@@ -170,7 +182,21 @@ int main(int argc, char** argv) {
       gazette::indexer::TrainNerResult r = gazette::indexer::train_ner(train_config);
       std::printf("model: %s (%zu features, %.2f MB)\n", train_config.out_path.c_str(), r.features,
                   static_cast<double>(r.model_bytes) / 1e6);
-      if (!r.dev_scores.empty()) print_scores(r.dev_scores);
+      if (!r.dev_scores.empty()) {
+        print_scores(r.dev_scores);
+        std::printf("confidence: temperature %.2f, a %.3f, b %.3f; expected calibration error on %zu held-out "
+                    "mentions %.2f -> %.2f points\n",
+                    r.calibration.temperature, r.calibration.a, r.calibration.b, r.calibration_mentions, r.ece_before,
+                    r.ece_after);
+      }
+      return 0;
+    }
+    if (*clusters) {
+      clusters_config.log = [](std::string_view line) { std::cerr << line << '\n'; };
+      clusters_config.options.log = clusters_config.log;
+      gazette::indexer::WordClustersResult r = gazette::indexer::learn_word_clusters(clusters_config);
+      std::printf("clusters: %s (%zu words clustered from %zu sentences, %zu tokens, %.1f s)\n",
+                  clusters_config.out_path.c_str(), r.words, r.sentences, r.tokens, r.seconds);
       return 0;
     }
     if (*eval && pipeline) {

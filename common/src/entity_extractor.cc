@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Entity extraction: tagging, then normalisation of mentions into one canonical name per entity.
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -126,6 +127,26 @@ std::string clean_surface(const std::vector<std::string>& words, EntityKind kind
   }
   if (out.size() > 2 && (out.compare(out.size() - 2, 2, "'s") == 0)) out.resize(out.size() - 2);
   if (out.size() > 4 && (out.compare(out.size() - 4, 4, "\xE2\x80\x99s") == 0)) out.resize(out.size() - 4);
+  return out;
+}
+
+// The word as the tagger learnt it: CoNLL text has straight quotes and apostrophes only, so
+// "Pyongyang’s" must reach it as "Pyongyang" "'s" and “...” as "...". (Offsets and surfaces
+// stay those of the text.)
+std::string tagger_form(const std::string& w) {
+  if (w == "\xE2\x80\x99s" || w == "\xE2\x80\x99S") return "'s";
+  if (w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D") return "\"";
+  if (w == "\xE2\x80\x98" || w == "\xE2\x80\x99") return "'";
+  if (w.find("\xE2\x80\x99") == std::string::npos) return w;
+  std::string out;  // "O’Brien", "n’t"
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w.compare(i, 3, "\xE2\x80\x99") == 0) {
+      out.push_back('\'');
+      i += 2;
+    } else {
+      out.push_back(w[i]);
+    }
+  }
   return out;
 }
 
@@ -269,6 +290,96 @@ static bool sports_report(const std::vector<Sentence>& doc) {
   return false;
 }
 
+namespace {
+
+bool all_capitals(const std::string& name) {
+  return std::none_of(name.begin(), name.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// "NEW YORK" -> "New York", "RIGA" -> "Riga" (words and hyphenated parts).
+std::string title_case(std::string name) {
+  bool start = true;
+  for (char& c : name) {
+    if (!start && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    start = c == ' ' || c == '-';
+  }
+  return name;
+}
+
+const char* conll_type(EntityKind kind) {
+  return kind == EntityKind::kPerson ? "PER" : kind == EntityKind::kOrganization ? "ORG" : "LOC";
+}
+
+// Each piece of evidence for a kind multiplies the model's belief in it by these odds: 4:1 for
+// what names are often but not always (the gazetteer's kinds, head words such as "Systems"), 20:1
+// for positions news writing reserves to a kind (a person's title in front, a dateline's place
+// and agency).
+constexpr double kEvidenceOdds = 4.0;
+constexpr double kStrongOdds = 20.0;
+
+// The dateline that opens a wire story: "RIGA (Meridian Wire) -", "LONDON, March 3 (Reuters) —":
+// capitalised words (and a date) at the start of the body's first sentence, an agency in
+// parentheses, a dash. Word ranges [place_begin, place_end) and [agency_begin, agency_end).
+struct Dateline {
+  std::size_t place_end = 0, agency_begin = 0, agency_end = 0;
+  bool found() const { return place_end > 0; }
+};
+Dateline find_dateline(const Sentence& s) {
+  Dateline d;
+  auto dash = [](const std::string& w) { return w == "-" || w == "--" || w == "\xE2\x80\x94" || w == "\xE2\x80\x93"; };
+  std::size_t open = 0;
+  while (open < s.size() && open < 8 && s[open] != "(") ++open;
+  if (open == 0 || open >= s.size() || open >= 8) return d;
+  std::size_t close = open + 1;
+  while (close < s.size() && close < open + 6 && s[close] != ")") ++close;
+  if (close >= s.size() || s[close] != ")" || close == open + 1 || close + 1 >= s.size() || !dash(s[close + 1])) return d;
+  // The place: the leading words in capitals, up to a comma.
+  std::size_t e = 0;
+  while (e < open && !s[e].empty() && all_capitals(s[e]) && s[e][0] >= 'A' && s[e][0] <= 'Z') ++e;
+  if (e == 0 || (e < open && s[e] != ",")) return d;
+  d.place_end = e;
+  d.agency_begin = open + 1;
+  d.agency_end = close;
+  return d;
+}
+
+// The kind of a chunk the model tagged, once the evidence is weighed: the model's belief in
+// person, organisation and place (summed over the chunk's words), each multiplied by
+// kEvidenceOdds for a title in front (person), an organisation's head word at the end, and each
+// kind the gazetteer knows the name as (places not in sports reports, where clubs carry their
+// cities' names). Evidence decides only where the model is unsure: a belief of 0.9 against 0.05
+// stands against any one piece of it.
+EntityKind weigh_evidence(const Gazetteer& gazetteer, const std::vector<TypeBelief>& beliefs, const Chunk& c,
+                          const std::vector<std::string>& words, EntityKind model_kind, bool titled, bool org_head,
+                          bool sports, const Dateline* dateline) {
+  std::array<double, 3> score{};
+  for (std::size_t i = c.begin; i < c.end && i < beliefs.size(); ++i) {
+    score[static_cast<std::size_t>(EntityKind::kPerson)] += beliefs[i].per;
+    score[static_cast<std::size_t>(EntityKind::kOrganization)] += beliefs[i].org;
+    score[static_cast<std::size_t>(EntityKind::kPlace)] += beliefs[i].loc;
+  }
+  if (titled) score[static_cast<std::size_t>(EntityKind::kPerson)] *= kStrongOdds;
+  if (dateline != nullptr && c.end <= dateline->place_end) score[static_cast<std::size_t>(EntityKind::kPlace)] *= kStrongOdds;
+  if (dateline != nullptr && c.begin >= dateline->agency_begin && c.end <= dateline->agency_end) {
+    score[static_cast<std::size_t>(EntityKind::kOrganization)] *= kStrongOdds;
+  }
+  if (org_head) score[static_cast<std::size_t>(EntityKind::kOrganization)] *= kEvidenceOdds;
+  for (EntityKind k : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
+    if (k == EntityKind::kPlace && sports) continue;
+    std::string name = clean_surface(words, k);
+    bool known = gazetteer.best(name, k) != nullptr ||
+                 (name.size() > 3 && all_capitals(name) && gazetteer.best(title_case(name), k) != nullptr);
+    if (known) score[static_cast<std::size_t>(k)] *= kEvidenceOdds;
+  }
+  EntityKind best = model_kind;
+  for (EntityKind k : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
+    if (score[static_cast<std::size_t>(k)] > score[static_cast<std::size_t>(best)]) best = k;
+  }
+  return best;
+}
+
+}  // namespace
+
 std::string_view EntityExtractor::tagger_name() const { return model_ ? "perceptron" : "rules"; }
 
 std::vector<Entity> EntityExtractor::extract(const Article& article) const {
@@ -287,14 +398,15 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   for (auto* part : {&title, &body}) {
     for (const auto& sentence : *part) {
       Sentence words;
-      for (const NerToken& t : sentence) words.push_back(t.text);
+      for (const NerToken& t : sentence) words.push_back(tagger_form(t.text));
       doc.push_back(std::move(words));
       where.push_back({part == &title ? TextField::kTitle : TextField::kBody, &sentence});
     }
   }
   std::vector<Tags> tags;
+  std::vector<std::vector<TypeBelief>> beliefs;  // the model's, per word
   if (english) {
-    tags = model_ ? model_->tag(doc, gazetteer_.get()) : rules_tag(doc, *gazetteer_);
+    tags = model_ ? model_->tag(doc, gazetteer_.get(), &beliefs) : rules_tag(doc, *gazetteer_);
   } else {
     for (const Sentence& s : doc) {
       Tags t = gazetteer_->match(s);
@@ -324,6 +436,14 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
   }
 
+  // In a sports report, teams carry the names of their cities and countries: there the model's
+  // type stands against the gazetteer (a place "only" by the gazetteer is a team by the model).
+  const bool trust_model_type = model_ != nullptr && sports_report(doc);
+
+  // The body's first sentence may open with a dateline.
+  std::size_t first_body = title.size();
+  Dateline dateline = first_body < doc.size() ? find_dateline(doc[first_body]) : Dateline{};
+
   // Mentions, and acronyms defined in the text: "Korean Central News Agency (KCNA)".
   std::vector<Found> found;
   std::unordered_map<std::string, std::pair<EntityKind, std::string>> acronyms;
@@ -339,15 +459,34 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
                                      doc[s][c.end - 1] == "\xE2\x80\x99s")) {
         --c.end;
       }
-      while (c.end > c.begin + 1 && (doc[s][c.begin] == "the" || doc[s][c.begin] == "The")) ++c.begin;
-      if (lower_start(doc[s][c.begin]) && c.end == c.begin + 1) continue;
+      // "the" is never part of a name; "The" is when the model says so ("The Oval", "The
+      // Netherlands"): the mention keeps it, the canonical name drops it (clean_surface).
+      while (c.end > c.begin + 1 && doc[s][c.begin] == "the") ++c.begin;
+      // A lone lower-case word is no name unless capitals follow inside it ("al-Aqsa", "eBay").
+      if (lower_start(doc[s][c.begin]) && c.end == c.begin + 1 &&
+          std::none_of(doc[s][c.begin].begin(), doc[s][c.begin].end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+        continue;
+      }
       std::vector<std::string> words(doc[s].begin() + static_cast<long>(c.begin), doc[s].begin() + static_cast<long>(c.end));
       // Evidence the tagger may have missed: a person's title in front ("Senator Ruth
-      // Calloway"), an organisation's head word at the end ("Veltrix Systems").
+      // Calloway"), an organisation's head word at the end ("Veltrix Systems"), the kinds the
+      // gazetteer knows the name as. For the rules tagger it decides; for the model it weighs
+      // against the model's belief in each type, and decides only where the model is unsure.
       std::size_t first = 0;
       while (first < words.size() && (words[first] == "the" || words[first] == "The")) ++first;
-      if (first + 1 < words.size() && person_titles().count(words[first]) != 0) kind = EntityKind::kPerson;
-      if (words.size() >= 2 && org_heads().count(words.back()) != 0) kind = EntityKind::kOrganization;
+      bool titled = first + 1 < words.size() && person_titles().count(words[first]) != 0;
+      bool org_head = words.size() >= 2 && org_heads().count(words.back()) != 0;
+      float confidence = 1.0f;
+      if (model_ && s < beliefs.size()) {
+        kind = weigh_evidence(*gazetteer_, beliefs[s], c, words, kind, titled, org_head, trust_model_type,
+                              s == first_body && dateline.found() ? &dateline : nullptr);
+        std::vector<float> v;
+        for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(beliefs[s][i].of(conll_type(kind)));
+        confidence = model_->confidence(v);
+      } else if (!model_) {
+        if (titled) kind = EntityKind::kPerson;
+        if (org_head) kind = EntityKind::kOrganization;
+      }
       std::string name = clean_surface(words, kind);
       if (!plausible_name(name)) continue;
       // A lone nationality word is its country ("Kenyan" runner -> Kenya).
@@ -360,14 +499,14 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       m.start = tokens[c.begin].start;
       m.end = tokens[c.end - 1].end;
       // A sentence-final abbreviation also carries the full stop ("... by Lear Corp."): the
-      // name ends before it, and "Lear Corp." and "Lear Corp" are one facet value.
+      // mention keeps it as written, and "Lear Corp." and "Lear Corp" are one facet value.
       if (c.end == doc[s].size() && words.back().size() > 2 && words.back().back() == '.' &&
           std::count(words.back().begin(), words.back().end(), '.') == 1) {
-        --m.end;
         if (!name.empty() && name.back() == '.') name.pop_back();
       }
       const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
       m.surface = text.substr(m.start, m.end - m.start);
+      m.confidence = confidence;
       found.push_back({kind, name, std::move(m), found.size()});
       if (c.end + 2 < doc[s].size() && doc[s][c.end] == "(" && doc[s][c.end + 2] == ")" && is_acronym(doc[s][c.end + 1]) &&
           split_words(name).size() >= 2 && abbreviates(doc[s][c.end + 1], name)) {
@@ -405,9 +544,6 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
   }
 
-  // In a sports report, teams carry the names of their cities and countries: there the model's
-  // type stands against the gazetteer (a place "only" by the gazetteer is a team by the model).
-  const bool trust_model_type = model_ != nullptr && sports_report(doc);
   // Canonical names: defined acronyms, gazetteer aliases ("U.S." -> "United States").
   for (Found& f : found) {
     if (auto a = acronyms.find(f.name); a != acronyms.end()) {
@@ -415,22 +551,15 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       f.name = a->second.second;
       continue;
     }
-    if (gazetteer_->lookup(f.name).empty() && f.name.size() > 3 &&
-        std::none_of(f.name.begin(), f.name.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    if (gazetteer_->lookup(f.name).empty() && f.name.size() > 3 && all_capitals(f.name)) {
       // An all-capitals dateline or headline word ("RIGA —"): try its title-case form.
-      std::string title_case = f.name;
-      bool start = true;
-      for (char& c : title_case) {
-        if (!start && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        start = c == ' ' || c == '-';
-      }
-      const std::vector<GazetteerEntry>& hits = gazetteer_->lookup(title_case);
+      const std::vector<GazetteerEntry>& hits = gazetteer_->lookup(title_case(f.name));
       // The model's type stands; the gazetteer gives the name (and the type only to the rules).
       const GazetteerEntry* hit = nullptr;
       for (const GazetteerEntry& h : hits) {
         if (h.kind == f.kind && hit == nullptr) hit = &h;
       }
-      if (hit == nullptr && !trust_model_type && !hits.empty()) hit = &hits.front();
+      if (hit == nullptr && !model_ && !hits.empty()) hit = &hits.front();
       if (hit != nullptr) {
         f.kind = hit->kind;
         f.name = hit->canonical;
@@ -438,7 +567,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       }
     }
     const GazetteerEntry* g = gazetteer_->best(f.name, f.kind);
-    if (!trust_model_type && f.kind != EntityKind::kPlace && g == nullptr) {
+    if (!model_ && f.kind != EntityKind::kPlace && g == nullptr) {
       // (Not in a sports report, where a model's ORG for "Japan beat Syria" or "Leeds" is a
       // team, and the gazetteer must not overrule it.)
       // A name the gazetteer knows only as a real place is the place, even when it acts
@@ -478,11 +607,12 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
   }
 
-  // Group by canonical name; an entity's kind is the one most of its mentions have.
-  std::map<std::string, std::vector<const Found*>> groups;
-  for (const Found& f : found) groups[f.name].push_back(&f);
+  // Group by canonical name and kind: "Milan" the club and "MILAN" the dateline are two entities.
+  std::map<std::pair<std::string, EntityKind>, std::vector<const Found*>> groups;
+  for (const Found& f : found) groups[{f.name, f.kind}].push_back(&f);
   std::vector<std::pair<std::size_t, Entity>> ordered;
-  for (auto& [name, members] : groups) {
+  for (auto& [key, members] : groups) {
+    const std::string& name = key.first;
     std::map<EntityKind, int> votes;
     for (const Found* f : members) ++votes[f->kind];
     Entity e;
@@ -498,7 +628,9 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     // to be a facet value; named twice or more it stays ("Garnier" said ... Garnier added).
     if (e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) continue;
     std::size_t first = members.front()->order;
+    e.confidence = 0.0f;
     for (const Found* f : members) {
+      e.confidence = std::max(e.confidence, f->mention.confidence);
       e.mentions.push_back(f->mention);
       first = std::min(first, f->order);
     }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -20,7 +21,8 @@ namespace {
 constexpr std::array<const char*, 9> kLabels = {"O",     "B-PER", "I-PER", "B-ORG", "I-ORG",
                                                 "B-LOC", "I-LOC", "B-MISC", "I-MISC"};
 constexpr std::size_t kNumLabels = kLabels.size();
-constexpr char kMagic[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '1'};
+constexpr char kMagic[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '2'};
+constexpr char kMagicNoClusters[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '1'};
 
 int label_index(const std::string& tag) {
   for (std::size_t i = 0; i < kNumLabels; ++i) {
@@ -76,6 +78,10 @@ constexpr std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
 constexpr std::uint64_t tmpl(std::string_view name) { return fnv1a64(name); }
 std::uint64_t h(std::string_view s) { return fnv1a64(s); }
 
+// Word clusters used as features: the first six of a word's "l1.l2.l3.r1.r2.r3" (missing ones
+// read as empty).
+constexpr std::size_t kClusterLevels = 6;
+
 // Per-document context, keyed by the hash of the lower-cased word.
 struct DocContext {
   std::unordered_set<std::uint64_t> lower_forms;   // words seen all lower-case
@@ -98,7 +104,7 @@ DocContext doc_context(const std::vector<Sentence>& doc) {
 // The label-independent features of every word of a sentence, flattened: word i's features are
 // out[offsets[i] .. offsets[i+1]). `lw_hash` receives each word's lower-case hash.
 void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* gazetteer,
-                     std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
+                     const WordClusters* clusters, std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
                      std::vector<std::uint64_t>& lw_hash) {
   static const std::uint64_t kBias = tmpl("bias"), kW = tmpl("w"), kLw = tmpl("lw"), kShape = tmpl("shape"),
                              kSshape = tmpl("sshape"), kP = tmpl("p"), kS = tmpl("s"), kWm1 = tmpl("w-1"),
@@ -107,7 +113,8 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
                              kSh3 = tmpl("sh-1|sh|sh+1"), kFirst = tmpl("first"), kCapsent = tmpl("capsent|lw"),
                              kGaz = tmpl("gaz"), kGazSh = tmpl("gaz|sh"), kGazm1 = tmpl("gaz-1"),
                              kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"), kCapElse = tmpl("cap_elsewhere"),
-                             kStart = h("<s>"), kEnd = h("</s>");
+                             kC = tmpl("cluster"), kCm1 = tmpl("cluster-1"), kCp1 = tmpl("cluster+1"),
+                             kCSh = tmpl("cluster|sh"), kStart = h("<s>"), kEnd = h("</s>");
   std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(s) : std::vector<std::string>(s.size());
   bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
   std::size_t n = s.size();
@@ -121,6 +128,20 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
   }
   auto at = [n](const std::vector<std::uint64_t>& v, long i) {
     return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : v[static_cast<std::size_t>(i)];
+  };
+  // Word clusters: the word's class at each granularity ("l1.l2.l3.r1.r2.r3"), hashed per level.
+  std::vector<std::array<std::uint64_t, kClusterLevels>> cls(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string* p = clusters != nullptr ? clusters->find(s[i]) : nullptr;
+    std::string_view rest = p != nullptr ? std::string_view(*p) : std::string_view("?");
+    for (std::size_t level = 0; level < kClusterLevels; ++level) {
+      std::size_t dot = rest.find('.');
+      cls[i][level] = mix(level, h(rest.substr(0, dot)));
+      if (dot != std::string_view::npos) rest.remove_prefix(dot + 1);
+    }
+  }
+  auto cluster_at = [&](long i, std::size_t level) -> std::uint64_t {
+    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : cls[static_cast<std::size_t>(i)][level];
   };
   out.clear();
   offsets.assign(1, 0);
@@ -153,6 +174,14 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
     out.push_back(mix(mix(kGazSh, hgaz[i]), hsh[i]));
     out.push_back(mix(kGazm1, at(hgaz, li - 1)));
     out.push_back(mix(kGazp1, at(hgaz, li + 1)));
+    if (clusters != nullptr) {
+      for (std::size_t level = 0; level < kClusterLevels; ++level) {
+        out.push_back(mix(kC, cls[i][level]));
+        out.push_back(mix(kCm1, cluster_at(li - 1, level)));
+        out.push_back(mix(kCp1, cluster_at(li + 1, level)));
+      }
+      out.push_back(mix(mix(kCSh, cls[i][2]), hsh[i]));
+    }
     if (is_capitalised(w) && has_lower(w)) {
       if (ctx.lower_forms.count(hlw[i]) != 0) out.push_back(mix(kLcElse, i == 0 ? 1 : 2));
       if (i == 0 && ctx.midcap_forms.count(hlw[i]) != 0) out.push_back(kCapElse);
@@ -226,6 +255,7 @@ class FeatureTable {
 struct PerceptronTagger::Impl {
   FeatureTable rows;          // feature -> row in weights
   std::vector<float> weights;  // rows * kNumLabels
+  std::shared_ptr<const WordClusters> clusters;
 
   const float* row(std::uint64_t f) const {
     long r = rows.find(f);
@@ -243,6 +273,29 @@ struct PerceptronTagger::Impl {
     f.push_back(mix(mix(kT1Lw, p1), hlw));
     auto m = memory.find(hlw);
     f.push_back(mix(kMem, m == memory.end() ? 99 : static_cast<std::uint64_t>(m->second)));
+  }
+
+  PerceptronTagger::Calibration calibration;
+
+  // Softmax of the allowed labels' scores at the calibrated temperature, summed per type.
+  TypeBelief belief(const std::array<float, kNumLabels>& scores, int prev, float temperature) const {
+    float top = -1e30f;
+    for (std::size_t l = 0; l < kNumLabels; ++l) {
+      if (allowed(l, prev)) top = std::max(top, scores[l]);
+    }
+    std::array<double, kNumLabels> p{};
+    double sum = 0;
+    for (std::size_t l = 0; l < kNumLabels; ++l) {
+      p[l] = allowed(l, prev) ? std::exp((scores[l] - top) / temperature) : 0.0;
+      sum += p[l];
+    }
+    TypeBelief b;
+    b.none = static_cast<float>(p[0] / sum);
+    b.per = static_cast<float>((p[1] + p[2]) / sum);
+    b.org = static_cast<float>((p[3] + p[4]) / sum);
+    b.loc = static_cast<float>((p[5] + p[6]) / sum);
+    b.misc = static_cast<float>((p[7] + p[8]) / sum);
+    return b;
   }
 
   int predict(const std::uint64_t* f, std::size_t n, int prev, std::array<float, kNumLabels>& scores) const {
@@ -263,7 +316,12 @@ struct PerceptronTagger::Impl {
     return best;
   }
 
-  std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer) const {
+  // Tags a document; with `beliefs`, each word's TypeBelief, and with `scores_out` its raw
+  // label scores and the previous label (for calibration).
+  std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer,
+                        std::vector<std::vector<TypeBelief>>* beliefs,
+                        std::vector<std::pair<std::array<float, kNumLabels>, int>>* scores_out = nullptr) const {
+    if (beliefs != nullptr) beliefs->clear();
     DocContext ctx = doc_context(doc);
     std::unordered_map<std::uint64_t, int> memory;
     std::vector<Tags> out;
@@ -272,23 +330,31 @@ struct PerceptronTagger::Impl {
     std::vector<std::uint64_t> stat, f, hlw;
     std::vector<std::size_t> offsets;
     for (const Sentence& s : doc) {
-      static_features(s, ctx, gazetteer, stat, offsets, hlw);
+      static_features(s, ctx, gazetteer, clusters.get(), stat, offsets, hlw);
       Tags tags(s.size());
+      std::vector<TypeBelief> sentence_beliefs;
       int prev = -1, prev2 = -1;
       for (std::size_t i = 0; i < s.size(); ++i) {
         f.assign(stat.begin() + static_cast<long>(offsets[i]), stat.begin() + static_cast<long>(offsets[i + 1]));
         dynamic_features(f, hlw[i], prev, prev2, memory);
         int label = predict(f.data(), f.size(), prev, scores);
+        if (beliefs != nullptr) sentence_beliefs.push_back(belief(scores, prev, calibration.temperature));
+        if (scores_out != nullptr) scores_out->emplace_back(scores, prev);
         tags[i] = kLabels[static_cast<std::size_t>(label)];
         if (label != 0 && is_capitalised(s[i])) memory[hlw[i]] = label;
         prev2 = prev;
         prev = label;
       }
       out.push_back(std::move(tags));
+      if (beliefs != nullptr) beliefs->push_back(std::move(sentence_beliefs));
     }
     return out;
   }
 };
+
+float TypeBelief::of(std::string_view type) const {
+  return type == "PER" ? per : type == "ORG" ? org : type == "LOC" ? loc : type == "MISC" ? misc : 0.0f;
+}
 
 PerceptronTagger::PerceptronTagger() : impl_(std::make_unique<Impl>()) {}
 PerceptronTagger::~PerceptronTagger() = default;
@@ -297,8 +363,104 @@ PerceptronTagger& PerceptronTagger::operator=(PerceptronTagger&&) noexcept = def
 
 std::size_t PerceptronTagger::feature_count() const { return impl_->rows.size(); }
 
-std::vector<Tags> PerceptronTagger::tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer) const {
-  return impl_->tag(doc, gazetteer);
+void PerceptronTagger::set_clusters(std::shared_ptr<const WordClusters> clusters) { impl_->clusters = std::move(clusters); }
+const WordClusters* PerceptronTagger::clusters() const { return impl_->clusters.get(); }
+
+std::vector<Tags> PerceptronTagger::tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer,
+                                        std::vector<std::vector<TypeBelief>>* beliefs) const {
+  return impl_->tag(doc, gazetteer, beliefs);
+}
+
+const PerceptronTagger::Calibration& PerceptronTagger::calibration() const { return impl_->calibration; }
+
+namespace {
+double logit(double p) {
+  p = std::clamp(p, 1e-6, 1 - 1e-6);
+  return std::log(p / (1 - p));
+}
+double sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+double mean(const std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+}  // namespace
+
+float PerceptronTagger::confidence(const std::vector<float>& word_beliefs) const {
+  const Calibration& c = impl_->calibration;
+  return static_cast<float>(sigmoid(c.a * logit(mean(word_beliefs)) + c.b));
+}
+
+void PerceptronTagger::calibrate(const std::vector<std::vector<Sentence>>& docs,
+                                 const std::vector<std::vector<Tags>>& tags, const Gazetteer* gazetteer) {
+  Impl& m = *impl_;
+  // Every word's scores and gold label.
+  std::vector<std::pair<std::array<float, kNumLabels>, int>> scores;
+  std::vector<int> gold;
+  std::vector<std::vector<Tags>> predicted;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    predicted.push_back(m.tag(docs[d], gazetteer, nullptr, &scores));
+    for (const Tags& t : tags[d]) {
+      for (const std::string& x : t) gold.push_back(label_index(x));
+    }
+  }
+  // Temperature: the grid point with the best log-likelihood of the gold labels.
+  double best_ll = -1e300;
+  for (double t = 0.25; t <= 64; t *= 1.1) {
+    double ll = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      const auto& [sc, prev] = scores[i];
+      float top = -1e30f;
+      for (std::size_t l = 0; l < kNumLabels; ++l) {
+        if (allowed(l, prev)) top = std::max(top, sc[l]);
+      }
+      double sum = 0;
+      for (std::size_t l = 0; l < kNumLabels; ++l) {
+        if (allowed(l, prev)) sum += std::exp((sc[l] - top) / t);
+      }
+      auto g = static_cast<std::size_t>(gold[i]);
+      ll += allowed(g, prev) ? (sc[g] - top) / t - std::log(sum) : std::log(1e-6);
+    }
+    if (ll > best_ll) {
+      best_ll = ll;
+      m.calibration.temperature = static_cast<float>(t);
+    }
+  }
+  // Mentions: mean belief in their type, and whether they are right.
+  std::vector<std::pair<double, bool>> mentions;
+  std::size_t word = 0;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    for (std::size_t s = 0; s < docs[d].size(); ++s) {
+      std::vector<TypeBelief> b;
+      for (std::size_t i = 0; i < docs[d][s].size(); ++i, ++word) {
+        b.push_back(m.belief(scores[word].first, scores[word].second, m.calibration.temperature));
+      }
+      std::vector<Chunk> gold_chunks = chunks_of(tags[d][s]);
+      for (const Chunk& c : chunks_of(predicted[d][s])) {
+        std::vector<float> v;
+        for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(b[i].of(c.type));
+        bool right = std::any_of(gold_chunks.begin(), gold_chunks.end(), [&](const Chunk& g) {
+          return g.type == c.type && g.begin == c.begin && g.end == c.end;
+        });
+        mentions.emplace_back(logit(mean(v)), right);
+      }
+    }
+  }
+  // Platt scaling by gradient ascent on the log-likelihood (two parameters, a convex problem).
+  double a = 1, b = 0;
+  for (int iter = 0; iter < 2000 && !mentions.empty(); ++iter) {
+    double ga = 0, gb = 0;
+    for (const auto& [x, y] : mentions) {
+      double err = (y ? 1.0 : 0.0) - sigmoid(a * x + b);
+      ga += err * x;
+      gb += err;
+    }
+    double rate = 1.0 / static_cast<double>(mentions.size());
+    a += rate * ga;
+    b += rate * gb;
+  }
+  m.calibration.a = static_cast<float>(a);
+  m.calibration.b = static_cast<float>(b);
 }
 
 void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, const std::vector<std::vector<Tags>>& tags,
@@ -337,7 +499,7 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
     DocContext ctx = doc_context(docs[d]);
     for (const Sentence& s : docs[d]) {
       SentenceFeatures sf;
-      static_features(s, ctx, gazetteer, sf.features, sf.offsets, sf.lw_hash);
+      static_features(s, ctx, gazetteer, m.clusters.get(), sf.features, sf.offsets, sf.lw_hash);
       stat[d].push_back(std::move(sf));
     }
   }
@@ -387,7 +549,7 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
         m.weights[i] = static_cast<float>(total / static_cast<double>(clock));
       }
       std::vector<std::vector<Tags>> predicted;
-      for (const auto& doc : *dev_docs) predicted.push_back(m.tag(doc, gazetteer));
+      for (const auto& doc : *dev_docs) predicted.push_back(m.tag(doc, gazetteer, nullptr));
       std::vector<ChunkScore> scores_dev = score_chunks(*dev_tags, predicted);
       char buf[64];
       std::snprintf(buf, sizeof buf, ", dev F1 %.2f", scores_dev.back().f1);
@@ -421,9 +583,10 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
   }
 }
 
-// File format (little-endian): magic "GZNER001", float scale, uint32 rows; then per row the
+// File format (little-endian): magic "GZNER002", float scale, uint32 rows; then per row the
 // uint64 feature hash, a uint8 count of non-zero labels, and (uint8 label, int16 weight) pairs
-// with weight = round(w / scale).
+// with weight = round(w / scale); then the calibration (float temperature, a, b); then uint64 n
+// and n bytes of word clusters ("word<TAB>classes" lines; n = 0: none). "GZNER001" files (before clusters) end after the rows.
 void PerceptronTagger::save(const std::string& path) const {
   const Impl& m = *impl_;
   float max_abs = 0;
@@ -454,6 +617,15 @@ void PerceptronTagger::save(const std::string& path) const {
       out.write(reinterpret_cast<const char*>(&q), sizeof q);
     }
   }
+  out.write(reinterpret_cast<const char*>(&m.calibration.temperature), sizeof(float));
+  out.write(reinterpret_cast<const char*>(&m.calibration.a), sizeof(float));
+  out.write(reinterpret_cast<const char*>(&m.calibration.b), sizeof(float));
+  std::ostringstream table;
+  if (m.clusters) m.clusters->write(table);
+  std::string bytes = table.str();
+  auto size = static_cast<std::uint64_t>(bytes.size());
+  out.write(reinterpret_cast<const char*>(&size), sizeof size);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out) throw Error(path + ": write failed");
 }
 
@@ -466,7 +638,9 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
   in.read(magic, sizeof magic);
   in.read(reinterpret_cast<char*>(&scale), sizeof scale);
   in.read(reinterpret_cast<char*>(&rows), sizeof rows);
-  if (!in || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || !(scale > 0) || rows > 50'000'000) {
+  bool with_clusters = in && std::memcmp(magic, kMagic, sizeof kMagic) == 0;
+  if (!in || (!with_clusters && std::memcmp(magic, kMagicNoClusters, sizeof kMagic) != 0) || !(scale > 0) ||
+      rows > 50'000'000) {
     throw DataError(path + ": not a Gazette NER model");
   }
   PerceptronTagger tagger;
@@ -487,6 +661,25 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
       in.read(reinterpret_cast<char*>(&q), sizeof q);
       if (!in || l >= kNumLabels) throw DataError(path + ": truncated or corrupt model");
       m.weights[static_cast<std::size_t>(r) * kNumLabels + l] = static_cast<float>(q) * scale;
+    }
+  }
+  if (with_clusters) {
+    Calibration& c = m.calibration;
+    in.read(reinterpret_cast<char*>(&c.temperature), sizeof(float));
+    in.read(reinterpret_cast<char*>(&c.a), sizeof(float));
+    in.read(reinterpret_cast<char*>(&c.b), sizeof(float));
+    if (!in || !(c.temperature > 0.01f && c.temperature < 1000) || !std::isfinite(c.a) || !std::isfinite(c.b)) {
+      throw DataError(path + ": truncated or corrupt model");
+    }
+    std::uint64_t size = 0;
+    in.read(reinterpret_cast<char*>(&size), sizeof size);
+    if (!in || size > 256u << 20) throw DataError(path + ": truncated or corrupt model");
+    std::string bytes(size, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    if (!in) throw DataError(path + ": truncated or corrupt model");
+    if (size > 0) {
+      std::istringstream table(bytes);
+      m.clusters = std::make_shared<const WordClusters>(WordClusters::read(table, path + " (word clusters)"));
     }
   }
   return tagger;

@@ -62,9 +62,13 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
                               {"end", char_offset(text, m.end)},
                               {"byte_start", m.start},
                               {"byte_end", m.end},
-                              {"text", m.surface}});
+                              {"text", m.surface},
+                              {"confidence", m.confidence}});
         }
-        entities.push_back({{"kind", kind_name(e.kind)}, {"name", e.canonical}, {"mentions", std::move(mentions)}});
+        entities.push_back({{"kind", kind_name(e.kind)},
+                            {"name", e.canonical},
+                            {"confidence", e.confidence},
+                            {"mentions", std::move(mentions)}});
       }
       ja["entities"] = std::move(entities);
       if (with_terms) ja["term_list"] = ia.term_list;

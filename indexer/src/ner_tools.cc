@@ -3,11 +3,17 @@
 #include "ner_tools.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <tuple>
+
+#include <nlohmann/json.hpp>
 
 #include "corpus_reader.h"
 #include "document_builder.h"
@@ -121,7 +127,7 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
   if (!config.predictions_path.empty()) {
     disagreements.open(config.predictions_path);
     if (!disagreements) throw Error(config.predictions_path + ": cannot write");
-    disagreements << "# document\twhat\tgold\tpipeline\ttext\n";
+    disagreements << "# document\twhat\tgold\tpipeline\ttagger alone\ttext\n";
   }
   PipelineScores result;
   std::map<std::string, ChunkScore> pipeline, alone;
@@ -179,14 +185,17 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
         const std::string& t = sp.field == TextField::kTitle ? title : body;
         return t.substr(sp.start, sp.end - sp.start);
       };
-      std::set<Span> gold_set(gold.begin(), gold.end());
+      // The type a set gives the span's exact extent, or "-".
+      auto type_in = [](const std::set<Span>& set, const Span& sp) {
+        for (const Span& x : set) {
+          if (x.field == sp.field && x.start == sp.start && x.end == sp.end) return x.type;
+        }
+        return std::string("-");
+      };
       for (const Span& g : gold) {
         if (g.type == "MISC" || found.count(g) != 0) continue;
-        std::string got = "-";
-        for (const Span& f : found) {
-          if (f.field == g.field && f.start == g.start && f.end == g.end) got = f.type;
-        }
-        disagreements << d << "\tmissed\t" << g.type << "\t" << got << "\t" << text_of(g) << "\n";
+        disagreements << d << "\tmissed\t" << g.type << "\t" << type_in(found, g) << "\t" << type_in(tagged, g) << "\t"
+                      << text_of(g) << "\n";
       }
       for (const Span& f : found) {
         bool exact = false, misc = false;
@@ -194,7 +203,9 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
           exact = exact || (g.field == f.field && g.start == f.start && g.end == f.end);
           misc = misc || (g.type == "MISC" && g.field == f.field && g.start <= f.start && f.end <= g.end);
         }
-        if (!exact && !misc) disagreements << d << "\tspurious\t-\t" << f.type << "\t" << text_of(f) << "\n";
+        if (!exact && !misc) {
+          disagreements << d << "\tspurious\t-\t" << f.type << "\t" << type_in(tagged, f) << "\t" << text_of(f) << "\n";
+        }
       }
     }
   }
@@ -203,20 +214,145 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
   return result;
 }
 
+WordClustersResult learn_word_clusters(const WordClustersConfig& config) {
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::vector<std::string>> sentences;
+  WordClustersResult result;
+  auto add_text = [&](std::string_view text) {
+    for (const auto& s : ner_sentences(text)) {
+      std::vector<std::string> words;
+      words.reserve(s.size());
+      for (const NerToken& t : s) words.push_back(t.text);
+      result.tokens += words.size();
+      sentences.push_back(std::move(words));
+    }
+  };
+  auto read_all = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw DataError(p.string() + ": cannot read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  for (const std::string& input : config.inputs) {
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) {
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".txt") files.push_back(it->path());
+      }
+      if (ec) throw DataError(input + ": cannot list: " + ec.message());
+      std::sort(files.begin(), files.end());
+      for (const fs::path& f : files) add_text(read_all(f));
+    } else if (fs::path(input).extension() == ".jsonl") {
+      std::ifstream in(input);
+      if (!in) throw DataError(input + ": cannot read");
+      std::string line;
+      for (std::size_t n = 1; std::getline(in, line); ++n) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+        if (record.is_discarded() || !record.is_object()) {
+          throw DataError(input + ":" + std::to_string(n) + ": not a JSON object");
+        }
+        for (const char* field : {"title", "text"}) {
+          auto it = record.find(field);
+          if (it != record.end() && it->is_string()) add_text(it->get_ref<const std::string&>());
+        }
+      }
+    } else {
+      std::string text = read_all(input);
+      if (text.rfind("-DOCSTART-", 0) == 0) {
+        ConllCorpus corpus = read_conll(input);
+        for (auto& doc : corpus.docs) {
+          for (auto& s : doc) {
+            result.tokens += s.size();
+            sentences.push_back(std::move(s));
+          }
+        }
+      } else {
+        add_text(text);
+      }
+    }
+    if (config.log) config.log(input + ": " + std::to_string(sentences.size()) + " sentences so far");
+  }
+  WordClusters clusters = WordClusters::learn(sentences, config.options);
+  result.sentences = sentences.size();
+  result.words = clusters.size();
+  std::ofstream out(config.out_path);
+  if (!out) throw Error(config.out_path + ": cannot write word clusters");
+  clusters.write(out);
+  if (!out) throw Error(config.out_path + ": write failed");
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+// Expected calibration error of mention confidence (10 bins): the mean, weighted by bin size,
+// of |share right - mean confidence|. A mention is right when its type and both ends match.
+double confidence_error(const PerceptronTagger& tagger, const ConllCorpus& data, const Gazetteer* gazetteer,
+                        std::size_t* mentions) {
+  std::array<double, 10> conf{}, right{};
+  std::array<std::size_t, 10> n{};
+  std::size_t total = 0;
+  for (std::size_t d = 0; d < data.docs.size(); ++d) {
+    std::vector<std::vector<TypeBelief>> beliefs;
+    std::vector<Tags> predicted = tagger.tag(data.docs[d], gazetteer, &beliefs);
+    for (std::size_t s = 0; s < predicted.size(); ++s) {
+      std::vector<Chunk> gold = chunks_of(data.tags[d][s]);
+      for (const Chunk& c : chunks_of(predicted[s])) {
+        std::vector<float> v;
+        for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(beliefs[s][i].of(c.type));
+        double p = tagger.confidence(v);
+        bool ok = std::any_of(gold.begin(), gold.end(),
+                              [&](const Chunk& g) { return g.type == c.type && g.begin == c.begin && g.end == c.end; });
+        auto bin = std::min<std::size_t>(9, static_cast<std::size_t>(p * 10));
+        conf[bin] += p;
+        right[bin] += ok ? 1 : 0;
+        ++n[bin];
+        ++total;
+      }
+    }
+  }
+  double ece = 0;
+  for (std::size_t b = 0; b < 10; ++b) {
+    if (n[b] > 0) ece += std::abs(right[b] - conf[b]) / static_cast<double>(total);
+  }
+  if (mentions != nullptr) *mentions = total;
+  return 100 * ece;
+}
+
 TrainNerResult train_ner(const TrainNerConfig& config) {
   ConllCorpus train = read_conll(config.train_path);
   ConllCorpus dev;
   if (!config.dev_path.empty()) dev = read_conll(config.dev_path);
   std::shared_ptr<const Gazetteer> gazetteer = default_gazetteer();
   PerceptronTagger tagger;
+  if (!config.clusters_path.empty()) {
+    std::ifstream in(config.clusters_path);
+    if (!in) throw DataError(config.clusters_path + ": cannot open word clusters");
+    tagger.set_clusters(std::make_shared<const WordClusters>(WordClusters::read(in, config.clusters_path)));
+  }
   TrainOptions options;
   options.epochs = config.epochs;
   options.prune_below = config.prune_below;
   bool with_dev = !config.dev_path.empty();
   tagger.train(train.docs, train.tags, gazetteer.get(), options, with_dev ? &dev.docs : nullptr,
                with_dev ? &dev.tags : nullptr, config.log);
-  tagger.save(config.out_path);
   TrainNerResult result;
+  if (with_dev) {
+    // Confidence is calibrated on the development file's even documents and its calibration
+    // measured on the odd ones (held out from both training and calibration).
+    ConllCorpus fit, check;
+    for (std::size_t d = 0; d < dev.docs.size(); ++d) {
+      ConllCorpus& half = d % 2 == 0 ? fit : check;
+      half.docs.push_back(dev.docs[d]);
+      half.tags.push_back(dev.tags[d]);
+    }
+    result.ece_before = confidence_error(tagger, check, gazetteer.get(), nullptr);
+    tagger.calibrate(fit.docs, fit.tags, gazetteer.get());
+    result.ece_after = confidence_error(tagger, check, gazetteer.get(), &result.calibration_mentions);
+    result.calibration = tagger.calibration();
+  }
+  tagger.save(config.out_path);
   result.features = tagger.feature_count();
   result.model_bytes = fs::file_size(config.out_path);
   if (with_dev) {

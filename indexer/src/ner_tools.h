@@ -13,6 +13,8 @@ namespace gazette::indexer {
 
 struct TrainNerConfig {
   std::string train_path, dev_path, out_path;
+  std::string clusters_path;  // word clusters (written by word-clusters) for the cluster features
+
   int epochs = 12;
   float prune_below = 0.0f;
   std::function<void(std::string_view)> log;
@@ -21,9 +23,30 @@ struct TrainNerResult {
   std::size_t features = 0;
   std::uintmax_t model_bytes = 0;
   std::vector<ChunkScore> dev_scores;  // empty without a dev file
+  // With a dev file: confidence calibrated on its even documents; expected calibration error
+  // (percentage points) on its odd ones before and after, over this many mentions.
+  PerceptronTagger::Calibration calibration;
+  double ece_before = 0, ece_after = 0;
+  std::size_t calibration_mentions = 0;
 };
 // Throws DataError for unreadable data, Error when the model cannot be written.
 TrainNerResult train_ner(const TrainNerConfig& config);
+
+// word-clusters: learns word clusters from unlabeled text. Inputs: .jsonl files (each record's
+// "text", or "title" and "text"), folders (their .txt files), CoNLL-2003 files (their words), or
+// any other file read as plain text. Text is tokenised as the tagger sees it (ner_sentences).
+struct WordClustersConfig {
+  std::vector<std::string> inputs;
+  std::string out_path;
+  WordClusterOptions options;
+  std::function<void(std::string_view)> log;
+};
+struct WordClustersResult {
+  std::size_t sentences = 0, tokens = 0, words = 0;  // words: clustered
+  double seconds = 0;
+};
+// Throws DataError naming a file it cannot read, Error when the output cannot be written.
+WordClustersResult learn_word_clusters(const WordClustersConfig& config);
 
 struct EvalNerConfig {
   std::string data_path;

@@ -30,12 +30,16 @@ struct Mention {
   std::size_t start = 0;
   std::size_t end = 0;
   std::string surface;  // the text as written ("Mr Kim", "KCNA", "U.S.")
+  // The tagger's calibrated probability that this mention is a name of its kind with these
+  // ends (1 from the rules tagger, which has none). Not stored in the database.
+  float confidence = 1.0f;
 };
 
 struct Entity {
   EntityKind kind = EntityKind::kPerson;
   std::string canonical;  // the facet value: "Kim Jong Un", "United States", "Korean Central News Agency"
   std::vector<Mention> mentions;
+  float confidence = 1.0f;  // the highest of its mentions' (not stored in the database)
 };
 
 class Gazetteer;

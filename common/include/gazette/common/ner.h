@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,10 +77,49 @@ class Gazetteer {
 // none. Throws DataError for a corrupt file.
 std::shared_ptr<const Gazetteer> load_default_gazetteer();
 
+struct WordClusterOptions {
+  std::size_t min_count = 3;                     // rarer words are one word, "rare"
+  std::size_t max_words = 100000;                // the most frequent words only
+  std::vector<std::size_t> classes = {64, 256, 1024};  // one clustering per granularity
+  int passes = 12;                               // exchange passes at most (stops when converged)
+  std::function<void(std::string_view)> log;     // one line per pass
+};
+
+// Word classes learnt from unlabeled text (see word_clusters.cc): each word's class at each
+// granularity, by the words before it and by the words after it ("l1.l2.l3.r1.r2.r3"). Case-sensitive: a word is looked up as written.
+// Immutable after learning or reading; thread-safe to read.
+class WordClusters {
+ public:
+  // `sentences` are tokenised as the tagger sees text (ner_sentences).
+  static WordClusters learn(const std::vector<std::vector<std::string>>& sentences, const WordClusterOptions& options);
+  // "word<TAB>l1.l2.l3.r1.r2.r3" lines. read() throws DataError naming `name` and the line.
+  static WordClusters read(std::istream& in, const std::string& name);
+  void write(std::ostream& out) const;
+
+  const std::string* find(std::string_view word) const;  // nullptr when unknown
+  void add(const std::string& word, const std::string& path);
+  std::size_t size() const { return paths_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> paths_;
+};
+
 struct TrainOptions {
   int epochs = 12;
   std::uint32_t seed = 1;
   float prune_below = 0.0f;  // drop averaged weights with a magnitude under this (model size)
+};
+
+// What the tagger believes of one word: the probability of each type (B- and I- together)
+// and of none, from a softmax of its label scores (given the labels before it).
+struct TypeBelief {
+  float none = 1, per = 0, org = 0, loc = 0, misc = 0;
+  // The probability of "PER", "ORG", "LOC" or "MISC"; 0 for anything else.
+  float of(std::string_view type) const;
 };
 
 // A greedy left-to-right averaged perceptron tagger over the standard feature set (word,
@@ -104,10 +144,31 @@ class PerceptronTagger {
              const std::vector<std::vector<Sentence>>* dev_docs, const std::vector<std::vector<Tags>>* dev_tags,
              const std::function<void(std::string_view)>& log);
 
-  // Tags every sentence of one document.
-  std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer) const;
+  // Tags every sentence of one document. With `beliefs`, also each word's TypeBelief.
+  std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer,
+                        std::vector<std::vector<TypeBelief>>* beliefs = nullptr) const;
+
+  // Calibration of beliefs (see TypeBelief): a temperature for the label scores, and a logistic
+  // map (Platt scaling) from a mention's mean belief to the probability that it is right. Fitted
+  // by calibrate(); saved in the model. Defaults: no temperature, identity map.
+  struct Calibration {
+    float temperature = 1.0f;
+    float a = 1.0f, b = 0.0f;  // confidence = sigmoid(a * logit(mean belief) + b)
+  };
+  const Calibration& calibration() const;
+  // Fits the calibration on held-out documents (never the training data, where the tagger is
+  // overconfident): the temperature by the words' log-likelihood of their gold label, then the
+  // logistic map by the mentions' log-likelihood of being right (type and both ends).
+  void calibrate(const std::vector<std::vector<Sentence>>& docs, const std::vector<std::vector<Tags>>& tags,
+                 const Gazetteer* gazetteer);
+  // A mention's confidence from its words' beliefs in its type (calibrated).
+  float confidence(const std::vector<float>& word_beliefs) const;
 
   std::size_t feature_count() const;
+
+  // The word clusters the cluster features look up (set before training; saved in the model).
+  void set_clusters(std::shared_ptr<const WordClusters> clusters);
+  const WordClusters* clusters() const;
 
   struct Impl;
 
