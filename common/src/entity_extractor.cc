@@ -490,11 +490,12 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       std::string name = clean_surface(words, kind);
       if (!plausible_name(name)) continue;
       // A lone nationality word is its country ("Kenyan" runner -> Kenya).
+      Mention m;
       if (const std::string* place = gazetteer_->demonym_place(name)) {
         kind = EntityKind::kPlace;
         name = *place;
+        m.rule = "demonym";
       }
-      Mention m;
       m.field = where[s].field;
       m.start = tokens[c.begin].start;
       m.end = tokens[c.end - 1].end;
@@ -539,6 +540,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       m.end = tokens[i + n - 1].end;
       const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
       m.surface = text.substr(m.start, m.end - m.start);
+      m.rule = "demonym";
       found.push_back({EntityKind::kPlace, *place, std::move(m), found.size()});
       i += n - 1;
     }
@@ -549,6 +551,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     if (auto a = acronyms.find(f.name); a != acronyms.end()) {
       f.kind = a->second.first;
       f.name = a->second.second;
+      f.mention.rule = "acronym";
       continue;
     }
     if (gazetteer_->lookup(f.name).empty() && f.name.size() > 3 && all_capitals(f.name)) {
@@ -561,6 +564,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       }
       if (hit == nullptr && !model_ && !hits.empty()) hit = &hits.front();
       if (hit != nullptr) {
+        if (f.name != hit->canonical) f.mention.rule = "gazetteer";
         f.kind = hit->kind;
         f.name = hit->canonical;
         continue;
@@ -578,10 +582,15 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
         g = place;
       }
     }
-    if (g != nullptr && f.kind != EntityKind::kPerson) f.name = g->canonical;
+    if (g != nullptr && f.kind != EntityKind::kPerson && f.name != g->canonical) {
+      f.name = g->canonical;
+      if (f.mention.rule.empty()) f.mention.rule = "gazetteer";
+    }
   }
 
   // Within the article, a short form links to a full name mentioned anywhere in it:
+  // (Single-word short forms of people are kept as evidence for the corpus: see Entity.)
+  std::vector<std::pair<std::string, std::string>> short_forms;
   // "Kim" / "Mr Kim" -> "Kim Jong Un", "Veltrix" -> "Veltrix Systems". Never across articles.
   std::vector<const Found*> full;
   for (const Found& f : found) {
@@ -600,8 +609,10 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
                          std::find(tw.begin(), tw.end(), words[0]) != tw.end();
       bool org_head = target->kind == EntityKind::kOrganization && tw.front() == words[0];
       if (person_part || org_head) {
+        if (person_part && f.kind == EntityKind::kPerson) short_forms.emplace_back(words[0], target->name);
         f.name = target->name;
         f.kind = target->kind;
+        f.mention.rule = "short form";
         break;
       }
     }
@@ -634,6 +645,18 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       e.mentions.push_back(f->mention);
       first = std::min(first, f->order);
     }
+    // Corpus evidence: the acronyms this article defines for the entity, and the single words
+    // it uses for a person named in full.
+    for (const auto& [acronym, def] : acronyms) {
+      if (def.first == e.kind && def.second == name) e.acronyms.push_back(acronym);
+    }
+    for (const auto& [word, full_name] : short_forms) {
+      if (e.kind == EntityKind::kPerson && full_name == name &&
+          std::find(e.short_forms.begin(), e.short_forms.end(), word) == e.short_forms.end()) {
+        e.short_forms.push_back(word);
+      }
+    }
+    std::sort(e.acronyms.begin(), e.acronyms.end());
     ordered.emplace_back(first, std::move(e));
   }
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -61,6 +61,39 @@ std::string entity_term(EntityKind kind, std::string_view canonical) {
   return make_term(entity_prefix(kind), fold_case(canonical));
 }
 
+namespace {
+std::string alias_term(std::string_view prefix, std::string_view key, std::string_view name) {
+  std::string t(prefix);
+  t.append(key);
+  t.push_back(kAliasSeparator);
+  t.append(name);
+  // Shortened terms (make_term) could not be read back: evidence that does not fit is dropped.
+  if (t.size() > kMaxTermBytes || key.find(kAliasSeparator) != std::string_view::npos) return {};
+  return t;
+}
+}  // namespace
+
+char kind_letter(EntityKind kind) {
+  return kind == EntityKind::kPerson ? 'P' : kind == EntityKind::kOrganization ? 'O' : 'L';
+}
+
+bool kind_of_letter(char letter, EntityKind& kind) {
+  switch (letter) {
+    case 'P': kind = EntityKind::kPerson; return true;
+    case 'O': kind = EntityKind::kOrganization; return true;
+    case 'L': kind = EntityKind::kPlace; return true;
+    default: return false;
+  }
+}
+
+std::string acronym_term(EntityKind kind, std::string_view acronym, std::string_view name) {
+  std::string key(1, kind_letter(kind));
+  key.append(acronym);
+  return alias_term(kAcronymPrefix, key, name);
+}
+std::string full_name_term(std::string_view word, std::string_view name) { return alias_term(kFullNamePrefix, word, name); }
+std::string short_form_term(std::string_view word, std::string_view name) { return alias_term(kShortFormPrefix, word, name); }
+
 std::string encode_list(const std::vector<std::string>& values) {
   std::string out;
   for (const std::string& v : values) {

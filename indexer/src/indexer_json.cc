@@ -63,11 +63,14 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
                               {"byte_start", m.start},
                               {"byte_end", m.end},
                               {"text", m.surface},
-                              {"confidence", m.confidence}});
+                              {"confidence", m.confidence},
+                              {"rule", m.rule}});
         }
         entities.push_back({{"kind", kind_name(e.kind)},
                             {"name", e.canonical},
                             {"confidence", e.confidence},
+                            {"acronyms", e.acronyms},
+                            {"short_forms", e.short_forms},
                             {"mentions", std::move(mentions)}});
       }
       ja["entities"] = std::move(entities);

@@ -8,6 +8,7 @@
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
 #include "gazette/common/schema.h"
+#include "aliases.h"
 
 namespace gazette::searcher {
 namespace {
@@ -144,7 +145,18 @@ std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const
   return out;
 }
 
-Xapian::Query filter_query(const Filter& filter) {
+Filter resolve_aliases(Filter filter, const EntityAliases* aliases) {
+  if (aliases == nullptr || aliases->size() == 0 || !is_list(filter.field)) return filter;
+  std::vector<std::string> values;
+  for (const std::string& v : filter.values) {
+    std::string c = aliases->canonical(kind_of(filter.field), v);
+    if (std::find(values.begin(), values.end(), c) == values.end()) values.push_back(std::move(c));
+  }
+  filter.values = std::move(values);
+  return filter;
+}
+
+Xapian::Query filter_query(const Filter& filter, const EntityAliases* aliases) {
   std::vector<Xapian::Query> terms;
   for (const std::string& v : filter.values) {
     std::string term;
@@ -152,6 +164,11 @@ Xapian::Query filter_query(const Filter& filter) {
       case FacetField::kPeople:
       case FacetField::kOrganizations:
       case FacetField::kPlaces:
+        if (aliases != nullptr && aliases->size() > 0) {
+          for (const std::string& name : aliases->names_of(kind_of(filter.field), aliases->canonical(kind_of(filter.field), v))) {
+            if (fold_case(name) != fold_case(v)) terms.emplace_back(schema::entity_term(kind_of(filter.field), name));
+          }
+        }
         term = schema::entity_term(kind_of(filter.field), v);
         break;
       case FacetField::kSource: term = schema::source_term(v); break;
@@ -174,8 +191,13 @@ Xapian::Query filter_query(const Filter& filter) {
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters)
-    : facets_(std::move(facets)), filters_(std::move(filters)), counts_(facets_.size()), pass_(filters_.size()) {
+FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters, const EntityAliases* aliases)
+    : facets_(std::move(facets)),
+      filters_(std::move(filters)),
+      counts_(facets_.size()),
+      aliases_(aliases != nullptr && aliases->size() > 0 ? aliases : nullptr),
+      pass_(filters_.size()) {
+  for (Filter& f : filters_) f = resolve_aliases(std::move(f), aliases_);
   for (const Filter& f : filters_) {
     std::vector<std::string> folded;
     for (const std::string& v : f.values) folded.push_back(f.field == FacetField::kDate ? v : fold_case(v));
@@ -186,6 +208,14 @@ FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter
 const std::string& FacetCollector::folded(std::string_view value) const {
   auto it = fold_cache_.find(value);
   if (it == fold_cache_.end()) it = fold_cache_.emplace(std::string(value), fold_case(value)).first;
+  return it->second;
+}
+
+std::string_view FacetCollector::resolved(FacetField field, std::string_view value) const {
+  if (aliases_ == nullptr || !is_list(field)) return value;
+  auto& cache = resolve_cache_[static_cast<std::size_t>(kind_of(field))];
+  auto it = cache.find(value);
+  if (it == cache.end()) it = cache.emplace(std::string(value), aliases_->canonical(kind_of(field), value)).first;
   return it->second;
 }
 
@@ -208,7 +238,7 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
     for_each_value(raw(filter.field), filter.field, [&](std::string_view v) {
       for (const std::string& want : folded_filter_values_[f]) {
         if (ok) return;
-        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : folded(v) == want;
+        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : folded(resolved(filter.field, v)) == want;
       }
     });
     pass_[f] = ok;
@@ -223,9 +253,16 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
     }
     if (failed_elsewhere != 0) continue;
     auto& counts = counts_[k];
+    seen_.clear();
     for_each_value(raw(spec.field), spec.field, [&](std::string_view v) {
       if (spec.field == FacetField::kDate) {
         v = v.substr(0, spec.grain == DateGrain::kYear ? 4 : spec.grain == DateGrain::kMonth ? 7 : 10);
+      }
+      if (aliases_ != nullptr && is_list(spec.field)) {
+        // Two names of one entity in a document count it once.
+        v = resolved(spec.field, v);
+        if (std::find(seen_.begin(), seen_.end(), v) != seen_.end()) return;
+        seen_.push_back(v);
       }
       auto it = counts.find(v);
       if (it == counts.end()) {

@@ -21,6 +21,8 @@ class Gazetteer;
 
 namespace gazette::searcher {
 
+class EntityAliases;
+
 enum class FacetField { kPeople, kOrganizations, kPlaces, kSource, kSection, kLanguage, kDate };
 enum class DateGrain { kYear, kMonth, kDay };
 
@@ -52,8 +54,11 @@ std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const
 // organisations; trimmed text for the rest).
 std::string canonical_value(FacetField field, std::string_view value, const Gazetteer* gazetteer);
 
-// OR of the boolean terms of a filter's values.
-Xapian::Query filter_query(const Filter& filter);
+// OR of the boolean terms of a filter's values (with `aliases`, of every name of each entity).
+Xapian::Query filter_query(const Filter& filter, const EntityAliases* aliases = nullptr);
+// The filter with each entity value replaced by its name across the corpus ("organizations:BEA"
+// -> "organizations:Baltic Energy Agency" where the corpus defines it so).
+Filter resolve_aliases(Filter filter, const EntityAliases* aliases);
 
 // Counts facet values over every document the match considers, and accepts only documents
 // that pass every filter given to it. A facet's counts ignore that facet's own filter
@@ -61,7 +66,9 @@ Xapian::Query filter_query(const Filter& filter);
 // to the document count, the counts are exact. Not thread-safe: one per search.
 class FacetCollector : public Xapian::MatchDecider {
  public:
-  FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters);
+  // With `aliases` (which must outlive the collector), entity values are counted and filtered
+  // by their name across the corpus, once per document.
+  FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters, const EntityAliases* aliases = nullptr);
   bool operator()(const Xapian::Document& doc) const override;
   // Top `size` values per facet, in the order the facets were requested.
   std::vector<FacetResult> results(int size) const;
@@ -76,12 +83,17 @@ class FacetCollector : public Xapian::MatchDecider {
   using StringMap = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
 
   const std::string& folded(std::string_view value) const;
+  // An entity value as the corpus names it (itself without aliases).
+  std::string_view resolved(FacetField field, std::string_view value) const;
 
   std::vector<FacetSpec> facets_;
   std::vector<Filter> filters_;
   std::vector<std::vector<std::string>> folded_filter_values_;
   mutable std::vector<StringMap<std::uint64_t>> counts_;
   mutable StringMap<std::string> fold_cache_;
+  const EntityAliases* aliases_ = nullptr;
+  mutable std::array<StringMap<std::string>, 3> resolve_cache_;  // people, organisations, places
+  mutable std::vector<std::string_view> seen_;                   // one document's resolved values
   // Per document: which filters it passes, and the raw slot values read so far (by FacetField).
   mutable std::vector<char> pass_;
   mutable std::array<std::string, 8> raw_;

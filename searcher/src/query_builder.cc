@@ -170,8 +170,14 @@ std::pair<std::int64_t, std::int64_t> period(const std::string& v) {
 class Parser {
  public:
   Parser(std::vector<Tok> toks, Analyzer& analyzer, const Gazetteer* gazetteer, const Xapian::Database* db,
-         BuiltQuery& out, bool default_or)
-      : toks_(std::move(toks)), analyzer_(analyzer), gazetteer_(gazetteer), db_(db), out_(out), default_or_(default_or) {}
+         const EntityAliases* aliases, BuiltQuery& out, bool default_or)
+      : toks_(std::move(toks)),
+        analyzer_(analyzer),
+        gazetteer_(gazetteer),
+        db_(db),
+        aliases_(aliases),
+        out_(out),
+        default_or_(default_or) {}
 
   std::optional<Xapian::Query> parse() {
     std::optional<Xapian::Query> q = parse_or(true);
@@ -423,7 +429,7 @@ class Parser {
         filter.values[0].size() != 10) {
       throw ParseError("bad date \"" + t.text + "\"");
     }
-    return boolean(filter_query(filter));
+    return boolean(filter_query(resolve_aliases(filter, aliases_), aliases_));
   }
 
   std::vector<Tok> toks_;
@@ -431,6 +437,7 @@ class Parser {
   Analyzer& analyzer_;
   const Gazetteer* gazetteer_;
   const Xapian::Database* db_;
+  const EntityAliases* aliases_;
   BuiltQuery& out_;
   bool default_or_;
   std::string last_label_;
@@ -492,7 +499,7 @@ BuiltQuery QueryBuilder::build(const std::string& text, const QueryOptions& opti
 
   std::optional<Xapian::Query> q;
   try {
-    Parser parser(lex(text), analyzer_, gazetteer_, db_, out, options.default_or);
+    Parser parser(lex(text), analyzer_, gazetteer_, db_, aliases_, out, options.default_or);
     q = parser.parse();
   } catch (const ParseError& e) {
     // Never fail on syntax: search the words, and say what happened.
@@ -501,13 +508,13 @@ BuiltQuery QueryBuilder::build(const std::string& text, const QueryOptions& opti
     plain.warnings.push_back(std::string("could not parse the query (") + e.what() + "); searched for its words instead");
     out = std::move(plain);
     try {
-      Parser parser(lex(plain_words(text)), analyzer_, gazetteer_, db_, out, options.default_or);
+      Parser parser(lex(plain_words(text)), analyzer_, gazetteer_, db_, aliases_, out, options.default_or);
       q = parser.parse();
     } catch (const ParseError&) {
       // The words themselves still read as syntax: search the analyser's words, which cannot.
       std::string words;
       for (const Token& t : analyzer_.tokenize(text)) words += t.term + " ";
-      Parser parser(lex(words), analyzer_, gazetteer_, db_, out, options.default_or);
+      Parser parser(lex(words), analyzer_, gazetteer_, db_, aliases_, out, options.default_or);
       q = parser.parse();
     }
   }

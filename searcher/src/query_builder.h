@@ -16,6 +16,8 @@ class Gazetteer;
 
 namespace gazette::searcher {
 
+class EntityAliases;
+
 struct QueryOptions {
   std::string lang;                  // the query's language; "" = detect, else fallback_lang
   std::string fallback_lang = "en";
@@ -45,8 +47,9 @@ struct BuiltQuery {
 // text holds nothing to search for and options.allow_empty is false.
 class QueryBuilder {
  public:
-  QueryBuilder(Analyzer& analyzer, const Gazetteer* gazetteer = nullptr, const Xapian::Database* db = nullptr)
-      : analyzer_(analyzer), gazetteer_(gazetteer), db_(db) {}
+  QueryBuilder(Analyzer& analyzer, const Gazetteer* gazetteer = nullptr, const Xapian::Database* db = nullptr,
+               const EntityAliases* aliases = nullptr)
+      : analyzer_(analyzer), gazetteer_(gazetteer), db_(db), aliases_(aliases) {}
 
   BuiltQuery build(const std::string& text, const QueryOptions& options);
 
@@ -54,6 +57,7 @@ class QueryBuilder {
   Analyzer& analyzer_;
   const Gazetteer* gazetteer_;
   const Xapian::Database* db_;  // for synonyms; may be null
+  const EntityAliases* aliases_;  // corpus-wide entity names for field terms; may be null
 };
 
 // Date range "A..B" (each end YYYY, YYYY-MM or YYYY-MM-DD, either may be empty) -> a value range

@@ -3,6 +3,7 @@
 #include "gazette/searcher/searcher.h"
 
 #include <algorithm>
+#include <set>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <xapian.h>
 
+#include "aliases.h"
 #include "facets.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/article.h"
@@ -37,7 +39,13 @@ struct Handle {
   Analyzer analyzer;
   std::uint64_t generation = 0;
   std::uint64_t identity = 0;  // which database folder (or stub file) the handle opened
+  // The corpus's entity aliases as of the revision the handle reads (reloaded when it moves).
+  std::shared_ptr<const searcher::EntityAliases> aliases;
 };
+
+std::shared_ptr<const searcher::EntityAliases> load_aliases(const Xapian::Database& db) {
+  return std::make_shared<const searcher::EntityAliases>(searcher::EntityAliases::load(db));
+}
 
 // The folder's device and inode: a rebuild swaps a new database in under the same path, and a
 // handle of the old one must then be opened anew (Xapian's reopen() would read the new
@@ -82,6 +90,25 @@ std::string display_name(Xapian::Database& db, const std::string& term, EntityKi
     if (schema::entity_term(kind, v) == term) return v;
   }
   return folded;
+}
+
+// An article's entities under their names across the corpus; two names of one entity become
+// one entity with the mentions of both.
+void resolve_entities(Article& a, const searcher::EntityAliases& aliases) {
+  if (aliases.size() == 0) return;
+  std::vector<Entity> out;
+  for (Entity& e : a.entities) {
+    e.canonical = aliases.canonical(e.kind, e.canonical);
+    auto same = std::find_if(out.begin(), out.end(), [&e](const Entity& o) {
+      return o.kind == e.kind && fold_case(o.canonical) == fold_case(e.canonical);
+    });
+    if (same == out.end()) {
+      out.push_back(std::move(e));
+    } else {
+      for (Mention& m : e.mentions) same->mentions.push_back(std::move(m));
+    }
+  }
+  a.entities = std::move(out);
 }
 
 constexpr int kMaxSpellingLookups = 8;
@@ -184,7 +211,8 @@ struct Searcher::Impl {
     }
     if (!h) {
       std::uint64_t id = path_identity(path);
-      h = std::make_unique<Handle>(Handle{open_database(path), Analyzer(), generation.load(), id});
+      h = std::make_unique<Handle>(Handle{open_database(path), Analyzer(), generation.load(), id, nullptr});
+      h->aliases = load_aliases(h->db);
     } else if (h->generation != generation.load()) {
       refresh(*h);
       h->generation = generation.load();
@@ -199,10 +227,11 @@ struct Searcher::Impl {
     if (id != h.identity) {
       h.db = open_database(path);
       h.identity = id;
+      h.aliases = load_aliases(h.db);
       return;
     }
     try {
-      h.db.reopen();
+      if (h.db.reopen()) h.aliases = load_aliases(h.db);
     } catch (const Xapian::Error& e) {
       throw IndexError(path + ": cannot reopen database: " + e.get_description());
     }
@@ -327,7 +356,8 @@ struct Searcher::Impl {
       if (counted) {
         collector_filters.push_back(f);
       } else {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, searcher::filter_query(f));
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              searcher::filter_query(searcher::resolve_aliases(f, h.aliases.get()), h.aliases.get()));
       }
     }
     std::unique_ptr<searcher::RecencySource> recency;
@@ -360,7 +390,7 @@ struct Searcher::Impl {
     auto check = need;
     if (req.exact_total) check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);
     if (!facets.empty()) {
-      collector = std::make_unique<searcher::FacetCollector>(facets, collector_filters);
+      collector = std::make_unique<searcher::FacetCollector>(facets, collector_filters, h.aliases.get());
       check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);  // every match: exact counts
     }
     double elapsed = 0;
@@ -473,7 +503,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
   std::vector<searcher::Filter> filters = searcher::parse_filters(req.filters, gazetteer);
 
   SearchResponse resp = impl_->with_handle("search", [&](Handle& h) {
-    searcher::QueryBuilder builder(h.analyzer, gazetteer, &h.db);
+    searcher::QueryBuilder builder(h.analyzer, gazetteer, &h.db, h.aliases.get());
     searcher::QueryOptions options;
     options.lang = req.lang;
     options.allow_empty = !facets.empty() || !filters.empty();
@@ -521,21 +551,60 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
     kinds = {k};
   }
   return impl_->with_handle("entity listing", [&](Handle& h) {
-    std::vector<std::tuple<std::uint64_t, std::string, EntityKind>> found;
+    // One row per entity: names the corpus's aliases link (searcher/src/aliases.h) are merged.
+    struct Row {
+      std::uint64_t count = 0;
+      EntityKind kind = EntityKind::kPerson;
+      std::string name;                // display name when aliased, else ""
+      std::vector<std::string> terms;  // its entity terms
+    };
+    std::unordered_map<std::string, Row> rows;
     std::string folded_prefix = fold_case(req.prefix);
+    const searcher::EntityAliases& aliases = *h.aliases;
     for (EntityKind kind : kinds) {
-      std::string start = std::string(schema::entity_prefix(kind)) + folded_prefix;
+      std::string prefix(schema::entity_prefix(kind));
+      std::string start = prefix + folded_prefix;
       for (auto t = h.db.allterms_begin(start); t != h.db.allterms_end(start); ++t) {
-        found.emplace_back(t.get_termfreq(), *t, kind);
+        std::string folded = (*t).substr(prefix.size());
+        std::string canonical = aliases.canonical(kind, folded);
+        bool aliased = canonical != folded;
+        Row& r = rows[std::string(1, schema::kind_letter(kind)) + (aliased ? fold_case(canonical) : folded)];
+        r.count += t.get_termfreq();
+        r.kind = kind;
+        if (aliased) r.name = canonical;
+        r.terms.push_back(*t);
       }
     }
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-      return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) > std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
-    });
-    if (found.size() > static_cast<std::size_t>(req.limit)) found.resize(static_cast<std::size_t>(req.limit));
+    // The canonical name's own term, when the prefix did not reach it ("BEA" -> "Baltic ...").
+    for (auto& [key, r] : rows) {
+      if (r.name.empty()) continue;
+      std::string own = schema::entity_term(r.kind, r.name);
+      if (std::find(r.terms.begin(), r.terms.end(), own) == r.terms.end() && h.db.term_exists(own)) {
+        r.count += h.db.get_termfreq(own);
+        r.terms.push_back(own);
+      }
+    }
+    std::vector<Row*> order;
+    for (auto& [key, r] : rows) order.push_back(&r);
+    auto by_count = [](const Row* a, const Row* b) {
+      return a->count != b->count ? a->count > b->count : a->terms.front() < b->terms.front();
+    };
+    std::sort(order.begin(), order.end(), by_count);
+    if (order.size() > static_cast<std::size_t>(req.limit)) order.resize(static_cast<std::size_t>(req.limit));
+    // Merged rows: articles naming the entity by any of its names, each once.
+    for (Row* r : order) {
+      if (r->terms.size() < 2) continue;
+      std::vector<Xapian::Query> qs(r->terms.begin(), r->terms.end());
+      Xapian::Enquire e(h.db);
+      e.set_query(Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end()));
+      e.set_weighting_scheme(Xapian::BoolWeight());
+      r->count = e.get_mset(0, 0, std::max<Xapian::doccount>(h.db.get_doccount(), 1)).get_matches_estimated();
+    }
+    std::stable_sort(order.begin(), order.end(), by_count);
     std::vector<EntityCount> out;
-    for (const auto& [count, term, kind] : found) {
-      out.push_back({std::string(kind_name(kind)), display_name(h.db, term, kind), count});
+    for (const Row* r : order) {
+      out.push_back({std::string(kind_name(r->kind)), r->name.empty() ? display_name(h.db, r->terms.front(), r->kind) : r->name,
+                     r->count});
     }
     return out;
   });
@@ -553,45 +622,79 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
   EntityKind kind = filters[0].field == searcher::FacetField::kPeople ? EntityKind::kPerson
                     : filters[0].field == searcher::FacetField::kOrganizations ? EntityKind::kOrganization
                                                                                  : EntityKind::kPlace;
-  std::string target = schema::entity_term(kind, filters[0].values[0]);
   return impl_->with_handle("related", [&](Handle& h) {
     RelatedResponse resp;
     resp.entity = entity;
     Xapian::Database& db = h.db;
+    const searcher::EntityAliases& aliases = *h.aliases;
+    // An entity term's key: kind letter + folded name across the corpus; and all its terms.
+    auto key_of = [&aliases](EntityKind k, const std::string& term) {
+      std::string folded = term.substr(schema::entity_prefix(k).size());
+      return std::string(1, schema::kind_letter(k)) + fold_case(aliases.canonical(k, folded));
+    };
+    auto terms_of = [&aliases](EntityKind k, const std::string& name) {
+      std::vector<std::string> terms;
+      for (const std::string& n : aliases.names_of(k, aliases.canonical(k, name))) {
+        std::string t = schema::entity_term(k, n);
+        if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+      }
+      return terms;
+    };
+    std::vector<std::string> targets = terms_of(kind, filters[0].values[0]);
+    std::string target_key = key_of(kind, targets.front());
     double n_all = std::max<double>(1, db.get_doccount());
-    // Foreground counts: entity terms of the articles naming the target (up to a sample cap).
+    // Foreground: the articles naming the target by any of its names (up to a sample cap), and
+    // the entities named with it, each once per article.
     constexpr std::size_t kMaxForeground = 20000;
-    std::unordered_map<std::string, std::uint64_t> together;
-    std::size_t fg = 0;
-    for (auto p = db.postlist_begin(target); p != db.postlist_end(target) && fg < kMaxForeground; ++p, ++fg) {
+    std::set<Xapian::docid> docs;
+    for (const std::string& t : targets) {
+      for (auto p = db.postlist_begin(t); p != db.postlist_end(t) && docs.size() < kMaxForeground; ++p) docs.insert(*p);
+    }
+    struct Seen {
+      std::uint64_t count = 0;
+      EntityKind kind = EntityKind::kPerson;
+      std::string term;  // one of its terms, for the display name
+    };
+    std::unordered_map<std::string, Seen> together;
+    for (Xapian::docid d : docs) {
+      std::set<std::string> keys;
       for (EntityKind k : kAllKinds) {
         std::string prefix(schema::entity_prefix(k));
-        auto t = db.termlist_begin(*p);
-        for (t.skip_to(prefix); t != db.termlist_end(*p) && (*t).compare(0, prefix.size(), prefix) == 0; ++t) {
-          if (*t != target) ++together[*t];
+        auto t = db.termlist_begin(d);
+        for (t.skip_to(prefix); t != db.termlist_end(d) && (*t).compare(0, prefix.size(), prefix) == 0; ++t) {
+          std::string key = key_of(k, *t);
+          if (key == target_key || !keys.insert(key).second) continue;
+          Seen& seen = together[key];
+          ++seen.count;
+          seen.kind = k;
+          if (seen.term.empty()) seen.term = *t;
         }
       }
     }
-    resp.articles = db.get_termfreq(target);
-    std::vector<std::tuple<double, std::string, std::uint64_t, std::uint64_t>> scored;
+    std::uint64_t articles = 0;
+    for (const std::string& t : targets) articles += db.get_termfreq(t);
+    resp.articles = std::min<std::uint64_t>(articles, docs.size() < kMaxForeground ? docs.size() : articles);
+    const std::size_t fg = docs.size();
+    std::vector<std::tuple<double, std::string, std::uint64_t, std::uint64_t, EntityKind, std::string>> scored;
     double n_fg = std::max<double>(1, static_cast<double>(fg));
-    for (const auto& [term, count] : together) {
-      if (fg >= 10 && count < 2) continue;  // one co-mention in a large set is noise
-      std::uint64_t total = db.get_termfreq(term);
-      double fg_p = static_cast<double>(count) / n_fg, bg_p = static_cast<double>(total) / n_all;
+    for (const auto& [key, seen] : together) {
+      if (fg >= 10 && seen.count < 2) continue;  // one co-mention in a large set is noise
+      std::uint64_t total = 0;
+      std::string folded = seen.term.substr(schema::entity_prefix(seen.kind).size());
+      for (const std::string& t : terms_of(seen.kind, folded)) total += db.get_termfreq(t);
+      double fg_p = static_cast<double>(seen.count) / n_fg, bg_p = static_cast<double>(total) / n_all;
       if (fg_p <= bg_p) continue;
-      scored.emplace_back((fg_p - bg_p) * (fg_p / bg_p), term, count, total);
+      scored.emplace_back((fg_p - bg_p) * (fg_p / bg_p), key, seen.count, total, seen.kind, seen.term);
     }
     std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
       return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) > std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
     });
     if (scored.size() > static_cast<std::size_t>(limit)) scored.resize(static_cast<std::size_t>(limit));
-    for (const auto& [score, term, count, total] : scored) {
-      EntityKind k = EntityKind::kPerson;
-      for (EntityKind c : kAllKinds) {
-        if (term.compare(0, schema::entity_prefix(c).size(), schema::entity_prefix(c)) == 0) k = c;
-      }
-      resp.related.push_back({std::string(kind_name(k)), display_name(db, term, k), count, total, score});
+    for (const auto& [score, key, count, total, k, term] : scored) {
+      std::string folded = term.substr(schema::entity_prefix(k).size());
+      std::string canonical = aliases.canonical(k, folded);
+      std::string name = canonical != folded ? canonical : display_name(db, term, k);
+      resp.related.push_back({std::string(kind_name(k)), name, count, total, score});
     }
     return resp;
   });
@@ -669,7 +772,9 @@ std::optional<Article> Searcher::document(const std::string& id) const {
     std::string term = schema::id_term(id);
     auto p = h.db.postlist_begin(term);
     if (p == h.db.postlist_end(term)) return std::nullopt;
-    return deserialize_article(h.db.get_document(*p).get_data());
+    Article a = deserialize_article(h.db.get_document(*p).get_data());
+    resolve_entities(a, *h.aliases);
+    return a;
   });
 }
 

@@ -23,7 +23,7 @@ Article sample() {
   Entity e;
   e.kind = EntityKind::kPlace;
   e.canonical = "Seoul";
-  e.mentions.push_back({TextField::kTitle, 11, 16, ""});
+  e.mentions.push_back({TextField::kTitle, 11, 16, "", 1.0f, ""});
   a.entities.push_back(e);
   return a;
 }

@@ -33,6 +33,10 @@ struct Mention {
   // The tagger's calibrated probability that this mention is a name of its kind with these
   // ends (1 from the rules tagger, which has none). Not stored in the database.
   float confidence = 1.0f;
+  // How the mention was tied to the entity's name: "" (as tagged), "acronym" (defined in the
+  // article), "short form" (of a name in the article), "gazetteer" (an alias it lists),
+  // "demonym" (a nationality word for its place). Not stored in the database.
+  std::string rule;
 };
 
 struct Entity {
@@ -40,6 +44,11 @@ struct Entity {
   std::string canonical;  // the facet value: "Kim Jong Un", "United States", "Korean Central News Agency"
   std::vector<Mention> mentions;
   float confidence = 1.0f;  // the highest of its mentions' (not stored in the database)
+  // Evidence for the corpus (indexed as terms, see schema.h; read by the searcher's aliases):
+  // acronyms the article defines for this entity ("Baltic Energy Agency (BEA)"), and single
+  // words it uses for this person named in full ("Trump" beside "Donald Trump").
+  std::vector<std::string> acronyms;
+  std::vector<std::string> short_forms;
 };
 
 class Gazetteer;

@@ -36,6 +36,15 @@ inline constexpr std::string_view kDayPrefix = "D";       // boolean: "D20251103
 inline constexpr std::string_view kPersonPrefix = "XPER";        // boolean: folded canonical person name
 inline constexpr std::string_view kOrganizationPrefix = "XORG";  // boolean: folded canonical organisation
 inline constexpr std::string_view kPlacePrefix = "XLOC";         // boolean: folded canonical place name
+// Alias evidence, one boolean term per article that gives it (so its term frequency counts the
+// articles, and it stays current as articles are added, replaced and deleted, in every shard):
+// an acronym the article defines, "XACR" + kind letter (P, O, L) + acronym + "\x01" + name;
+// each word of a person's full name, "XNAME" + word + "\x01" + full name; a single word the
+// article uses for a person named in full, "XSHORT" + word + "\x01" + full name.
+inline constexpr std::string_view kAcronymPrefix = "XACR";
+inline constexpr std::string_view kFullNamePrefix = "XNAME";
+inline constexpr std::string_view kShortFormPrefix = "XSHORT";
+inline constexpr char kAliasSeparator = '\x01';
 inline constexpr std::string_view kDupBandPrefix = "XDB";        // boolean: MinHash LSH band, "XDB" + band + hash
 inline constexpr std::string_view kDupGroupPrefix = "XDUP";      // boolean: near-duplicate group id
 
@@ -104,6 +113,13 @@ std::vector<std::string> date_terms(std::int64_t seconds);
 std::string_view entity_prefix(EntityKind kind);
 Xapian::valueno entity_slot(EntityKind kind);
 std::string entity_term(EntityKind kind, std::string_view canonical);  // folded
+// Alias evidence terms (see kAcronymPrefix); "" when the names are too long for a term.
+std::string acronym_term(EntityKind kind, std::string_view acronym, std::string_view name);
+std::string full_name_term(std::string_view word, std::string_view name);
+std::string short_form_term(std::string_view word, std::string_view name);
+char kind_letter(EntityKind kind);  // 'P', 'O', 'L'
+// The kind of a kind letter; false for anything else.
+bool kind_of_letter(char letter, EntityKind& kind);
 
 // A list of strings in one value: each as a varint length then its bytes.
 std::string encode_list(const std::vector<std::string>& values);
