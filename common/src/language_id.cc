@@ -32,7 +32,7 @@ std::string without_names(std::string_view text) {
     }
     i = e + 1;
   }
-  return kept_letters >= 100 ? out : std::string();
+  return kept_letters >= 40 ? out : std::string();
 }
 
 }  // namespace

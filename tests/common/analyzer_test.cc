@@ -113,6 +113,24 @@ TEST(AnalyzerTest, IdentifiesLanguages) {
   EXPECT_EQ(detect_language("x"), "");
 }
 
+// Names carry the language they come from, not the text's: an English results table of clubs
+// from Serbia (written here for the test) is English.
+TEST(AnalyzerTest, NamesDoNotDecideTheLanguage) {
+  std::string table =
+      "SOCCER - YUGOSLAV LEAGUE RESULTS / STANDINGS .\n\nBELGRADE 1996-08-31\n\nResults of Yugoslav league "
+      "soccer matches played on Saturday :\n\nDivision A\n\nHajduk 2 Proleter ( Z ) 0\n\nZemun 1 Rad ( B ) 0\n\n"
+      "Borac 1 Mladost ( L ) 2\n\nCukaricki 1 Vojvodina 0\n\nBuducnost 1 Crvena Zvezda 3\n\nPartizan 6 Becej 0\n\n"
+      "Standings ( tabulate under won , drawn , lost , goals for , goals against , points ) :\n\n"
+      "Crvena Zvezda 4 4 0 0 9 3 12\n\nPartizan 4 3 1 0 10 2 10\n\nObilic 4 3 0 1 7 4 9\n\nZemun 4 2 1 1 5 4 7\n";
+  EXPECT_EQ(detect_language(table), "en");
+  // German capitalises its nouns, and is still German.
+  EXPECT_EQ(detect_language("Die Bundesregierung will Eigent\xC3\xBCmer \xC3\xA4lterer H\xC3\xA4user k\xC3\xBCnftig "
+                            "st\xC3\xA4rker bei der energetischen Sanierung unterst\xC3\xBCtzen, hie\xC3\x9F es am Montag "
+                            "in Berlin. Die Kosten sollen vor allem Familien mit kleinen Einkommen nicht \xC3\xBCberfordern, "
+                            "sagte die Ministerin nach der Sitzung des Kabinetts."),
+            "de");
+}
+
 TEST(AnalyzerTest, FoldCaseTrimsAndFolds) {
   EXPECT_EQ(fold_case("  Harbor TIMES "), "harbor times");
   EXPECT_EQ(fold_case("\xC3\x89" "tat"), "\xC3\xA9tat");

@@ -230,3 +230,108 @@ TEST_F(EntityExtractorTest, FindsEverySeedEntityUnderItsCanonicalName) {
 
 }  // namespace
 }  // namespace gazette
+
+namespace gazette {
+namespace {
+
+class EntityEvidenceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { extractor_ = EntityExtractor::load_default(); }
+  static std::vector<Entity> extract(const std::string& body) {
+    Article a;
+    a.body = body;
+    a.lang = "en";
+    return extractor_->extract(a);
+  }
+  static const Entity* find(const std::vector<Entity>& e, const std::string& name) {
+    for (const Entity& x : e) {
+      if (x.canonical == name) return &x;
+    }
+    return nullptr;
+  }
+  static std::shared_ptr<const EntityExtractor> extractor_;
+};
+std::shared_ptr<const EntityExtractor> EntityEvidenceTest::extractor_;
+
+// Positions news writing reserves to a kind outweigh the tagger's belief.
+TEST_F(EntityEvidenceTest, DatelinesAndTitlesAreStrongEvidence) {
+  struct Case {
+    const char* body;
+    EntityKind kind;
+    const char* name;
+  };
+  const std::vector<Case> cases = {
+      {"RIGA (Meridian Wire) - The agency approved the cable on Monday.", EntityKind::kPlace, "Riga"},
+      {"RIGA (Meridian Wire) - The agency approved the cable on Monday.", EntityKind::kOrganization, "Meridian Wire"},
+      {"LISBON (Tagus Newswire) - Ministers met for six hours on Tuesday.", EntityKind::kPlace, "Lisbon"},
+      {"Dr Mori Haruka, who led the survey, said the reef was recovering.", EntityKind::kPerson, "Mori Haruka"},
+      {"Senator Ruth Calloway voted against the bill.", EntityKind::kPerson, "Ruth Calloway"},
+      // A full person name is that person wherever the tagger typed it otherwise.
+      {"Amara Wekesa won in Nairobi. Later Amara Wekesa thanked the crowd in Iten.", EntityKind::kPerson, "Amara Wekesa"},
+      // Curly apostrophes reach the tagger as the straight ones it learnt.
+      {"Russia supplied missiles to bolster Pyongyang\xE2\x80\x99s air defences.", EntityKind::kPlace, "Pyongyang"},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract(c.body);
+    EXPECT_TRUE(has(e, c.kind, c.name)) << c.body << "\n  got: " << describe(e);
+  }
+}
+
+// Things that are neither people, organisations nor places stay out of those facets.
+TEST_F(EntityEvidenceTest, ThingsAreNotEntities) {
+  struct Case {
+    const char* body;
+    const char* thing;  // must not be an entity
+    const char* kept;   // must still be one ("" for none)
+  };
+  const std::vector<Case> cases = {
+      {"Regulators approved the Amber Link cable to Sweden. Amber Link will cost 400 million euros.", "Amber Link",
+       "Sweden"},
+      {"Work on the Nord Stream undersea pipeline stopped in Germany.", "Nord Stream", "Germany"},
+      {"Thousands ran the Tokyo Marathon on Sunday.", "Tokyo Marathon", ""},
+      {"Delegates signed the Paris Agreement in 2016.", "Paris Agreement", ""},
+      // A place the gazetteer knows stays a place before such a noun.
+      {"Oil flowed again through the Kirkuk pipeline to Turkey.", "", "Kirkuk"},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract(c.body);
+    if (*c.thing != '\0') EXPECT_EQ(find(e, c.thing), nullptr) << c.body << "\n  got: " << describe(e);
+    if (*c.kept != '\0') EXPECT_NE(find(e, c.kept), nullptr) << c.body << "\n  got: " << describe(e);
+  }
+}
+
+// Every mention says how it was linked, and the entity carries the evidence the corpus needs.
+TEST_F(EntityEvidenceTest, MentionsSayWhichRuleLinkedThem) {
+  std::vector<Entity> e = extract(
+      "The Baltic Energy Agency (BEA) met in Riga. BEA officials said Katrin Lindqvist would chair it. "
+      "Lindqvist said the U.S. had been told.");
+  const Entity* bea = find(e, "Baltic Energy Agency");
+  ASSERT_NE(bea, nullptr) << describe(e);
+  EXPECT_EQ(bea->acronyms, std::vector<std::string>{"BEA"});
+  bool acronym_rule = false;
+  for (const Mention& m : bea->mentions) acronym_rule = acronym_rule || (m.surface == "BEA" && m.rule == "acronym");
+  EXPECT_TRUE(acronym_rule);
+  const Entity* person = find(e, "Katrin Lindqvist");
+  ASSERT_NE(person, nullptr) << describe(e);
+  EXPECT_EQ(person->short_forms, std::vector<std::string>{"Lindqvist"});
+  bool short_rule = false;
+  for (const Mention& m : person->mentions) short_rule = short_rule || (m.surface == "Lindqvist" && m.rule == "short form");
+  EXPECT_TRUE(short_rule);
+  const Entity* us = find(e, "United States");
+  ASSERT_NE(us, nullptr) << describe(e);
+  EXPECT_EQ(us->mentions.at(0).rule, "gazetteer");
+  // Confidence: a probability, the entity's the highest of its mentions'.
+  for (const Entity& x : e) {
+    float top = 0;
+    for (const Mention& m : x.mentions) {
+      EXPECT_GT(m.confidence, 0.0f) << x.canonical;
+      EXPECT_LE(m.confidence, 1.0f) << x.canonical;
+      top = std::max(top, m.confidence);
+    }
+    EXPECT_FLOAT_EQ(x.confidence, top) << x.canonical;
+  }
+  EXPECT_GT(person->confidence, 0.5f);
+}
+
+}  // namespace
+}  // namespace gazette
