@@ -2,6 +2,7 @@
 // Averaged perceptron sequence tagger (greedy, left to right) for IOB2 named-entity tags.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -53,6 +54,17 @@ bool has_lower(std::string_view w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
+// A word of lower-case ASCII letters only, or of ASCII punctuation only.
+bool plain_word(std::string_view w) {
+  if (w.empty()) return false;
+  bool letters = std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  bool punctuation = std::all_of(w.begin(), w.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x80 && std::ispunct(u) != 0;
+  });
+  return letters || punctuation;
+}
+
 // "Kim" -> "Xxx", "U.S." -> "X.X.", "1996" -> "dddd"; the short shape collapses repeats ("Xx").
 std::string shape(std::string_view w, bool collapse) {
   std::string out;
@@ -78,9 +90,101 @@ constexpr std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
 constexpr std::uint64_t tmpl(std::string_view name) { return fnv1a64(name); }
 std::uint64_t h(std::string_view s) { return fnv1a64(s); }
 
+// Open-addressing map from feature hash to weight row: the tagger's hot lookup. Key and row sit
+// side by side, so a probe touches one cache line.
+class FeatureTable {
+ public:
+  void reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < n * 2) cap <<= 1;
+    std::vector<Slot> slots(cap);
+    for (const Slot& x : slots_) {
+      if (x.key != 0) place(slots, x.key, x.row);
+    }
+    slots_ = std::move(slots);
+  }
+  // Row of a feature, or -1.
+  long find(std::uint64_t f) const {
+    if (slots_.empty()) return -1;
+    f = f == 0 ? 1 : f;
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = f & mask;; i = (i + 1) & mask) {
+      if (slots_[i].key == f) return slots_[i].row;
+      if (slots_[i].key == 0) return -1;
+    }
+  }
+  // Row of a feature, adding it with row `next` when new; returns {row, inserted}.
+  std::pair<std::uint32_t, bool> insert(std::uint64_t f, std::uint32_t next) {
+    long r = find(f);
+    if (r >= 0) return {static_cast<std::uint32_t>(r), false};
+    if ((size_ + 1) * 2 > slots_.size()) reserve(size_ + 1);
+    place(slots_, f == 0 ? 1 : f, next);
+    ++size_;
+    return {next, true};
+  }
+  std::size_t size() const { return size_; }
+  template <typename F>
+  void for_each(F&& fn) const {
+    for (const Slot& x : slots_) {
+      if (x.key != 0) fn(x.key, x.row);
+    }
+  }
+  void clear() {
+    slots_.clear();
+    size_ = 0;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t row = 0;
+  };
+  static void place(std::vector<Slot>& slots, std::uint64_t f, std::uint32_t row) {
+    std::size_t mask = slots.size() - 1;
+    std::size_t i = f & mask;
+    while (slots[i].key != 0) i = (i + 1) & mask;
+    slots[i] = {f, row};
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
 // Word clusters used as features: the first six of a word's "l1.l2.l3.r1.r2.r3" (missing ones
 // read as empty).
 constexpr std::size_t kClusterLevels = 6;
+
+// The clusters as the features use them: each word's level hashes, found by the hash of the
+// word (no string compares on the hot path; 64-bit hashes of 73k words do not collide).
+struct ClusterIndex {
+  FeatureTable rows;  // fnv1a64(word) -> row
+  std::vector<std::array<std::uint64_t, kClusterLevels>> levels;
+  std::array<std::uint64_t, kClusterLevels> unknown{};
+
+  void add(std::string_view word, std::string_view path);
+  const std::array<std::uint64_t, kClusterLevels>& of(std::string_view word) const {
+    long r = rows.find(fnv1a64(word));
+    return r < 0 ? unknown : levels[static_cast<std::size_t>(r)];
+  }
+};
+
+// Level hashes of a path "l1.l2...": mix(level, hash of that part); past the last part, the last
+// part again; an unknown word's are those of "?".
+std::array<std::uint64_t, kClusterLevels> level_hashes(std::string_view path) {
+  std::array<std::uint64_t, kClusterLevels> out{};
+  for (std::size_t level = 0; level < kClusterLevels; ++level) {
+    std::size_t dot = path.find('.');
+    out[level] = mix(level, h(path.substr(0, dot)));
+    if (dot != std::string_view::npos) path.remove_prefix(dot + 1);
+  }
+  return out;
+}
+
+void ClusterIndex::add(std::string_view word, std::string_view path) {
+  if (levels.empty()) unknown = level_hashes("?");
+  auto [row, inserted] = rows.insert(fnv1a64(word), static_cast<std::uint32_t>(levels.size()));
+  if (inserted) levels.push_back(level_hashes(path));
+  (void)row;
+}
 
 // Per-document context, keyed by the hash of the lower-cased word.
 struct DocContext {
@@ -103,9 +207,10 @@ DocContext doc_context(const std::vector<Sentence>& doc) {
 
 // The label-independent features of every word of a sentence, flattened: word i's features are
 // out[offsets[i] .. offsets[i+1]). `lw_hash` receives each word's lower-case hash.
+// With `skip`, the words it marks get no features (an empty range): the tagger need not score them.
 void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* gazetteer,
-                     const WordClusters* clusters, std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
-                     std::vector<std::uint64_t>& lw_hash) {
+                     const ClusterIndex* clusters, std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
+                     std::vector<std::uint64_t>& lw_hash, const std::vector<char>* skip = nullptr) {
   static const std::uint64_t kBias = tmpl("bias"), kW = tmpl("w"), kLw = tmpl("lw"), kShape = tmpl("shape"),
                              kSshape = tmpl("sshape"), kP = tmpl("p"), kS = tmpl("s"), kWm1 = tmpl("w-1"),
                              kWm2 = tmpl("w-2"), kWp1 = tmpl("w+1"), kWp2 = tmpl("w+2"), kBiL = tmpl("w-1|w"),
@@ -130,23 +235,19 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
     return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : v[static_cast<std::size_t>(i)];
   };
   // Word clusters: the word's class at each granularity ("l1.l2.l3.r1.r2.r3"), hashed per level.
-  std::vector<std::array<std::uint64_t, kClusterLevels>> cls(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string* p = clusters != nullptr ? clusters->find(s[i]) : nullptr;
-    std::string_view rest = p != nullptr ? std::string_view(*p) : std::string_view("?");
-    for (std::size_t level = 0; level < kClusterLevels; ++level) {
-      std::size_t dot = rest.find('.');
-      cls[i][level] = mix(level, h(rest.substr(0, dot)));
-      if (dot != std::string_view::npos) rest.remove_prefix(dot + 1);
-    }
-  }
+  std::vector<const std::array<std::uint64_t, kClusterLevels>*> cls(n);
+  for (std::size_t i = 0; i < n && clusters != nullptr; ++i) cls[i] = &clusters->of(s[i]);
   auto cluster_at = [&](long i, std::size_t level) -> std::uint64_t {
-    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : cls[static_cast<std::size_t>(i)][level];
+    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : (*cls[static_cast<std::size_t>(i)])[level];
   };
   out.clear();
   offsets.assign(1, 0);
   lw_hash = hlw;
   for (std::size_t i = 0; i < n; ++i) {
+    if (skip != nullptr && (*skip)[i] != 0) {
+      offsets.push_back(out.size());
+      continue;
+    }
     auto li = static_cast<long>(i);
     const std::string& w = s[i];
     std::string_view l = lw[i];
@@ -176,11 +277,11 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
     out.push_back(mix(kGazp1, at(hgaz, li + 1)));
     if (clusters != nullptr) {
       for (std::size_t level = 0; level < kClusterLevels; ++level) {
-        out.push_back(mix(kC, cls[i][level]));
+        out.push_back(mix(kC, (*cls[i])[level]));
         out.push_back(mix(kCm1, cluster_at(li - 1, level)));
         out.push_back(mix(kCp1, cluster_at(li + 1, level)));
       }
-      out.push_back(mix(mix(kCSh, cls[i][2]), hsh[i]));
+      out.push_back(mix(mix(kCSh, (*cls[i])[2]), hsh[i]));
     }
     if (is_capitalised(w) && has_lower(w)) {
       if (ctx.lower_forms.count(hlw[i]) != 0) out.push_back(mix(kLcElse, i == 0 ? 1 : 2));
@@ -190,72 +291,20 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
   }
 }
 
-// Open-addressing map from feature hash to weight row: the tagger's hot lookup.
-class FeatureTable {
- public:
-  void reserve(std::size_t n) {
-    std::size_t cap = 16;
-    while (cap < n * 2) cap <<= 1;
-    std::vector<std::uint64_t> keys(cap, 0);
-    std::vector<std::uint32_t> rows(cap, 0);
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i] != 0) place(keys, rows, keys_[i], rows_[i]);
-    }
-    keys_ = std::move(keys);
-    rows_ = std::move(rows);
-  }
-  // Row of a feature, or -1.
-  long find(std::uint64_t f) const {
-    if (keys_.empty()) return -1;
-    f = f == 0 ? 1 : f;
-    std::size_t mask = keys_.size() - 1;
-    for (std::size_t i = f & mask;; i = (i + 1) & mask) {
-      if (keys_[i] == f) return rows_[i];
-      if (keys_[i] == 0) return -1;
-    }
-  }
-  // Row of a feature, adding it with row `next` when new; returns {row, inserted}.
-  std::pair<std::uint32_t, bool> insert(std::uint64_t f, std::uint32_t next) {
-    long r = find(f);
-    if (r >= 0) return {static_cast<std::uint32_t>(r), false};
-    if ((size_ + 1) * 2 > keys_.size()) reserve(size_ + 1);
-    place(keys_, rows_, f == 0 ? 1 : f, next);
-    ++size_;
-    return {next, true};
-  }
-  std::size_t size() const { return size_; }
-  template <typename F>
-  void for_each(F&& fn) const {
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i] != 0) fn(keys_[i], rows_[i]);
-    }
-  }
-  void clear() {
-    keys_.clear();
-    rows_.clear();
-    size_ = 0;
-  }
-
- private:
-  static void place(std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& rows, std::uint64_t f,
-                    std::uint32_t row) {
-    std::size_t mask = keys.size() - 1;
-    std::size_t i = f & mask;
-    while (keys[i] != 0) i = (i + 1) & mask;
-    keys[i] = f;
-    rows[i] = row;
-  }
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> rows_;
-  std::size_t size_ = 0;
-};
-
 }  // namespace
 
 struct PerceptronTagger::Impl {
   FeatureTable rows;          // feature -> row in weights
   std::vector<float> weights;  // rows * kNumLabels
   std::shared_ptr<const WordClusters> clusters;
+  std::unique_ptr<ClusterIndex> cluster_index;  // built from `clusters`
+
+  void index_clusters() {
+    cluster_index.reset();
+    if (!clusters) return;
+    cluster_index = std::make_unique<ClusterIndex>();
+    clusters->for_each([this](const std::string& word, const std::string& path) { cluster_index->add(word, path); });
+  }
 
   const float* row(std::uint64_t f) const {
     long r = rows.find(f);
@@ -329,12 +378,32 @@ struct PerceptronTagger::Impl {
     std::array<float, kNumLabels> scores{};
     std::vector<std::uint64_t> stat, f, hlw;
     std::vector<std::size_t> offsets;
+    std::vector<char> plain;
     for (const Sentence& s : doc) {
-      static_features(s, ctx, gazetteer, clusters.get(), stat, offsets, hlw);
+      // Plain words (plain_word) are scored only inside a name: their features are made only
+      // when needed (a name runs on into a plain word), for the whole sentence then.
+      plain.assign(s.size(), 0);
+      for (std::size_t i = 0; i < s.size(); ++i) plain[i] = scores_out == nullptr && plain_word(s[i]) ? 1 : 0;
+      static_features(s, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw, &plain);
+      bool all_features = false;
       Tags tags(s.size());
       std::vector<TypeBelief> sentence_beliefs;
       int prev = -1, prev2 = -1;
       for (std::size_t i = 0; i < s.size(); ++i) {
+        // Outside a name, a word of lower-case letters or of punctuation only is not scored: it
+        // starts no name (16 of the 33,986 such words of CoNLL's valid.txt do, mostly MISC),
+        // and two thirds of all words are such words.
+        if (prev <= 0 && plain[i] != 0) {
+          if (beliefs != nullptr) sentence_beliefs.push_back(TypeBelief{});
+          tags[i] = kLabels[0];
+          prev2 = prev;
+          prev = 0;
+          continue;
+        }
+        if (plain[i] != 0 && !all_features) {
+          static_features(s, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw);
+          all_features = true;
+        }
         f.assign(stat.begin() + static_cast<long>(offsets[i]), stat.begin() + static_cast<long>(offsets[i + 1]));
         dynamic_features(f, hlw[i], prev, prev2, memory);
         int label = predict(f.data(), f.size(), prev, scores);
@@ -363,7 +432,10 @@ PerceptronTagger& PerceptronTagger::operator=(PerceptronTagger&&) noexcept = def
 
 std::size_t PerceptronTagger::feature_count() const { return impl_->rows.size(); }
 
-void PerceptronTagger::set_clusters(std::shared_ptr<const WordClusters> clusters) { impl_->clusters = std::move(clusters); }
+void PerceptronTagger::set_clusters(std::shared_ptr<const WordClusters> clusters) {
+  impl_->clusters = std::move(clusters);
+  impl_->index_clusters();
+}
 const WordClusters* PerceptronTagger::clusters() const { return impl_->clusters.get(); }
 
 std::vector<Tags> PerceptronTagger::tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer,
@@ -499,7 +571,7 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
     DocContext ctx = doc_context(docs[d]);
     for (const Sentence& s : docs[d]) {
       SentenceFeatures sf;
-      static_features(s, ctx, gazetteer, m.clusters.get(), sf.features, sf.offsets, sf.lw_hash);
+      static_features(s, ctx, gazetteer, m.cluster_index.get(), sf.features, sf.offsets, sf.lw_hash);
       stat[d].push_back(std::move(sf));
     }
   }
@@ -680,6 +752,7 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
     if (size > 0) {
       std::istringstream table(bytes);
       m.clusters = std::make_shared<const WordClusters>(WordClusters::read(table, path + " (word clusters)"));
+      m.index_clusters();
     }
   }
   return tagger;

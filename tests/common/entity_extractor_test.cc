@@ -295,8 +295,12 @@ TEST_F(EntityEvidenceTest, ThingsAreNotEntities) {
   };
   for (const Case& c : cases) {
     std::vector<Entity> e = extract(c.body);
-    if (*c.thing != '\0') EXPECT_EQ(find(e, c.thing), nullptr) << c.body << "\n  got: " << describe(e);
-    if (*c.kept != '\0') EXPECT_NE(find(e, c.kept), nullptr) << c.body << "\n  got: " << describe(e);
+    if (*c.thing != '\0') {
+      EXPECT_EQ(find(e, c.thing), nullptr) << c.body << "\n  got: " << describe(e);
+    }
+    if (*c.kept != '\0') {
+      EXPECT_NE(find(e, c.kept), nullptr) << c.body << "\n  got: " << describe(e);
+    }
   }
 }
 

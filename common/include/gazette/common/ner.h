@@ -97,6 +97,9 @@ class WordClusters {
   void write(std::ostream& out) const;
 
   const std::string* find(std::string_view word) const;  // nullptr when unknown
+  void for_each(const std::function<void(const std::string& word, const std::string& classes)>& fn) const {
+    for (const auto& [w, p] : paths_) fn(w, p);
+  }
   void add(const std::string& word, const std::string& path);
   std::size_t size() const { return paths_.size(); }
 
