@@ -94,6 +94,10 @@ int main(int argc, char** argv) {
                     "Synonym groups, one per line, comma-separated (default: the shipped news aliases)");
   bool no_entities = false;
   build->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
+  build->add_option("--min-entity-confidence", config.min_entity_confidence,
+                    "Leave out entities whose calibrated confidence is below this (0-1)")
+      ->check(CLI::Range(0.0f, 1.0f))
+      ->capture_default_str();
 
   std::vector<std::string> inspect_paths;
   bool inspect_json = false, inspect_terms = false;
@@ -136,6 +140,8 @@ int main(int argc, char** argv) {
   eval->add_option("--model", eval_config.model_path, "Model file (default: the installed model)");
   eval->add_flag("--rules", eval_config.rules, "Score the rules + gazetteer tagger instead of a model");
   eval->add_option("--predictions", eval_config.predictions_path, "Write \"word gold predicted\" lines here");
+  eval->add_option("--min-confidence", eval_config.min_confidence,
+                   "With --pipeline: leave out entities less sure than this, as build --min-entity-confidence");
   bool pipeline = false;
   eval->add_flag("--pipeline", pipeline,
                  "Score the whole indexing pipeline on the documents rebuilt as raw text, beside the tagger alone");

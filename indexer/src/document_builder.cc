@@ -2,6 +2,8 @@
 // Turns an analysed article into its Xapian document, following schema.h.
 #include "document_builder.h"
 
+#include <algorithm>
+
 #include "gazette/common/hash.h"
 #include "gazette/common/near_duplicates.h"
 #include "gazette/common/schema.h"
@@ -10,8 +12,11 @@ namespace gazette::indexer {
 
 namespace schema = gazette::schema;
 
-DocumentBuilder::DocumentBuilder(std::string default_language, std::shared_ptr<const EntityExtractor> entities)
-    : default_language_(std::move(default_language)), entities_(std::move(entities)) {}
+DocumentBuilder::DocumentBuilder(std::string default_language, std::shared_ptr<const EntityExtractor> entities,
+                                 float min_entity_confidence)
+    : default_language_(std::move(default_language)),
+      entities_(std::move(entities)),
+      min_entity_confidence_(min_entity_confidence) {}
 
 std::string DocumentBuilder::language_of(const Article& article) const {
   if (!article.lang.empty()) return article.lang;
@@ -24,7 +29,14 @@ std::string DocumentBuilder::language_of(const Article& article) const {
 
 BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) {
   article.lang = language_of(article);
-  if (entities_) article.entities = entities_->extract(article);
+  if (entities_) {
+    article.entities = entities_->extract(article);
+    if (min_entity_confidence_ > 0) {
+      auto unsure = [this](const Entity& e) { return e.confidence < min_entity_confidence_; };
+      article.entities.erase(std::remove_if(article.entities.begin(), article.entities.end(), unsure),
+                             article.entities.end());
+    }
+  }
   BuiltDocument built;
   Xapian::Document& doc = built.document;
   built.id_term = schema::id_term(article.id);

@@ -30,8 +30,9 @@ struct BuiltDocument {
 class DocumentBuilder {
  public:
   // `entities` may be null: no entity extraction.
+  // Entities whose confidence is below `min_entity_confidence` are left out.
   explicit DocumentBuilder(std::string default_language = "en",
-                           std::shared_ptr<const EntityExtractor> entities = nullptr);
+                           std::shared_ptr<const EntityExtractor> entities = nullptr, float min_entity_confidence = 0.0f);
 
   // Fills in `article.lang` when empty (detected, else the default language) and
   // `article.entities` (when extraction is on), then builds.
@@ -43,6 +44,7 @@ class DocumentBuilder {
 
  private:
   Analyzer analyzer_;
+  float min_entity_confidence_ = 0.0f;
   std::string default_language_;
   std::shared_ptr<const EntityExtractor> entities_;
 };

@@ -184,7 +184,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
   std::shared_ptr<const EntityExtractor> entities =
       config.extract_entities ? EntityExtractor::load_default() : nullptr;
   auto worker = [&] {
-    DocumentBuilder builder(config.default_language, entities);
+    DocumentBuilder builder(config.default_language, entities, config.min_entity_confidence);
     while (!abort.load()) {
       std::size_t u = next_file.fetch_add(1);
       if (u >= units.size()) break;
@@ -393,7 +393,8 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
   out.path = path;
   std::vector<SourceFile> files = discover_files({path});
   DocumentBuilder builder(config.default_language,
-                          config.extract_entities ? EntityExtractor::load_default() : nullptr);
+                          config.extract_entities ? EntityExtractor::load_default() : nullptr,
+                          config.min_entity_confidence);
   for (const SourceFile& f : files) {
     if (format_of(f.path) == Format::kUnsupported) {
       out.problems.push_back({0, f.path + ": unsupported format (not .txt, .json, .jsonl or .html)", true});

@@ -41,6 +41,7 @@ struct IndexerConfig {
   std::string default_language = "en";  // when an article states none and detection is unsure
   std::string synonyms_path;        // synonym groups to store; "" = the shipped defaults for a new database
   bool extract_entities = true;     // people, organisations, places as facets
+  float min_entity_confidence = 0;  // leave out entities the tagger is less sure of (0..1)
   bool progress = false;            // a live progress line on stderr
   // Receives one line per problem ("file:line: error: ..."). Default: stderr.
   std::function<void(std::string_view)> log;

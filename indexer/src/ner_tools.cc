@@ -122,7 +122,7 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
     std::string dir = default_data_dir();
     tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
   }
-  DocumentBuilder builder("en", extractor);
+  DocumentBuilder builder("en", extractor, config.min_confidence);
   std::ofstream disagreements;
   if (!config.predictions_path.empty()) {
     disagreements.open(config.predictions_path);

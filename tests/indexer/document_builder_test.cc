@@ -78,3 +78,37 @@ TEST(DocumentBuilderTest, ContentHashFollowsContent) {
 
 }  // namespace
 }  // namespace gazette::indexer
+
+namespace gazette::indexer {
+namespace {
+
+// --min-entity-confidence: entities the tagger is unsure of are left out of the facets.
+TEST(DocumentBuilderTest, LeavesOutEntitiesBelowTheConfidenceAsked) {
+  auto extractor = EntityExtractor::load_default();
+  auto entities_at = [&](float min) {
+    Article a;
+    a.id = "c";
+    a.lang = "en";
+    a.body = "Russia supplied missiles to bolster Pyongyang's air defences. Troops went to the Kursk region. "
+             "Vladimir Putin met Kim Jong Un in Moscow.";
+    DocumentBuilder builder("en", extractor, min);
+    builder.build(a, "");
+    return a.entities;
+  };
+  std::vector<Entity> all = entities_at(0.0f);
+  ASSERT_GE(all.size(), 4u);
+  float lowest = 1.0f;
+  for (const Entity& e : all) lowest = std::min(lowest, e.confidence);
+  ASSERT_LT(lowest, 0.99f) << "every entity is certain: the test needs an unsure one";
+  float cut = (lowest + 1.0f) / 2;
+  std::vector<Entity> sure = entities_at(cut);
+  EXPECT_LT(sure.size(), all.size());
+  for (const Entity& e : sure) EXPECT_GE(e.confidence, cut) << e.canonical;
+  for (const Entity& e : all) {
+    bool kept = std::any_of(sure.begin(), sure.end(), [&](const Entity& s) { return s.canonical == e.canonical; });
+    EXPECT_EQ(kept, e.confidence >= cut) << e.canonical;
+  }
+}
+
+}  // namespace
+}  // namespace gazette::indexer
