@@ -86,7 +86,9 @@ const std::unordered_set<std::string>& strippable_titles() {
 bool name_word(const std::string& w) {
   auto c = static_cast<unsigned char>(w.empty() ? ' ' : w[0]);
   bool general_punctuation = w.size() >= 2 && c == 0xE2 && static_cast<unsigned char>(w[1]) == 0x80;  // ” – …
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c >= 0xC3 && !general_punctuation);
+  if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c >= 0xC3 && !general_punctuation)) return true;
+  // A lower-case particle joined to a capital: "al-Aqsa", "d'Estaing"; and "eBay", "iPhone".
+  return c >= 'a' && c <= 'z' && std::any_of(w.begin(), w.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
 }
 
 const std::unordered_set<std::string>& org_heads() {
@@ -484,6 +486,17 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   std::size_t first_body = title.size();
   Dateline dateline = first_body < doc.size() ? find_dateline(doc[first_body]) : Dateline{};
 
+  // Words after a nationality that make it stand for its state (see the demonyms below).
+  static const std::unordered_set<std::string> kOffices = {
+      "president", "prime", "premier", "chancellor", "leader", "king", "queen", "minister", "foreign",
+      "defence", "defense", "finance", "government", "ambassador", "embassy", "ministry", "state", "army",
+      "military", "navy", "troops", "forces", "authorities", "parliament", "envoy", "regime"};
+  auto office = [](const std::string& w) {
+    std::string l = w;
+    for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return kOffices.count(l) != 0;
+  };
+
   // Mentions, and acronyms defined in the text: "Korean Central News Agency (KCNA)".
   std::vector<Found> found;
   std::unordered_set<std::string> things;  // names of things, not entities (names_a_thing)
@@ -572,8 +585,10 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
               found.end());
   for (std::size_t i = 0; i < found.size(); ++i) found[i].order = i;
 
-  // Nationality adjectives outside any name point at their place: "Japanese Prime Minister" ->
-  // Japan, "South Korean President" -> South Korea (demonyms from WordNet).
+  // Nationality adjectives outside any name point at their place when they stand for its state,
+  // before an office: "Japanese Prime Minister" -> Japan, "South Korean President" -> South Korea
+  // (demonyms from WordNet). Elsewhere a nationality is no place ("British officials", "the
+  // Scots", "Irish voters").
   for (std::size_t s = 0; s < doc.size(); ++s) {
     const std::vector<NerToken>& tokens = *where[s].tokens;
     for (std::size_t i = 0; i < doc[s].size(); ++i) {
@@ -589,7 +604,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
         place = gazetteer_->demonym_place(doc[s][i]);
         n = 1;
       }
-      if (place == nullptr) continue;
+      if (place == nullptr || i + n >= doc[s].size() || !office(doc[s][i + n])) continue;
       Mention m;
       m.field = where[s].field;
       m.start = tokens[i].start;

@@ -304,6 +304,26 @@ TEST_F(EntityEvidenceTest, ThingsAreNotEntities) {
   }
 }
 
+// A nationality is its country only where it stands for the state, before an office.
+TEST_F(EntityEvidenceTest, NationalitiesArePlacesOnlyBeforeAnOffice) {
+  struct Case {
+    const char* body;
+    const char* place;
+    bool expected;
+  };
+  const std::vector<Case> cases = {
+      {"Japanese Prime Minister Shigeru Ishiba flew home on Sunday.", "Japan", true},
+      {"The South Korean President met reporters.", "South Korea", true},
+      {"British officials said the talks would resume.", "United Kingdom", false},
+      {"Irish voters went to the polls on Friday.", "Ireland", false},
+      {"The film is about three generations of Kenyan fishermen.", "Kenya", false},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract(c.body);
+    EXPECT_EQ(has(e, EntityKind::kPlace, c.place), c.expected) << c.body << "\n  got: " << describe(e);
+  }
+}
+
 // Every mention says how it was linked, and the entity carries the evidence the corpus needs.
 TEST_F(EntityEvidenceTest, MentionsSayWhichRuleLinkedThem) {
   std::vector<Entity> e = extract(
