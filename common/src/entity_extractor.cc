@@ -21,6 +21,23 @@ namespace {
 namespace fs = std::filesystem;
 
 
+// A byline or list separator ("·", "•", "|", "/", "—"), or a date or time ("10.07.2025", "09:00").
+bool separator_word(std::string_view w) {
+  static const std::unordered_set<std::string_view> kSeparators = {"\xC2\xB7", "\xE2\x80\xA2", "|", "/", "\xE2\x80\x94", "--"};
+  if (kSeparators.count(w) != 0) return true;
+  bool digit = false, mark = false;
+  for (char c : w) {
+    if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c == '.' || c == ':') {
+      mark = true;
+    } else {
+      return false;
+    }
+  }
+  return digit && mark;
+}
+
 // Whether `acronym` abbreviates `name` (Schwartz & Hearst's test, on word starts): its letters in
 // order are initials of the name's words or hyphenated parts, the first the first word's. So
 // "Korean Central News Agency (KCNA)" defines KCNA, but "Michelle Freeman (U.S.)", a runner and
@@ -404,7 +421,11 @@ std::optional<EntityKind> weigh_evidence(const Gazetteer& gazetteer, const std::
   if (dateline != nullptr && c.begin >= dateline->agency_begin && c.end <= dateline->agency_end) {
     score[static_cast<std::size_t>(EntityKind::kOrganization)] *= kStrongOdds;
   }
-  if (org_head) score[static_cast<std::size_t>(EntityKind::kOrganization)] *= kEvidenceOdds;
+  // No person's name ends in "Agency" or "Maritime": against the model's person, the head word
+  // is strong evidence; against its place ("West Bank"), weak.
+  if (org_head) {
+    score[static_cast<std::size_t>(EntityKind::kOrganization)] *= model_kind == EntityKind::kPerson ? kStrongOdds : kEvidenceOdds;
+  }
   for (EntityKind k : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
     if (k == EntityKind::kPlace && sports) continue;
     std::string name = clean_surface(words, k);
@@ -482,9 +503,14 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   // type stands against the gazetteer (a place "only" by the gazetteer is a team by the model).
   const bool trust_model_type = model_ != nullptr && sports_report(doc);
 
-  // The body's first sentence may open with a dateline.
-  std::size_t first_body = title.size();
-  Dateline dateline = first_body < doc.size() ? find_dateline(doc[first_body]) : Dateline{};
+  // One of the body's first sentences may open with a dateline (a scraped page may put a
+  // byline or a caption before it).
+  std::size_t dateline_sentence = doc.size();
+  Dateline dateline;
+  for (std::size_t s = title.size(); s < doc.size() && s < title.size() + 4 && !dateline.found(); ++s) {
+    dateline = find_dateline(doc[s]);
+    if (dateline.found()) dateline_sentence = s;
+  }
 
   // Words after a nationality that make it stand for its state (see the demonyms below).
   static const std::unordered_set<std::string> kOffices = {
@@ -516,6 +542,14 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       // "the" is never part of a name; "The" is when the model says so ("The Oval", "The
       // Netherlands"): the mention keeps it, the canonical name drops it (clean_surface).
       while (c.end > c.begin + 1 && doc[s][c.begin] == "the") ++c.begin;
+      // A name stops at a separator or a number with dots or colons ("Maris Kalnins · 10.07.2025
+      // 09:00", a byline the tagger ran on into).
+      for (std::size_t i = c.begin + 1; i < c.end; ++i) {
+        if (separator_word(doc[s][i])) {
+          c.end = i;
+          break;
+        }
+      }
       // A lone lower-case word is no name unless capitals follow inside it ("al-Aqsa", "eBay").
       if (lower_start(doc[s][c.begin]) && c.end == c.begin + 1 &&
           std::none_of(doc[s][c.begin].begin(), doc[s][c.begin].end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
@@ -542,7 +576,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
         }
         std::optional<EntityKind> weighed =
             weigh_evidence(*gazetteer_, beliefs[s], c, words, kind, titled, org_head, trust_model_type,
-                           s == first_body && dateline.found() ? &dateline : nullptr);
+                           s == dateline_sentence ? &dateline : nullptr);
         if (!weighed) continue;  // a thing, not a person, organisation or place
         kind = *weighed;
         std::vector<float> v;

@@ -268,6 +268,10 @@ TEST_F(EntityEvidenceTest, DatelinesAndTitlesAreStrongEvidence) {
       {"Senator Ruth Calloway voted against the bill.", EntityKind::kPerson, "Ruth Calloway"},
       // A full person name is that person wherever the tagger typed it otherwise.
       {"Amara Wekesa won in Nairobi. Later Amara Wekesa thanked the crowd in Iten.", EntityKind::kPerson, "Amara Wekesa"},
+      // A dateline after a byline; a byline's separator ends the name; no person ends in "Maritime".
+      {"By Daily Staff\n\nRIGA (Meridian Wire) - Ministers approved the plan.", EntityKind::kPlace, "Riga"},
+      {"Maris Kalnins \xC2\xB7 10.07.2025 09:00 wrote the report.", EntityKind::kPerson, "Maris Kalnins"},
+      {"Shares of Halvorsen Maritime rose after the results.", EntityKind::kOrganization, "Halvorsen Maritime"},
       // Curly apostrophes reach the tagger as the straight ones it learnt.
       {"Russia supplied missiles to bolster Pyongyang\xE2\x80\x99s air defences.", EntityKind::kPlace, "Pyongyang"},
   };
