@@ -707,11 +707,9 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   });
   for (Found& f : found) {
     std::vector<std::string> words = split_words(f.name);
-    // A place is a short form only when the gazetteer does not know it as a place: "Herrera" in
-    // an article about Tomás Herrera is him.
-    if (words.size() != 1 || (f.kind == EntityKind::kPlace && gazetteer_->best(f.name, EntityKind::kPlace) != nullptr)) {
-      continue;
-    }
+    // A place may be a short form of a person named in full in the article: "Herrera" in an
+    // article about Tomás Herrera is him, though the gazetteer knows a town of that name.
+    if (words.size() != 1) continue;
     for (const Found* target : full) {
       std::vector<std::string> tw = split_words(target->name);
       bool person_part = target->kind == EntityKind::kPerson &&

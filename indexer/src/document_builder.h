@@ -44,9 +44,9 @@ class DocumentBuilder {
 
  private:
   Analyzer analyzer_;
-  float min_entity_confidence_ = 0.0f;
   std::string default_language_;
   std::shared_ptr<const EntityExtractor> entities_;
+  float min_entity_confidence_ = 0.0f;
 };
 
 // The content signature of an article: changes when any stored field changes.

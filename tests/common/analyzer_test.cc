@@ -126,7 +126,7 @@ TEST(AnalyzerTest, NamesDoNotDecideTheLanguage) {
   // German capitalises its nouns, and is still German.
   EXPECT_EQ(detect_language("Die Bundesregierung will Eigent\xC3\xBCmer \xC3\xA4lterer H\xC3\xA4user k\xC3\xBCnftig "
                             "st\xC3\xA4rker bei der energetischen Sanierung unterst\xC3\xBCtzen, hie\xC3\x9F es am Montag "
-                            "in Berlin. Die Kosten sollen vor allem Familien mit kleinen Einkommen nicht \xC3\xBCberfordern, "
+                            "in Berlin. Die Kosten sollen vor allem Familien mit kleinen Einkommen nicht \xC3\xBC" "berfordern, "
                             "sagte die Ministerin nach der Sitzung des Kabinetts."),
             "de");
 }
