@@ -6,6 +6,7 @@
 #include <set>
 
 #include "gazette/common/analyzer.h"
+#include "gazette/common/ner.h"
 #include "gazette/common/schema.h"
 
 namespace gazette::searcher {
@@ -31,8 +32,9 @@ std::string EntityAliases::key(EntityKind kind, std::string_view name) {
   return k;
 }
 
-EntityAliases EntityAliases::load(const Xapian::Database& db) {
+EntityAliases EntityAliases::load(const Xapian::Database& db, std::shared_ptr<const Gazetteer> gazetteer) {
   EntityAliases out;
+  out.gazetteer_ = std::move(gazetteer);
   auto link = [&out](EntityKind kind, const std::string& name, const std::string& canonical, std::string rule) {
     if (fold_case(name) == fold_case(canonical)) return;
     out.to_[key(kind, name)] = {canonical, std::move(rule)};
@@ -61,6 +63,7 @@ EntityAliases EntityAliases::load(const Xapian::Database& db) {
   std::map<std::string, std::set<std::string>> full_names;
   for_each_evidence(db, schema::kFullNamePrefix, [&](std::string_view word, std::string_view name, Xapian::doccount) {
     full_names[std::string(word)].insert(std::string(name));
+    out.full_people_.emplace(fold_case(name), std::string(name));
   });
   std::map<std::string, std::map<std::string, Xapian::doccount>> used_for;
   for_each_evidence(db, schema::kShortFormPrefix, [&](std::string_view word, std::string_view name, Xapian::doccount n) {
@@ -90,6 +93,25 @@ std::string EntityAliases::canonical(EntityKind kind, std::string_view name) con
 std::string EntityAliases::rule(EntityKind kind, std::string_view name) const {
   auto it = to_.find(key(kind, name));
   return it == to_.end() ? std::string() : it->second.rule;
+}
+
+std::string EntityAliases::person(EntityKind kind, std::string_view name) const {
+  if (kind == EntityKind::kPerson || full_people_.empty()) return {};
+  auto it = full_people_.find(fold_case(name));
+  if (it == full_people_.end()) return {};
+  if (gazetteer_ && gazetteer_->best(name, kind) != nullptr) return {};  // also a place (or organisation) by that name
+  return canonical(EntityKind::kPerson, it->second);
+}
+
+std::vector<std::pair<EntityKind, std::string>> EntityAliases::other_names(std::string_view person) const {
+  std::vector<std::pair<EntityKind, std::string>> out;
+  std::string folded = fold_case(person);
+  auto it = full_people_.find(folded);
+  if (it == full_people_.end()) return out;
+  for (EntityKind k : {EntityKind::kOrganization, EntityKind::kPlace}) {
+    if (!this->person(k, it->second).empty()) out.emplace_back(k, folded);
+  }
+  return out;
 }
 
 std::vector<std::string> EntityAliases::names_of(EntityKind kind, std::string_view canonical) const {

@@ -3,14 +3,20 @@
 // articles, from the evidence the indexer records in every article (schema.h, kAcronymPrefix).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
 
 #include "gazette/common/entities.h"
+
+namespace gazette {
+class Gazetteer;
+}
 
 namespace gazette::searcher {
 
@@ -23,10 +29,12 @@ namespace gazette::searcher {
 //   articles that use it beside a full name always mean the same one, and no other full name of a
 //   person contains the word: "Trump" is Donald Trump when no other Trump is named; "Bush" beside
 //   both George Bush and George W. Bush stays as it is. Surnames are never merged on their own.
+// - A place or organisation that bears the full name of a person the corpus names (two words or
+//   more, "Amara Wekesa") is that person, unless the gazetteer knows the name as that kind.
 // Immutable after load; thread-safe to read.
 class EntityAliases {
  public:
-  static EntityAliases load(const Xapian::Database& db);
+  static EntityAliases load(const Xapian::Database& db, std::shared_ptr<const Gazetteer> gazetteer = nullptr);
 
   // The entity's name across the corpus: `name` itself unless a rule above links it.
   std::string canonical(EntityKind kind, std::string_view name) const;
@@ -35,7 +43,12 @@ class EntityAliases {
   std::string rule(EntityKind kind, std::string_view name) const;
   // Every name (as indexed) that is `canonical`, including itself.
   std::vector<std::string> names_of(EntityKind kind, std::string_view canonical) const;
-  std::size_t size() const { return to_.size(); }
+  std::size_t size() const { return to_.size() + full_people_.size(); }
+
+  // The person a place or organisation name is (see above), or "".
+  std::string person(EntityKind kind, std::string_view name) const;
+  // The place and organisation names (folded) that are this person: (kind, name).
+  std::vector<std::pair<EntityKind, std::string>> other_names(std::string_view person) const;
 
  private:
   struct Link {
@@ -45,6 +58,8 @@ class EntityAliases {
   static std::string key(EntityKind kind, std::string_view name);  // kind letter + folded name
   std::unordered_map<std::string, Link> to_;
   std::unordered_map<std::string, std::vector<std::string>> from_;  // key of the canonical name -> names
+  std::unordered_map<std::string, std::string> full_people_;         // folded full person name -> display
+  std::shared_ptr<const Gazetteer> gazetteer_;
 };
 
 }  // namespace gazette::searcher

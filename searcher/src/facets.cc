@@ -165,8 +165,12 @@ Xapian::Query filter_query(const Filter& filter, const EntityAliases* aliases) {
       case FacetField::kOrganizations:
       case FacetField::kPlaces:
         if (aliases != nullptr && aliases->size() > 0) {
-          for (const std::string& name : aliases->names_of(kind_of(filter.field), aliases->canonical(kind_of(filter.field), v))) {
+          std::string c = aliases->canonical(kind_of(filter.field), v);
+          for (const std::string& name : aliases->names_of(kind_of(filter.field), c)) {
             if (fold_case(name) != fold_case(v)) terms.emplace_back(schema::entity_term(kind_of(filter.field), name));
+          }
+          if (filter.field == FacetField::kPeople) {
+            for (const auto& [k, name] : aliases->other_names(c)) terms.emplace_back(schema::entity_term(k, name));
           }
         }
         term = schema::entity_term(kind_of(filter.field), v);
@@ -219,6 +223,13 @@ std::string_view FacetCollector::resolved(FacetField field, std::string_view val
   return it->second;
 }
 
+std::string_view FacetCollector::person_of(FacetField field, std::string_view value) const {
+  auto& cache = person_cache_[field == FacetField::kPlaces ? 0 : 1];
+  auto it = cache.find(value);
+  if (it == cache.end()) it = cache.emplace(std::string(value), aliases_->person(kind_of(field), value)).first;
+  return it->second;
+}
+
 bool FacetCollector::operator()(const Xapian::Document& doc) const {
   // Each slot read once per document, whether a filter, a facet or both need it.
   for (std::size_t i = 0; i < raw_.size(); ++i) raw_read_[i] = false;
@@ -230,15 +241,36 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
     }
     return raw_[i];
   };
+  // The document's values of a field as the corpus names them: with aliases, entity names
+  // resolved, and a place or organisation that is a person among the people instead.
+  auto values = [&](FacetField field, auto&& fn) {
+    if (aliases_ == nullptr || !is_list(field)) {
+      for_each_value(raw(field), field, fn);
+      return;
+    }
+    if (field == FacetField::kPeople) {
+      for_each_value(raw(field), field, [&](std::string_view v) { fn(resolved(field, v)); });
+      for (FacetField other : {FacetField::kPlaces, FacetField::kOrganizations}) {
+        for_each_value(raw(other), other, [&](std::string_view v) {
+          std::string_view p = person_of(other, v);
+          if (!p.empty()) fn(p);
+        });
+      }
+      return;
+    }
+    for_each_value(raw(field), field, [&](std::string_view v) {
+      if (person_of(field, v).empty()) fn(resolved(field, v));
+    });
+  };
   // Which of the decider's filters this document passes.
   std::size_t failed = 0;
   for (std::size_t f = 0; f < filters_.size(); ++f) {
     const Filter& filter = filters_[f];
     bool ok = false;
-    for_each_value(raw(filter.field), filter.field, [&](std::string_view v) {
+    values(filter.field, [&](std::string_view v) {
       for (const std::string& want : folded_filter_values_[f]) {
         if (ok) return;
-        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : folded(resolved(filter.field, v)) == want;
+        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : folded(v) == want;
       }
     });
     pass_[f] = ok;
@@ -254,13 +286,12 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
     if (failed_elsewhere != 0) continue;
     auto& counts = counts_[k];
     seen_.clear();
-    for_each_value(raw(spec.field), spec.field, [&](std::string_view v) {
+    values(spec.field, [&](std::string_view v) {
       if (spec.field == FacetField::kDate) {
         v = v.substr(0, spec.grain == DateGrain::kYear ? 4 : spec.grain == DateGrain::kMonth ? 7 : 10);
       }
       if (aliases_ != nullptr && is_list(spec.field)) {
         // Two names of one entity in a document count it once.
-        v = resolved(spec.field, v);
         if (std::find(seen_.begin(), seen_.end(), v) != seen_.end()) return;
         seen_.push_back(v);
       }

@@ -85,6 +85,8 @@ class FacetCollector : public Xapian::MatchDecider {
   const std::string& folded(std::string_view value) const;
   // An entity value as the corpus names it (itself without aliases).
   std::string_view resolved(FacetField field, std::string_view value) const;
+  // The person a place or organisation value is (EntityAliases::person), or "".
+  std::string_view person_of(FacetField field, std::string_view value) const;
 
   std::vector<FacetSpec> facets_;
   std::vector<Filter> filters_;
@@ -94,6 +96,7 @@ class FacetCollector : public Xapian::MatchDecider {
   const EntityAliases* aliases_ = nullptr;
   mutable std::array<StringMap<std::string>, 3> resolve_cache_;  // people, organisations, places
   mutable std::vector<std::string_view> seen_;                   // one document's resolved values
+  mutable std::array<StringMap<std::string>, 2> person_cache_;   // places, organisations
   // Per document: which filters it passes, and the raw slot values read so far (by FacetField).
   mutable std::vector<char> pass_;
   mutable std::array<std::string, 8> raw_;

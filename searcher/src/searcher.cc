@@ -44,7 +44,8 @@ struct Handle {
 };
 
 std::shared_ptr<const searcher::EntityAliases> load_aliases(const Xapian::Database& db) {
-  return std::make_shared<const searcher::EntityAliases>(searcher::EntityAliases::load(db));
+  static const std::shared_ptr<const Gazetteer> gazetteer = load_default_gazetteer();
+  return std::make_shared<const searcher::EntityAliases>(searcher::EntityAliases::load(db, gazetteer));
 }
 
 // The folder's device and inode: a rebuild swaps a new database in under the same path, and a
@@ -98,6 +99,11 @@ void resolve_entities(Article& a, const searcher::EntityAliases& aliases) {
   if (aliases.size() == 0) return;
   std::vector<Entity> out;
   for (Entity& e : a.entities) {
+    std::string person = aliases.person(e.kind, e.canonical);
+    if (!person.empty()) {
+      e.kind = EntityKind::kPerson;
+      e.canonical = person;
+    }
     e.canonical = aliases.canonical(e.kind, e.canonical);
     auto same = std::find_if(out.begin(), out.end(), [&e](const Entity& o) {
       return o.kind == e.kind && fold_case(o.canonical) == fold_case(e.canonical);
@@ -561,16 +567,24 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
     std::unordered_map<std::string, Row> rows;
     std::string folded_prefix = fold_case(req.prefix);
     const searcher::EntityAliases& aliases = *h.aliases;
-    for (EntityKind kind : kinds) {
+    for (EntityKind kind : kAllKinds) {  // all: a place may be listed as a person
       std::string prefix(schema::entity_prefix(kind));
       std::string start = prefix + folded_prefix;
       for (auto t = h.db.allterms_begin(start); t != h.db.allterms_end(start); ++t) {
         std::string folded = (*t).substr(prefix.size());
-        std::string canonical = aliases.canonical(kind, folded);
+        // A place or organisation that is a person is listed with the people (when they are).
+        EntityKind as = kind;
+        std::string canonical = aliases.person(kind, folded);
+        if (!canonical.empty()) {
+          as = EntityKind::kPerson;
+        } else {
+          canonical = aliases.canonical(kind, folded);
+        }
+        if (std::find(kinds.begin(), kinds.end(), as) == kinds.end()) continue;
         bool aliased = canonical != folded;
-        Row& r = rows[std::string(1, schema::kind_letter(kind)) + (aliased ? fold_case(canonical) : folded)];
+        Row& r = rows[std::string(1, schema::kind_letter(as)) + (aliased ? fold_case(canonical) : folded)];
         r.count += t.get_termfreq();
-        r.kind = kind;
+        r.kind = as;
         if (aliased) r.name = canonical;
         r.terms.push_back(*t);
       }
@@ -630,6 +644,8 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
     // An entity term's key: kind letter + folded name across the corpus; and all its terms.
     auto key_of = [&aliases](EntityKind k, const std::string& term) {
       std::string folded = term.substr(schema::entity_prefix(k).size());
+      std::string person = aliases.person(k, folded);
+      if (!person.empty()) return std::string(1, schema::kind_letter(EntityKind::kPerson)) + fold_case(person);
       return std::string(1, schema::kind_letter(k)) + fold_case(aliases.canonical(k, folded));
     };
     auto terms_of = [&aliases](EntityKind k, const std::string& name) {
@@ -692,9 +708,10 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
     if (scored.size() > static_cast<std::size_t>(limit)) scored.resize(static_cast<std::size_t>(limit));
     for (const auto& [score, key, count, total, k, term] : scored) {
       std::string folded = term.substr(schema::entity_prefix(k).size());
-      std::string canonical = aliases.canonical(k, folded);
+      std::string person = aliases.person(k, folded);
+      std::string canonical = person.empty() ? aliases.canonical(k, folded) : person;
       std::string name = canonical != folded ? canonical : display_name(db, term, k);
-      resp.related.push_back({std::string(kind_name(k)), name, count, total, score});
+      resp.related.push_back({std::string(kind_name(person.empty() ? k : EntityKind::kPerson)), name, count, total, score});
     }
     return resp;
   });

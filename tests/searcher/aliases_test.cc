@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <xapian.h>
+
+#include "document_builder.h"
+#include "gazette/common/schema.h"
 #include "gazette/searcher/searcher.h"
 #include "indexer.h"
 #include "support/temp_index.h"
@@ -133,6 +137,55 @@ TEST_F(AliasesTest, ASurnameBesideOneFullNameIsThatPersonAndAnAmbiguousOneIsNot)
   people = facet("people");
   EXPECT_TRUE(has(people, "Trump=1")) << ::testing::PrintToString(people);
   EXPECT_TRUE(has(people, "Donald Trump=1")) << ::testing::PrintToString(people);
+}
+
+// A place that bears a person's full name is that person (the tagger typed one mention wrong).
+// The database is written here with the entities given, so the test does not depend on the
+// tagger's mistakes.
+TEST_F(AliasesTest, APlaceBearingAPersonsFullNameIsThatPerson) {
+  Xapian::WritableDatabase db(dir_.str("db"), Xapian::DB_CREATE_OR_OVERWRITE);
+  db.set_metadata(std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion));
+  indexer::DocumentBuilder builder("en", nullptr);
+  auto add = [&](const std::string& id, EntityKind kind, const std::string& name) {
+    Article a;
+    a.id = id;
+    a.title = id;
+    a.body = name + " won the race on Sunday.";
+    a.lang = "en";
+    Entity e;
+    e.kind = kind;
+    e.canonical = name;
+    e.mentions.push_back({TextField::kBody, 0, name.size(), name, 1.0f, ""});
+    a.entities.push_back(e);
+    Entity place;
+    place.kind = EntityKind::kPlace;
+    place.canonical = "Nairobi";
+    a.entities.push_back(place);
+    indexer::BuiltDocument d = builder.build(a, id);
+    db.replace_document(d.id_term, d.document);
+  };
+  add("person", EntityKind::kPerson, "Amara Wekesa");
+  add("mistyped", EntityKind::kPlace, "Amara Wekesa");
+  add("other", EntityKind::kPlace, "Iten");
+  db.commit();
+  std::vector<std::string> people = facet("people"), places = facet("places");
+  EXPECT_TRUE(has(people, "Amara Wekesa=2")) << ::testing::PrintToString(people);
+  EXPECT_FALSE(has_name(places, "Amara Wekesa")) << ::testing::PrintToString(places);
+  EXPECT_TRUE(has(places, "Nairobi=3")) << ::testing::PrintToString(places);
+  EXPECT_TRUE(has(places, "Iten=1")) << ::testing::PrintToString(places);
+  EXPECT_EQ(ids({"people:Amara Wekesa"}), (std::vector<std::string>{"mistyped", "person"}));
+  Searcher searcher(dir_.str("db"));
+  std::optional<Article> mistyped = searcher.document("mistyped");
+  ASSERT_TRUE(mistyped.has_value());
+  EXPECT_EQ(mistyped->entities.at(0).kind, EntityKind::kPerson);
+  EntityListRequest list;
+  list.kind = "place";
+  for (const EntityCount& e : searcher.entities(list)) EXPECT_NE(e.name, "Amara Wekesa");
+  list.kind = "person";
+  std::vector<EntityCount> listed = searcher.entities(list);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "Amara Wekesa");
+  EXPECT_EQ(listed[0].count, 2u);
 }
 
 }  // namespace
