@@ -707,9 +707,13 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   });
   for (Found& f : found) {
     std::vector<std::string> words = split_words(f.name);
-    // A place may be a short form of a person named in full in the article: "Herrera" in an
-    // article about Tomás Herrera is him, though the gazetteer knows a town of that name.
-    if (words.size() != 1) continue;
+    // A place is a short form of a person named in full in the article only when the gazetteer
+    // knows no place of that name: "Volgograd" is no short form of a "Rotor Volgograd" the tagger
+    // took for a person, nor "Chechnya" of a person's name it ran into. (So "Herrera", also a
+    // Panamanian province, stays a place beside Tomás Herrera.)
+    if (words.size() != 1 || (f.kind == EntityKind::kPlace && gazetteer_->best(f.name, EntityKind::kPlace) != nullptr)) {
+      continue;
+    }
     for (const Found* target : full) {
       std::vector<std::string> tw = split_words(target->name);
       bool person_part = target->kind == EntityKind::kPerson &&
