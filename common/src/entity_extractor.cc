@@ -598,11 +598,12 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       m.field = where[s].field;
       m.start = tokens[c.begin].start;
       m.end = tokens[c.end - 1].end;
-      // A sentence-final abbreviation also carries the full stop ("... by Lear Corp."): the
-      // mention keeps it as written, and "Lear Corp." and "Lear Corp" are one facet value.
-      if (c.end == doc[s].size() && words.back().size() > 2 && words.back().back() == '.' &&
-          std::count(words.back().begin(), words.back().end(), '.') == 1) {
-        if (!name.empty() && name.back() == '.') name.pop_back();
+      // A sentence-final abbreviation also carries the full stop ("... by Lear Corp.", "... in
+      // the U.S."): the mention ends before it, as CoNLL splits the stop off; "Lear Corp." and
+      // "Lear Corp" are one facet value, and "U.S." stays the gazetteer's alias.
+      if (c.end == doc[s].size() && words.back().size() > 2 && words.back().back() == '.') {
+        --m.end;
+        if (!name.empty() && name.back() == '.' && std::count(name.begin(), name.end(), '.') == 1) name.pop_back();
       }
       const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
       m.surface = text.substr(m.start, m.end - m.start);
