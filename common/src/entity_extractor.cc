@@ -208,6 +208,7 @@ struct Found {
   std::string name;  // cleaned surface, then canonical
   Mention mention;
   std::size_t order;
+  std::optional<EntityKind> tagged;  // the tagger's own type, before the evidence was weighed
 };
 
 }  // namespace
@@ -515,8 +516,10 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   // Words after a nationality that make it stand for its state (see the demonyms below).
   static const std::unordered_set<std::string> kOffices = {
       "president", "prime", "premier", "chancellor", "leader", "king", "queen", "minister", "foreign",
-      "defence", "defense", "finance", "government", "ambassador", "embassy", "ministry", "state", "army",
-      "military", "navy", "troops", "forces", "authorities", "parliament", "envoy", "regime"};
+      "defence", "defense", "finance", "government", "ambassador", "embassy", "ministry", "state",
+      "authorities", "parliament", "envoy", "regime"};
+  // (Not "forces", "troops", "army": "Armenian forces" in Nagorno-Karabakh, "Kurdish fighters"
+  // are a people's, not a state's.)
   auto office = [](const std::string& w) {
     std::string l = w;
     for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -532,6 +535,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     for (Chunk c : chunks_of(tags[s])) {
       EntityKind kind;
       if (!parse_kind(c.type, kind)) continue;  // MISC
+      const EntityKind tagged = kind;
       // A name neither starts with "the" nor ends with a lower-case word or a possessive: the
       // tagger's "NAPM rose", "Lotte and", "Fed 's" are "NAPM", "Lotte", "Fed".
       auto lower_start = [](const std::string& w) { return !w.empty() && w[0] >= 'a' && w[0] <= 'z'; };
@@ -608,7 +612,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
       m.surface = text.substr(m.start, m.end - m.start);
       m.confidence = confidence;
-      found.push_back({kind, name, std::move(m), found.size()});
+      found.push_back({kind, name, std::move(m), found.size(), tagged});
       if (c.end + 2 < doc[s].size() && doc[s][c.end] == "(" && doc[s][c.end + 2] == ")" && is_acronym(doc[s][c.end + 1]) &&
           split_words(name).size() >= 2 && abbreviates(doc[s][c.end + 1], name)) {
         acronyms.emplace(doc[s][c.end + 1], std::make_pair(kind, name));
@@ -647,7 +651,7 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
       m.surface = text.substr(m.start, m.end - m.start);
       m.rule = "demonym";
-      found.push_back({EntityKind::kPlace, *place, std::move(m), found.size()});
+      found.push_back({EntityKind::kPlace, *place, std::move(m), found.size(), std::nullopt});
       i += n - 1;
     }
   }
@@ -694,6 +698,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     }
   }
 
+  // The tagger's calibrated belief in a place above which a person's surname does not take it.
+  constexpr float kSurePlace = 0.9f;
   // Within the article, a short form links to a full name mentioned anywhere in it:
   // (Single-word short forms of people are kept as evidence for the corpus: see Entity.)
   std::vector<std::pair<std::string, std::string>> short_forms;
@@ -708,17 +714,27 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   });
   for (Found& f : found) {
     std::vector<std::string> words = split_words(f.name);
-    // A place is a short form of a person named in full in the article only when the gazetteer
-    // knows no place of that name: "Volgograd" is no short form of a "Rotor Volgograd" the tagger
-    // took for a person, nor "Chechnya" of a person's name it ran into. (So "Herrera", also a
-    // Panamanian province, stays a place beside Tomás Herrera.)
-    if (words.size() != 1 || (f.kind == EntityKind::kPlace && gazetteer_->best(f.name, EntityKind::kPlace) != nullptr)) {
+    // (As written, not as the gazetteer renamed it: "Holland", not "Netherlands".)
+    if (f.kind == EntityKind::kPlace && f.tagged.has_value() && split_words(f.mention.surface).size() == 1) {
+      words = split_words(f.mention.surface);
+    }
+    // A place is a short form of a person named in full in the article when the gazetteer knows
+    // no place of that name, or when the tagger itself read this mention as a person and only the
+    // gazetteer made it a place ("Neil Jordan ... Jordan said", "Trevor Holland ... Holland was
+    // moved"). Not otherwise: "Volgograd" is no short form of a "Rotor Volgograd" the tagger took
+    // for a person, nor "Chechnya" of a person's name it ran into.
+    // Or, where the word is the surname of that person, when the tagger is not sure of the place
+    // (the article's full name outweighs the gazetteer's prior): "recognised Holland in a
+    // newsagent shop", "Holland was moved".
+    bool known_place = f.kind == EntityKind::kPlace && gazetteer_->best(f.name, EntityKind::kPlace) != nullptr;
+    bool surname_only = known_place && f.tagged != EntityKind::kPerson;
+    if (words.size() != 1 || (surname_only && (f.tagged != EntityKind::kPlace || f.mention.confidence >= kSurePlace))) {
       continue;
     }
     for (const Found* target : full) {
       std::vector<std::string> tw = split_words(target->name);
       bool person_part = target->kind == EntityKind::kPerson &&
-                         std::find(tw.begin(), tw.end(), words[0]) != tw.end();
+                         (surname_only ? tw.back() == words[0] : std::find(tw.begin(), tw.end(), words[0]) != tw.end());
       bool org_head = target->kind == EntityKind::kOrganization && tw.front() == words[0] && f.kind != EntityKind::kPlace;
       if (person_part || org_head) {
         if (person_part && f.kind == EntityKind::kPerson) short_forms.emplace_back(words[0], target->name);

@@ -308,6 +308,32 @@ TEST_F(EntityEvidenceTest, ThingsAreNotEntities) {
   }
 }
 
+// A surname the gazetteer also knows as a place is the person named in full in the article where
+// the tagger read it as a person; where the tagger read a place, it stays a place.
+TEST_F(EntityEvidenceTest, PeoplesSurnamesAreNotPlaces) {
+  struct Case {
+    const char* body;
+    const char* place;  // must not be a place
+    const char* person; // must be a person
+  };
+  const std::vector<Case> cases = {
+      {"Dublin-born director Neil Jordan says he lost sleep over the film. Jordan defended his decision on "
+       "Friday. \"The film spares no one,\" Jordan said in a statement.",
+       "Jordan", "Neil Jordan"},
+      {"Trevor Holland, 52, was captured after being spotted in Worthing. A member of the public recognised "
+       "Holland in a newsagent shop. Holland was moved to a more secure centre.",
+       "Netherlands", "Trevor Holland"},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract(c.body);
+    EXPECT_FALSE(has(e, EntityKind::kPlace, c.place)) << c.body << "\n  got: " << describe(e);
+    EXPECT_TRUE(has(e, EntityKind::kPerson, c.person)) << c.body << "\n  got: " << describe(e);
+  }
+  // The tagger's place stays a place beside a person it is part of.
+  std::vector<Entity> e = extract("Chechen leader Aslan Maskhadov said the war in Chechnya was over.");
+  EXPECT_TRUE(has(e, EntityKind::kPlace, "Chechnya")) << describe(e);
+}
+
 // A nationality is its country only where it stands for the state, before an office.
 TEST_F(EntityEvidenceTest, NationalitiesArePlacesOnlyBeforeAnOffice) {
   struct Case {
@@ -321,6 +347,8 @@ TEST_F(EntityEvidenceTest, NationalitiesArePlacesOnlyBeforeAnOffice) {
       {"British officials said the talks would resume.", "United Kingdom", false},
       {"Irish voters went to the polls on Friday.", "Ireland", false},
       {"The film is about three generations of Kenyan fishermen.", "Kenya", false},
+      // Fighters are a people's, not a state's.
+      {"The talks would go on only if ethnic Armenian forces pulled out of the enclave.", "Armenia", false},
   };
   for (const Case& c : cases) {
     std::vector<Entity> e = extract(c.body);
