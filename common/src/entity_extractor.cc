@@ -121,6 +121,30 @@ const std::unordered_set<std::string>& org_heads() {
   return words;
 }
 
+const std::unordered_set<std::string>& place_heads() {
+  // Last words that make a name of several words a place ("Mombasa Road", "Kilifi County").
+  static const std::unordered_set<std::string> words = {
+      "Road", "Street", "Avenue", "Square", "Bridge", "River", "Sea", "Ocean", "Lake", "Bay", "Gulf", "Coast",
+      "Island", "Islands", "Mountain", "Mountains", "Valley", "Peninsula", "Desert", "Forest", "Strait",
+      "Straits", "Canal", "County", "Province", "Region", "District", "City", "Town", "Village", "State",
+      "States", "Republic", "Kingdom", "Port", "Airport", "Harbour", "Harbor", "Park", "Hills", "Heights",
+      "Falls", "Springs", "Beach", "Delta", "Basin", "Plateau", "Plains", "Highlands", "Territory",
+      "Territories", "Estate", "Market", "Station", "Course", "Stadium", "Arena", "Centre", "Center", "Hall",
+      "Palace", "Castle", "Cathedral", "Church", "Temple", "Mosque", "Tower", "Gardens", "Zoo", "Circuit",
+      "Prison", "Camp", "Mine", "Field", "Fields", "Wells"};
+  return words;
+}
+
+const std::unordered_set<std::string>& place_fronts() {
+  // First words that do ("Gulf of Riga", "Mount Kenya", "North Sea", "Praça do Comércio").
+  static const std::unordered_set<std::string> words = {
+      "Gulf", "Bay", "Lake", "Mount", "Cape", "Isle", "Strait", "Port", "Fort", "Saint", "St", "St.", "San",
+      "Santa", "Santo", "São", "New", "North", "South", "East", "West", "Northern", "Southern", "Eastern",
+      "Western", "Central", "Upper", "Lower", "Greater", "Praia", "Praça", "Rua", "Via", "Piazza", "Plaza",
+      "Calle", "Rue", "Republic", "Kingdom", "Sea", "Isla", "Ilha", "Monte", "Rio", "Río", "Puerto", "Porto"};
+  return words;
+}
+
 const std::unordered_set<std::string>& person_titles() {
   static const std::unordered_set<std::string> words = {
       "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "President", "Senator", "Sen.", "Governor", "Gov.",
@@ -434,6 +458,22 @@ std::optional<EntityKind> weigh_evidence(const Gazetteer& gazetteer, const std::
                  (name.size() > 3 && all_capitals(name) && gazetteer.best(title_case(name), k) != nullptr);
     if (known) score[static_cast<std::size_t>(k)] *= kEvidenceOdds;
   }
+  // A place of several words is nearly always one the gazetteer knows, one that ends in a
+  // place's head word ("Mombasa Road", "Kilifi County") or begins with one ("Gulf of Riga"), or
+  // one that ends in a known place. A name of several words that is none of these is no place
+  // against a model that allows anything else (strong odds: "Kenya's Amara Wekesa", "levelled
+  // through Jordan Akande", "Park Ji-woo, chief executive").
+  if (words.size() >= 2) {
+    std::string name = clean_surface(words, EntityKind::kPlace);
+    if (name.size() > 3 && all_capitals(name)) name = title_case(name);
+    std::vector<std::string> parts = split_words(name);
+    bool supported = parts.size() < 2 || gazetteer.best(name, EntityKind::kPlace) != nullptr ||
+                     place_heads().count(parts.back()) != 0 || place_fronts().count(parts.front()) != 0;
+    // (A known place last, "Greater Riga"; a known place first is how people's names begin:
+    // "Jordan Akande", "Chelsea Clinton", "Florence Pugh".)
+    supported = supported || gazetteer.best(parts.back(), EntityKind::kPlace) != nullptr;
+    if (!supported) score[static_cast<std::size_t>(EntityKind::kPlace)] /= kStrongOdds;
+  }
   EntityKind best = model_kind;
   for (EntityKind k : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
     if (score[static_cast<std::size_t>(k)] > score[static_cast<std::size_t>(best)]) best = k;
@@ -477,6 +517,15 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       for (std::string& x : t) {
         if (x.empty()) x = "O";
       }
+      // A sentence's first word is capitalised whatever it is: there a one-word name counts only
+      // when it is a large place, country or region ("Auch der hohe Wasserverbrauch": not the
+      // French town of 24,000).
+      std::size_t first = 0;
+      while (first < s.size() && !s[first].empty() && !name_word(s[first])) ++first;
+      if (first < s.size() && t[first].compare(0, 2, "B-") == 0 && (first + 1 == s.size() || t[first + 1].compare(0, 2, "I-") != 0)) {
+        const GazetteerEntry* place = gazetteer_->best(s[first], EntityKind::kPlace);
+        if (place == nullptr || place->weight < 100000) t[first] = "O";
+      }
       tags.push_back(std::move(t));
     }
   }
@@ -496,6 +545,25 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       if (!person && !same_org && !misc_org) continue;
       std::string type = person ? "PER" : "ORG";
       for (std::size_t i = a.begin; i < b.end; ++i) tags[s][i] = (i == a.begin ? "B-" : "I-") + type;
+      cs[k].begin = a.begin;
+    }
+  }
+
+  // Chunks of one kind joined by a name's particles are one name the tagger broke at the lower-case
+  // word: "Dar" es "Salaam", "Praça" do "Comércio", "Ursula" von der "Leyen".
+  static const std::unordered_set<std::string> kParticles = {
+      "de", "do", "da", "dos", "das", "del", "della", "delle", "di", "du", "des", "van", "von", "der",
+      "den", "ter", "es", "el", "al", "la", "le", "bin", "ibn", "zu"};
+  for (std::size_t s = 0; s < tags.size(); ++s) {
+    std::vector<Chunk> cs = chunks_of(tags[s]);
+    for (std::size_t k = 1; k < cs.size(); ++k) {
+      const Chunk& a = cs[k - 1];
+      const Chunk& b = cs[k];
+      if (a.type != b.type || a.type == "MISC" || b.begin <= a.end || b.begin > a.end + 2) continue;
+      bool particles = true;
+      for (std::size_t i = a.end; i < b.begin; ++i) particles = particles && kParticles.count(doc[s][i]) != 0;
+      if (!particles) continue;
+      for (std::size_t i = a.end; i < b.end; ++i) tags[s][i] = "I-" + a.type;
       cs[k].begin = a.begin;
     }
   }
@@ -592,13 +660,15 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       }
       std::string name = clean_surface(words, kind);
       if (!plausible_name(name)) continue;
-      // A lone nationality word is its country ("Kenyan" runner -> Kenya).
-      Mention m;
-      if (const std::string* place = gazetteer_->demonym_place(name)) {
-        kind = EntityKind::kPlace;
-        name = *place;
-        m.rule = "demonym";
+      // A nationality the tagger took for a name ("Baltic", "Kenyans") is no entity: it names a
+      // people or a quality, not the place (only before an office does it: see below).
+      // (Unless the gazetteer knows the word as a place: "Burundi", "Philippines".)
+      if ((gazetteer_->demonym_place(name) != nullptr ||
+           (name.size() > 4 && name.back() == 's' && gazetteer_->demonym_place(name.substr(0, name.size() - 1)) != nullptr)) &&
+          gazetteer_->best(name, EntityKind::kPlace) == nullptr) {
+        continue;
       }
+      Mention m;
       m.field = where[s].field;
       m.start = tokens[c.begin].start;
       m.end = tokens[c.end - 1].end;

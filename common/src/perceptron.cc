@@ -12,6 +12,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/ner.h"
@@ -52,6 +55,44 @@ bool has_upper(std::string_view w) {
 bool is_capitalised(std::string_view w) { return !w.empty() && w[0] >= 'A' && w[0] <= 'Z'; }
 bool has_lower(std::string_view w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// Latin letters with diacritics read as their ASCII letters ("Tomás" -> "Tomas", "Mendonça" ->
+// "Mendonca", "Łódź" -> "Lodz"): the tagger learnt from news written in ASCII, and its word
+// shapes, affixes and capitalisation tests know no other letters. A word that does not become
+// pure ASCII (another script) is left as it is. Only the features see the folded word.
+std::string fold_latin(const std::string& w) {
+  if (std::all_of(w.begin(), w.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return w;
+  thread_local std::unique_ptr<icu::Transliterator> latin_ascii = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance("Latin-ASCII", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  if (!latin_ascii) return w;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+  latin_ascii->transliterate(u);
+  std::string out;
+  u.toUTF8String(out);
+  bool ascii = !out.empty() && std::all_of(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return ascii ? out : w;
+}
+
+// The document as the features see it (fold_latin); `doc` itself when it is all ASCII.
+const std::vector<Sentence>& folded(const std::vector<Sentence>& doc, std::vector<Sentence>& storage) {
+  bool ascii = std::all_of(doc.begin(), doc.end(), [](const Sentence& s) {
+    return std::all_of(s.begin(), s.end(), [](const std::string& w) {
+      return std::all_of(w.begin(), w.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    });
+  });
+  if (ascii) return doc;
+  storage.clear();
+  for (const Sentence& s : doc) {
+    Sentence f;
+    f.reserve(s.size());
+    for (const std::string& w : s) f.push_back(fold_latin(w));
+    storage.push_back(std::move(f));
+  }
+  return storage;
 }
 
 // A word of lower-case ASCII letters only, or of ASCII punctuation only.
@@ -208,7 +249,9 @@ DocContext doc_context(const std::vector<Sentence>& doc) {
 // The label-independent features of every word of a sentence, flattened: word i's features are
 // out[offsets[i] .. offsets[i+1]). `lw_hash` receives each word's lower-case hash.
 // With `skip`, the words it marks get no features (an empty range): the tagger need not score them.
-void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* gazetteer,
+// `s` is the sentence as folded (fold_latin), `written` as written: the gazetteer and the word
+// clusters know names with their accents.
+void static_features(const Sentence& s, const Sentence& written, const DocContext& ctx, const Gazetteer* gazetteer,
                      const ClusterIndex* clusters, std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
                      std::vector<std::uint64_t>& lw_hash, const std::vector<char>* skip = nullptr) {
   static const std::uint64_t kBias = tmpl("bias"), kW = tmpl("w"), kLw = tmpl("lw"), kShape = tmpl("shape"),
@@ -220,7 +263,7 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
                              kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"), kCapElse = tmpl("cap_elsewhere"),
                              kC = tmpl("cluster"), kCm1 = tmpl("cluster-1"), kCp1 = tmpl("cluster+1"),
                              kCSh = tmpl("cluster|sh"), kStart = h("<s>"), kEnd = h("</s>");
-  std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(s) : std::vector<std::string>(s.size());
+  std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(written) : std::vector<std::string>(s.size());
   bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
   std::size_t n = s.size();
   std::vector<std::string> lw(n);
@@ -236,7 +279,7 @@ void static_features(const Sentence& s, const DocContext& ctx, const Gazetteer* 
   };
   // Word clusters: the word's class at each granularity ("l1.l2.l3.r1.r2.r3"), hashed per level.
   std::vector<const std::array<std::uint64_t, kClusterLevels>*> cls(n);
-  for (std::size_t i = 0; i < n && clusters != nullptr; ++i) cls[i] = &clusters->of(s[i]);
+  for (std::size_t i = 0; i < n && clusters != nullptr; ++i) cls[i] = &clusters->of(written[i]);
   auto cluster_at = [&](long i, std::size_t level) -> std::uint64_t {
     return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : (*cls[static_cast<std::size_t>(i)])[level];
   };
@@ -367,24 +410,28 @@ struct PerceptronTagger::Impl {
 
   // Tags a document; with `beliefs`, each word's TypeBelief, and with `scores_out` its raw
   // label scores and the previous label (for calibration).
-  std::vector<Tags> tag(const std::vector<Sentence>& doc, const Gazetteer* gazetteer,
+  std::vector<Tags> tag(const std::vector<Sentence>& written_doc, const Gazetteer* gazetteer,
                         std::vector<std::vector<TypeBelief>>* beliefs,
                         std::vector<std::pair<std::array<float, kNumLabels>, int>>* scores_out = nullptr) const {
     if (beliefs != nullptr) beliefs->clear();
-    DocContext ctx = doc_context(doc);
+    std::vector<Sentence> storage;
+    const std::vector<Sentence>& fdoc = folded(written_doc, storage);
+    DocContext ctx = doc_context(fdoc);
     std::unordered_map<std::uint64_t, int> memory;
     std::vector<Tags> out;
-    out.reserve(doc.size());
+    out.reserve(fdoc.size());
     std::array<float, kNumLabels> scores{};
     std::vector<std::uint64_t> stat, f, hlw;
     std::vector<std::size_t> offsets;
     std::vector<char> plain;
-    for (const Sentence& s : doc) {
+    for (std::size_t si = 0; si < fdoc.size(); ++si) {
+      const Sentence& s = fdoc[si];
+      const Sentence& written = written_doc[si];
       // Plain words (plain_word) are scored only inside a name: their features are made only
       // when needed (a name runs on into a plain word), for the whole sentence then.
       plain.assign(s.size(), 0);
       for (std::size_t i = 0; i < s.size(); ++i) plain[i] = scores_out == nullptr && plain_word(s[i]) ? 1 : 0;
-      static_features(s, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw, &plain);
+      static_features(s, written, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw, &plain);
       bool all_features = false;
       Tags tags(s.size());
       std::vector<TypeBelief> sentence_beliefs;
@@ -401,7 +448,7 @@ struct PerceptronTagger::Impl {
           continue;
         }
         if (plain[i] != 0 && !all_features) {
-          static_features(s, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw);
+          static_features(s, written, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw);
           all_features = true;
         }
         f.assign(stat.begin() + static_cast<long>(offsets[i]), stat.begin() + static_cast<long>(offsets[i + 1]));
@@ -568,10 +615,12 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
   };
   std::vector<std::vector<SentenceFeatures>> stat(docs.size());
   for (std::size_t d = 0; d < docs.size(); ++d) {
-    DocContext ctx = doc_context(docs[d]);
-    for (const Sentence& s : docs[d]) {
+    std::vector<Sentence> storage;
+    const std::vector<Sentence>& fdoc = folded(docs[d], storage);
+    DocContext ctx = doc_context(fdoc);
+    for (std::size_t si = 0; si < fdoc.size(); ++si) {
       SentenceFeatures sf;
-      static_features(s, ctx, gazetteer, m.cluster_index.get(), sf.features, sf.offsets, sf.lw_hash);
+      static_features(fdoc[si], docs[d][si], ctx, gazetteer, m.cluster_index.get(), sf.features, sf.offsets, sf.lw_hash);
       stat[d].push_back(std::move(sf));
     }
   }
@@ -605,7 +654,7 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
               update(r + static_cast<std::size_t>(guess), -1.0f);
             }
           }
-          if (guess != 0 && is_capitalised(sent[i])) memory[sf.lw_hash[i]] = guess;
+          if (guess != 0 && is_capitalised(fold_latin(sent[i]))) memory[sf.lw_hash[i]] = guess;
           prev2 = prev;
           prev = guess;
         }
