@@ -44,6 +44,9 @@ void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
       std::printf("  %-12s %s (%zu)\n", std::string(gazette::kind_name(e.kind)).c_str(), e.canonical.c_str(),
                   e.mentions.size());
     }
+    for (const auto& r : ia.removed) {
+      std::printf("  removed:   bytes %zu-%zu (%s): %s\n", r.start, r.end, r.rule.c_str(), r.text.c_str());
+    }
     if (terms) std::printf("  terms:     %s\n", ia.term_list.c_str());
   }
 }
@@ -94,6 +97,9 @@ int main(int argc, char** argv) {
                     "Synonym groups, one per line, comma-separated (default: the shipped news aliases)");
   bool no_entities = false;
   build->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
+  bool keep_boilerplate = false;
+  build->add_flag("--keep-boilerplate", keep_boilerplate,
+                  "Index bodies as read: keep comment forms, share and related links, cookie notices at their ends");
   build->add_option("--min-entity-confidence", config.min_entity_confidence,
                     "Leave out entities whose calibrated confidence is below this (0-1)")
       ->check(CLI::Range(0.0f, 1.0f))
@@ -106,6 +112,7 @@ int main(int argc, char** argv) {
   inspect->add_flag("--json", inspect_json, "JSON output");
   inspect->add_flag("--terms", inspect_terms, "List every term of each article's document");
   inspect->add_option("--default-language", config.default_language, "Fallback language")->capture_default_str();
+  inspect->add_flag("--keep-boilerplate", keep_boilerplate, "Show bodies as read, page tails included");
 
   std::string stats_db;
   bool stats_json = false;
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
       std::signal(SIGTERM, on_signal);
       config.stop = &g_stop;
       config.extract_entities = !no_entities;
+      config.remove_boilerplate = !keep_boilerplate;
       config.progress = isatty(STDERR_FILENO) != 0;
       gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
       if (json) {
@@ -169,6 +177,7 @@ int main(int argc, char** argv) {
       return s.errors > 0 || s.interrupted ? 1 : 0;
     }
     if (*inspect) {
+      config.remove_boilerplate = !keep_boilerplate;
       std::vector<gazette::indexer::InspectedFile> files;
       for (const std::string& p : inspect_paths) files.push_back(gazette::indexer::inspect_file(p, config));
       if (inspect_json) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "corpus_reader.h"
+#include "gazette/common/boilerplate.h"
 #include "indexer_config.h"
 
 namespace gazette::indexer {
@@ -29,6 +30,7 @@ struct InspectedArticle {
   std::size_t terms = 0;     // distinct terms of its Xapian document
   std::size_t words = 0;     // positional words (title + body)
   std::string term_list;     // describe_terms() of the document
+  std::vector<Removal> removed;  // what was taken out of the body as read (remove_page_tails)
 };
 struct InspectedFile {
   std::string path;

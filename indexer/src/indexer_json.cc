@@ -74,6 +74,11 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
                             {"mentions", std::move(mentions)}});
       }
       ja["entities"] = std::move(entities);
+      json removed = json::array();
+      for (const Removal& r : ia.removed) {
+        removed.push_back({{"byte_start", r.start}, {"byte_end", r.end}, {"rule", r.rule}, {"text", r.text}, {"why", r.why}});
+      }
+      ja["removed"] = std::move(removed);
       if (with_terms) ja["term_list"] = ia.term_list;
       jf["articles"].push_back(std::move(ja));
     }

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "support/process.h"
 #include "support/temp_index.h"
@@ -339,6 +341,45 @@ TEST(SharedDataTest, KimJongUnFindsTheSeedArticle) {
   json r = search_json(dir.str("db"), "Kim Jong Un");
   ASSERT_EQ(r["hits"].size(), 1u);
   EXPECT_NE(r["hits"][0]["title"].get<std::string>().find("Kim Jong Un"), std::string::npos);
+  // The page's comment form is not part of the article: not searchable, not stored.
+  for (const char* q : {"\"email address\"", "Akismet", "\"Leave a Reply\"", "Newseum"}) {
+    EXPECT_TRUE(search_json(dir.str("db"), q)["hits"].empty()) << q;
+  }
+  // --keep-boilerplate indexes the body as read.
+  Process kept = index({"build", "--keep-boilerplate", "--db", dir.str("kept"), seed});
+  ASSERT_EQ(kept.status, 0) << kept.err;
+  EXPECT_EQ(search_json(dir.str("kept"), "Akismet")["hits"].size(), 1u);
+}
+
+// The seed through the whole pipeline: exactly its people, places and one organisation, and
+// what was taken out of its body.
+TEST(SharedDataTest, SeedYieldsExactlyItsEntities) {
+  std::string seed = gazette::testing::shared_data("seed");
+  if (seed.empty()) GTEST_SKIP() << "../shared/data is absent";
+  Process inspect = index({"inspect", "--json", seed});
+  ASSERT_EQ(inspect.status, 0) << inspect.err;
+  json a = json::parse(inspect.out)[0]["articles"][0];
+  std::set<std::string> people, places, organisations;
+  for (const json& e : a["entities"]) {
+    std::string kind = e["kind"];
+    (kind == "person" ? people : kind == "place" ? places : organisations).insert(e["name"].get<std::string>());
+  }
+  EXPECT_EQ(people, (std::set<std::string>{"Kim Jong Un", "Shigeru Ishiba", "Lee Jae Myung", "Donald Trump",
+                                           "Vladimir Putin"}));
+  std::set<std::string> expected_places = {"North Korea", "South Korea", "Russia", "Ukraine", "Japan", "Pyongyang",
+                                           "Seoul", "Tokyo", "Washington", "Kursk"};
+  for (const char* optional : {"United States", "Moscow"}) {  // the text names them too
+    if (places.count(optional) != 0) expected_places.insert(optional);
+  }
+  EXPECT_EQ(places, expected_places);
+  EXPECT_EQ(organisations, std::set<std::string>{"Korean Central News Agency"});
+  std::string body = a["body"];
+  const std::string end = "predicts will occur shortly.";
+  ASSERT_GE(body.size(), end.size());
+  EXPECT_EQ(body.substr(body.size() - end.size()), end);
+  ASSERT_EQ(a["removed"].size(), 4u) << a["removed"].dump();
+  EXPECT_EQ(a["removed"][0]["text"], "Leave a Reply");
+  EXPECT_EQ(a["removed"][3]["text"], "Newseum Global");
 }
 
 }  // namespace
