@@ -3,10 +3,11 @@
 #include "gazette/searcher/searcher.h"
 
 #include <algorithm>
-#include <set>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -123,12 +124,49 @@ void require_utf8(const std::string& text, const char* what) {
   if (!is_valid_utf8(text)) throw InvalidRequest(std::string(what) + " is not valid UTF-8");
 }
 
-// Rebuilds the query text with the spelling fixes, or "" when nothing was fixed.
+// The query folded as the words were (NFKC + case folding), with the byte of the text as typed
+// where each folded character starts: NFKC changes lengths ("\u3348" is four characters folded,
+// "\uFB01" two), so offsets found in the folded text must be mapped back before they are used
+// on the typed one.
+struct FoldedQuery {
+  std::string folded;
+  std::map<std::size_t, std::size_t> typed_at;  // folded offset -> typed offset, at character starts
+};
+FoldedQuery fold_with_offsets(const std::string& typed) {
+  FoldedQuery out;
+  auto cp_end = [&typed](std::size_t i) {
+    auto c = static_cast<unsigned char>(typed[i]);
+    std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    return std::min(typed.size(), i + n);
+  };
+  for (std::size_t i = 0; i < typed.size();) {
+    // A character with the combining marks after it (they fold together).
+    std::size_t j = cp_end(i);
+    while (j < typed.size()) {
+      std::size_t k = cp_end(j);
+      std::string next = typed.substr(j, k - j);
+      auto c0 = static_cast<unsigned char>(next[0]);
+      bool combining = (c0 == 0xCC || (c0 == 0xCD && static_cast<unsigned char>(next.size() > 1 ? next[1] : 0) < 0xB0));
+      if (!combining) break;
+      j = k;
+    }
+    std::string piece = typed.substr(i, j - i);
+    bool space = piece == " " || piece == "\t" || piece == "\n" || piece == "\r";
+    out.typed_at[out.folded.size()] = i;
+    out.folded += space ? piece : fold_case(piece);
+    i = j;
+  }
+  out.typed_at[out.folded.size()] = typed.size();
+  return out;
+}
+
+// Rebuilds the query text with the spelling fixes, or "" when nothing was fixed. Each fix
+// replaces the word where it was typed (mapped through the folding), never elsewhere.
 std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
                                 const std::vector<std::string>& words) {
-  std::string suggestion = query;
-  bool changed = false;
-  std::string lowered = fold_case(query);
+  FoldedQuery fq = fold_with_offsets(query);
+  std::vector<std::tuple<std::size_t, std::size_t, std::string>> fixes;  // typed [begin, end) -> fix
+  std::size_t search_from = 0;
   int looked_up = 0;
   for (const std::string& w : words) {
     if (w.size() < 3 || std::isdigit(static_cast<unsigned char>(w[0]))) continue;
@@ -140,13 +178,22 @@ std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
     // Short words tolerate one edit, longer ones two ("dprk" must not become "park").
     std::string fix = db.get_spelling_suggestion(w, w.size() <= 5 ? 1 : 2);
     if (fix.empty() || fix == w) continue;
-    std::size_t at = lowered.find(w);
+    // The word where it stands in the folded query, on character boundaries both sides.
+    std::size_t at = fq.folded.find(w, search_from);
+    while (at != std::string::npos && (fq.typed_at.count(at) == 0 || fq.typed_at.count(at + w.size()) == 0)) {
+      at = fq.folded.find(w, at + 1);
+    }
     if (at == std::string::npos) continue;
-    suggestion.replace(at, w.size(), fix);
-    lowered.replace(at, w.size(), fix);
-    changed = true;
+    search_from = at + w.size();
+    fixes.emplace_back(fq.typed_at[at], fq.typed_at[at + w.size()], fix);
   }
-  return changed ? suggestion : std::string();
+  if (fixes.empty()) return {};
+  std::string suggestion = query;
+  std::sort(fixes.begin(), fixes.end());
+  for (auto f = fixes.rbegin(); f != fixes.rend(); ++f) {
+    suggestion.replace(std::get<0>(*f), std::get<1>(*f) - std::get<0>(*f), std::get<2>(*f));
+  }
+  return suggestion;
 }
 
 // Number of posting lists a query reads, or -1 when that does not bound its cost (wildcards

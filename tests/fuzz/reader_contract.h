@@ -10,10 +10,12 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "corpus_reader.h"
 #include "fuzz_support.h"
 #include "gazette/common/article.h"
+#include "gazette/common/boilerplate.h"
 #include "gazette/common/encoding.h"
 
 namespace gazette::fuzz {
@@ -78,6 +80,17 @@ inline void check_reader(const std::uint8_t* data, std::size_t size, const std::
     check(back.id == a.id && back.title == a.title && back.body == a.body && back.published == a.published &&
               back.authors == a.authors && back.url == a.url && back.lang == a.lang,
           "a read article does not round-trip through its stored record");
+    // Page tails, as indexing takes them out: every removal names whole bytes of the body as read
+    // and says why; what is left is valid UTF-8 and never longer.
+    std::string body = a.body;
+    std::vector<Removal> removed = remove_page_tails(body);
+    for (const Removal& x : removed) {
+      check(x.start <= x.end && x.end <= a.body.size() && a.body.compare(x.start, x.end - x.start, x.text) == 0,
+            "a page-tail removal does not name bytes of the body", x.text);
+      check(!x.rule.empty() && !x.why.empty(), "a page-tail removal without its rule", x.text);
+    }
+    check(body.size() <= a.body.size() && is_valid_utf8(body), "the body left by remove_page_tails is not valid", body);
+    check(removed.empty() == (body == a.body), "remove_page_tails changed the body without saying so", body);
   }
   if (bytes.empty()) check(out.articles.empty() && !out.problems.empty(), "an empty file is not an error");
 }

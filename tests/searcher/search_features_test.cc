@@ -183,6 +183,26 @@ TEST_F(SearchFeaturesTest, SuggestsSpellingFromTheIndexVocabulary) {
   EXPECT_EQ(search("solar desalination").suggestion, "");  // known words: no suggestion
 }
 
+// The fix replaces the word where it was typed, whatever the folding did to the text before it:
+// leading spaces, capitals, full-width letters, characters NFKC expands ("\u3348" is four).
+TEST_F(SearchFeaturesTest, SuggestionsReplaceTheWordWhereItWasTyped) {
+  struct Case {
+    const char* typed;
+    const char* suggested;
+  };
+  const std::vector<Case> cases = {
+      {" desalinaton", " desalination"},
+      {"DESALINATON", "desalination"},
+      {"\xE3\x8D\x88 desalinaton", "\xE3\x8D\x88 desalination"},
+      {"\xEF\xBC\xA1 desalinaton", "\xEF\xBC\xA1 desalination"},  // full-width A
+      {"\xC3\xA9t\xC3\xA9 desalinaton", "\xC3\xA9t\xC3\xA9 desalination"},
+  };
+  for (const Case& c : cases) {
+    SearchResponse r = search(c.typed);
+    EXPECT_EQ(r.suggestion, c.suggested) << c.typed;
+  }
+}
+
 TEST_F(SearchFeaturesTest, SynonymsFromTheDefaultFile) {
   EXPECT_EQ(ids(search("DPRK")), std::vector<std::string>{"korea"});  // DPRK -> "north korea"
 }
