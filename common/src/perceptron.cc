@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include <unicode/translit.h>
+#include <zlib.h>
 #include <unicode/unistr.h>
 
 #include "gazette/common/error.h"
@@ -25,7 +26,9 @@ namespace {
 constexpr std::array<const char*, 9> kLabels = {"O",     "B-PER", "I-PER", "B-ORG", "I-ORG",
                                                 "B-LOC", "I-LOC", "B-MISC", "I-MISC"};
 constexpr std::size_t kNumLabels = kLabels.size();
-constexpr char kMagic[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '2'};
+// 003: the word-cluster table zlib-compressed; 002: plain; 001: no clusters.
+constexpr char kMagic[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '3'};
+constexpr char kMagicPlainClusters[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '2'};
 constexpr char kMagicNoClusters[8] = {'G', 'Z', 'N', 'E', 'R', '0', '0', '1'};
 
 int label_index(const std::string& tag) {
@@ -96,14 +99,26 @@ const std::vector<Sentence>& folded(const std::vector<Sentence>& doc, std::vecto
 }
 
 // A word of lower-case ASCII letters only, or of ASCII punctuation only.
+// Also lower-case words with an apostrophe or hyphen ("'s", "n't", "well-known") and numbers
+// ("1996", "2.5", "10:30"): of CoNLL's valid.txt, 1 name of 5,942 starts with a number.
 bool plain_word(std::string_view w) {
   if (w.empty()) return false;
-  bool letters = std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-  bool punctuation = std::all_of(w.begin(), w.end(), [](char c) {
+  bool letter = false, digit = false, other = false;
+  for (char c : w) {
     auto u = static_cast<unsigned char>(c);
-    return u < 0x80 && std::ispunct(u) != 0;
-  });
-  return letters || punctuation;
+    if (u >= 'a' && u <= 'z') {
+      letter = true;
+    } else if (u >= '0' && u <= '9') {
+      digit = true;
+    } else if (u >= 0x80 || std::ispunct(u) == 0) {
+      return false;  // a capital, a space, a byte of another letter
+    } else {
+      other = other || (u != '\'' && u != '-');
+    }
+  }
+  if (letter && digit) return false;  // "49ers", "g7"
+  if (letter) return !other;          // lower-case letters, with ' or - only
+  return true;                        // punctuation, or a number with its punctuation
 }
 
 // "Kim" -> "Xxx", "U.S." -> "X.X.", "1996" -> "dddd"; the short shape collapses repeats ("Xx").
@@ -744,9 +759,19 @@ void PerceptronTagger::save(const std::string& path) const {
   std::ostringstream table;
   if (m.clusters) m.clusters->write(table);
   std::string bytes = table.str();
+  // The table is text (word, tab, classes), three quarters of the model as it is: compressed.
+  uLongf packed_size = compressBound(static_cast<uLong>(bytes.size()));
+  std::string packed(packed_size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(bytes.data()),
+                static_cast<uLong>(bytes.size()), Z_BEST_COMPRESSION) != Z_OK) {
+    throw Error(path + ": cannot compress the word clusters");
+  }
+  packed.resize(packed_size);
   auto size = static_cast<std::uint64_t>(bytes.size());
+  auto stored = static_cast<std::uint64_t>(packed.size());
   out.write(reinterpret_cast<const char*>(&size), sizeof size);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(&stored), sizeof stored);
+  out.write(packed.data(), static_cast<std::streamsize>(packed.size()));
   if (!out) throw Error(path + ": write failed");
 }
 
@@ -759,7 +784,8 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
   in.read(magic, sizeof magic);
   in.read(reinterpret_cast<char*>(&scale), sizeof scale);
   in.read(reinterpret_cast<char*>(&rows), sizeof rows);
-  bool with_clusters = in && std::memcmp(magic, kMagic, sizeof kMagic) == 0;
+  bool packed_clusters = in && std::memcmp(magic, kMagic, sizeof kMagic) == 0;
+  bool with_clusters = packed_clusters || (in && std::memcmp(magic, kMagicPlainClusters, sizeof kMagic) == 0);
   if (!in || (!with_clusters && std::memcmp(magic, kMagicNoClusters, sizeof kMagic) != 0) || !(scale > 0) ||
       rows > 50'000'000) {
     throw DataError(path + ": not a Gazette NER model");
@@ -792,12 +818,24 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
     if (!in || !(c.temperature > 0.01f && c.temperature < 1000) || !std::isfinite(c.a) || !std::isfinite(c.b)) {
       throw DataError(path + ": truncated or corrupt model");
     }
-    std::uint64_t size = 0;
+    std::uint64_t size = 0, stored = 0;
     in.read(reinterpret_cast<char*>(&size), sizeof size);
-    if (!in || size > 256u << 20) throw DataError(path + ": truncated or corrupt model");
-    std::string bytes(size, '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    if (packed_clusters) in.read(reinterpret_cast<char*>(&stored), sizeof stored);
+    if (!packed_clusters) stored = size;
+    if (!in || size > 256u << 20 || stored > 256u << 20) throw DataError(path + ": truncated or corrupt model");
+    std::string bytes(stored, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(stored));
     if (!in) throw DataError(path + ": truncated or corrupt model");
+    if (packed_clusters && size > 0) {
+      std::string plain(size, '\0');
+      auto plain_size = static_cast<uLongf>(size);
+      if (uncompress(reinterpret_cast<Bytef*>(plain.data()), &plain_size, reinterpret_cast<const Bytef*>(bytes.data()),
+                     static_cast<uLong>(bytes.size())) != Z_OK ||
+          plain_size != size) {
+        throw DataError(path + ": corrupt word clusters in model");
+      }
+      bytes = std::move(plain);
+    }
     if (size > 0) {
       std::istringstream table(bytes);
       m.clusters = std::make_shared<const WordClusters>(WordClusters::read(table, path + " (word clusters)"));
