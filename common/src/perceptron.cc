@@ -121,17 +121,33 @@ bool plain_word(std::string_view w) {
   return true;                        // punctuation, or a number with its punctuation
 }
 
-// "Kim" -> "Xxx", "U.S." -> "X.X.", "1996" -> "dddd"; the short shape collapses repeats ("Xx").
-std::string shape(std::string_view w, bool collapse) {
-  std::string out;
+
+// Hashes of the lower-case word and of its shape ("Kim" -> "Xxx", "U.S." -> "X.X.", "1996" ->
+// "dddd"; the short shape collapses repeats: "Xx"; at most 13 characters), as fnv1a64 of those
+// strings but without building them.
+std::uint64_t lower_hash(std::string_view w) {
+  std::uint64_t x = 14695981039346656037ULL;
+  for (char c : w) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    x ^= static_cast<unsigned char>(c);
+    x *= 1099511628211ULL;
+  }
+  return x;
+}
+std::uint64_t shape_hash(std::string_view w, bool collapse) {
+  std::uint64_t x = 14695981039346656037ULL;
+  std::size_t length = 0;
+  char last = 0;
   for (char ch : w) {
     auto c = static_cast<unsigned char>(ch);
     char s = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd' : c >= 0x80 ? 'u' : ch;
-    if (collapse && !out.empty() && out.back() == s) continue;
-    out.push_back(s);
-    if (out.size() > 12) break;
+    if (collapse && length > 0 && last == s) continue;
+    x ^= static_cast<unsigned char>(s);
+    x *= 1099511628211ULL;
+    last = s;
+    if (++length > 12) break;
   }
-  return out;
+  return x;
 }
 
 // Feature ids are hashes combined without building strings: a template id mixed with the
@@ -281,12 +297,10 @@ void static_features(const Sentence& s, const Sentence& written, const DocContex
   std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(written) : std::vector<std::string>(s.size());
   bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
   std::size_t n = s.size();
-  std::vector<std::string> lw(n);
   std::vector<std::uint64_t> hlw(n), hsh(n), hgaz(n);
   for (std::size_t i = 0; i < n; ++i) {
-    lw[i] = lower_ascii(s[i]);
-    hlw[i] = h(lw[i]);
-    hsh[i] = h(shape(s[i], true));
+    hlw[i] = lower_hash(s[i]);
+    hsh[i] = shape_hash(s[i], true);
     hgaz[i] = h(gaz[i]);
   }
   auto at = [n](const std::vector<std::uint64_t>& v, long i) {
@@ -308,11 +322,11 @@ void static_features(const Sentence& s, const Sentence& written, const DocContex
     }
     auto li = static_cast<long>(i);
     const std::string& w = s[i];
-    std::string_view l = lw[i];
+    const std::string l = lower_ascii(w);
     out.push_back(kBias);
     out.push_back(mix(kW, h(w)));
     out.push_back(mix(kLw, hlw[i]));
-    out.push_back(mix(kShape, h(shape(w, false))));
+    out.push_back(mix(kShape, shape_hash(w, false)));
     out.push_back(mix(kSshape, hsh[i]));
     for (std::size_t k = 1; k <= 4 && k <= l.size(); ++k) {
       out.push_back(mix(mix(kP, k), h(l.substr(0, k))));
@@ -351,9 +365,61 @@ void static_features(const Sentence& s, const Sentence& written, const DocContex
 
 }  // namespace
 
+// A loaded model's weights for tagging: each feature's key and its nine 16-bit weights in one
+// 32-byte slot, so that a lookup touches one cache line (with the key in one table and the row in
+// another, the two cache misses were four fifths of the tagger's time).
+class PackedTable {
+ public:
+  struct alignas(32) Slot {
+    std::uint64_t key = 0;
+    std::array<std::int16_t, kNumLabels> w{};
+  };
+  static_assert(sizeof(Slot) == 32);
+  bool empty() const { return slots_.empty(); }
+  void build(const FeatureTable& rows, const std::vector<float>& weights, float scale) {
+    std::size_t cap = 16;
+    while (cap * 5 < rows.size() * 8) cap <<= 1;  // load factor at most 5/8
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    scale_ = scale;
+    rows.for_each([&](std::uint64_t f, std::uint32_t r) {
+      std::size_t i = f & mask_;
+      while (slots_[i].key != 0) i = (i + 1) & mask_;
+      slots_[i].key = f;
+      for (std::size_t l = 0; l < kNumLabels; ++l) {
+        slots_[i].w[l] = static_cast<std::int16_t>(std::lround(weights[static_cast<std::size_t>(r) * kNumLabels + l] / scale));
+      }
+    });
+  }
+  // The label scores of the features f[0..n).
+  void score(const std::uint64_t* f, std::size_t n, std::array<float, kNumLabels>& scores) const {
+    for (std::size_t k = 0; k < n; ++k) __builtin_prefetch(&slots_[key(f[k]) & mask_]);
+    std::array<std::int32_t, kNumLabels> sum{};
+    for (std::size_t k = 0; k < n; ++k) {
+      std::uint64_t x = key(f[k]);
+      for (std::size_t i = x & mask_;; i = (i + 1) & mask_) {
+        const Slot& slot = slots_[i];
+        if (slot.key == x) {
+          for (std::size_t l = 0; l < kNumLabels; ++l) sum[l] += slot.w[l];
+          break;
+        }
+        if (slot.key == 0) break;
+      }
+    }
+    for (std::size_t l = 0; l < kNumLabels; ++l) scores[l] = static_cast<float>(sum[l]) * scale_;
+  }
+
+ private:
+  static std::uint64_t key(std::uint64_t f) { return f == 0 ? 1 : f; }
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  float scale_ = 1.0f;
+};
+
 struct PerceptronTagger::Impl {
   FeatureTable rows;          // feature -> row in weights
   std::vector<float> weights;  // rows * kNumLabels
+  PackedTable packed;          // the same, for tagging, once loaded (empty while training)
   std::shared_ptr<const WordClusters> clusters;
   std::unique_ptr<ClusterIndex> cluster_index;  // built from `clusters`
 
@@ -406,10 +472,14 @@ struct PerceptronTagger::Impl {
   }
 
   int predict(const std::uint64_t* f, std::size_t n, int prev, std::array<float, kNumLabels>& scores) const {
-    scores.fill(0);
-    for (std::size_t k = 0; k < n; ++k) {
-      if (const float* r = row(f[k])) {
-        for (std::size_t l = 0; l < kNumLabels; ++l) scores[l] += r[l];
+    if (!packed.empty()) {
+      packed.score(f, n, scores);
+    } else {
+      scores.fill(0);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (const float* r = row(f[k])) {
+          for (std::size_t l = 0; l < kNumLabels; ++l) scores[l] += r[l];
+        }
       }
     }
     int best = 0;
@@ -719,10 +789,12 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
   }
 }
 
-// File format (little-endian): magic "GZNER002", float scale, uint32 rows; then per row the
+// File format (little-endian): magic "GZNER003", float scale, uint32 rows; then per row the
 // uint64 feature hash, a uint8 count of non-zero labels, and (uint8 label, int16 weight) pairs
 // with weight = round(w / scale); then the calibration (float temperature, a, b); then uint64 n
-// and n bytes of word clusters ("word<TAB>classes" lines; n = 0: none). "GZNER001" files (before clusters) end after the rows.
+// (the size of the word clusters, "word<TAB>classes" lines; 0: none), uint64 m and m bytes of
+// them zlib-compressed. "GZNER002" files store the n bytes as they are (no m); "GZNER001" files
+// (before clusters) end after the rows.
 void PerceptronTagger::save(const std::string& path) const {
   const Impl& m = *impl_;
   float max_abs = 0;
@@ -842,6 +914,7 @@ PerceptronTagger PerceptronTagger::load(const std::string& path) {
       m.index_clusters();
     }
   }
+  m.packed.build(m.rows, m.weights, scale);
   return tagger;
 }
 
