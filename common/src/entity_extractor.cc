@@ -145,6 +145,17 @@ const std::unordered_set<std::string>& place_fronts() {
   return words;
 }
 
+// Head words no person's name ends in (unlike "Court", "Post" or "United"): against the
+// model's person they decide.
+const std::unordered_set<std::string>& corporate_heads() {
+  static const std::unordered_set<std::string> words = {
+      "Agency", "Ministry", "Corp", "Corp.", "Corporation", "Inc", "Inc.", "Ltd", "Ltd.", "Systems", "Technologies",
+      "Holdings", "Robotics", "Airlines", "Airways", "Motors", "Industries", "Laboratories", "Labs", "Association",
+      "Federation", "Organisation", "Organization", "Commission", "Committee", "Council", "Institute", "University",
+      "Foundation", "Authority", "Department", "Bureau", "Maritime"};
+  return words;
+}
+
 const std::unordered_set<std::string>& person_titles() {
   static const std::unordered_set<std::string> words = {
       "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "President", "Senator", "Sen.", "Governor", "Gov.",
@@ -424,6 +435,13 @@ bool names_a_thing(const Sentence& s, const Chunk& c) {
   for (std::size_t i = c.end; i < s.size() && i < c.end + 2 && common(s[i]); ++i) {
     if (thing_nouns().count(s[i]) != 0) return true;
   }
+  // "the 300-kilometre cable, known as Amber Link", "a pipeline called Nord Stream".
+  std::size_t k = c.begin;
+  if (k >= 2 && (s[k - 1] == "called" || s[k - 1] == "named" || (s[k - 1] == "as" && s[k - 2] == "known"))) {
+    std::size_t before = s[k - 1] == "as" ? k - 2 : k - 1;
+    if (before >= 1 && s[before - 1] == ",") --before;
+    if (before >= 1 && thing_nouns().count(lower(s[before - 1])) != 0) return true;
+  }
   return false;
 }
 
@@ -451,6 +469,8 @@ std::optional<EntityKind> weigh_evidence(const Gazetteer& gazetteer, const std::
   if (org_head) {
     score[static_cast<std::size_t>(EntityKind::kOrganization)] *= model_kind == EntityKind::kPerson ? kStrongOdds : kEvidenceOdds;
   }
+  // And some no person's name ever ends in: "Chipmaker Veltrix Systems" is no person.
+  if (words.size() >= 2 && corporate_heads().count(words.back()) != 0) score[static_cast<std::size_t>(EntityKind::kPerson)] = 0;
   for (EntityKind k : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
     if (k == EntityKind::kPlace && sports) continue;
     std::string name = clean_surface(words, k);
@@ -538,14 +558,33 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       const Chunk& a = cs[k - 1];
       const Chunk& b = cs[k];
       if (a.end != b.begin) continue;
-      // A person's name runs on into whatever chunk touches it ("Park" + "Ji-woo").
-      bool person = a.type == "PER";
-      bool same_org = a.type == "ORG" && b.type == "ORG";
+      // A person's name runs on into whatever chunk touches it ("Park" + "Ji-woo"); into an
+      // organisation named by its head word it is the organisation's ("Johnson" + "Controls
+      // Inc", "Chipmaker" + "Veltrix Systems").
+      bool org_named = b.type == "ORG" && b.end - b.begin >= 2 && org_heads().count(doc[s][b.end - 1]) != 0;
+      bool person = a.type == "PER" && !org_named;
+      bool same_org = (a.type == "ORG" || a.type == "PER") && b.type == "ORG" && (a.type == "ORG" || org_named);
       bool misc_org = a.type == "MISC" && b.type == "ORG";
       if (!person && !same_org && !misc_org) continue;
       std::string type = person ? "PER" : "ORG";
       for (std::size_t i = a.begin; i < b.end; ++i) tags[s][i] = (i == a.begin ? "B-" : "I-") + type;
       cs[k].begin = a.begin;
+    }
+  }
+
+  // Two organisations the tagger ran together: "Veltrix Systems and Hanbit Robotics" (both end
+  // in a head word; not "Guangdong Post and Telecommunications Administration").
+  for (std::size_t s = 0; s < tags.size(); ++s) {
+    for (const Chunk& c : chunks_of(tags[s])) {
+      if (c.type != "ORG") continue;
+      for (std::size_t j = c.begin + 2; j + 1 < c.end; ++j) {
+        if ((doc[s][j] == "and" || doc[s][j] == "&") && org_heads().count(doc[s][j - 1]) != 0 &&
+            org_heads().count(doc[s][c.end - 1]) != 0 && name_word(doc[s][j + 1])) {
+          tags[s][j] = "O";
+          tags[s][j + 1] = "B-ORG";
+          break;
+        }
+      }
     }
   }
 
@@ -805,7 +844,12 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       std::vector<std::string> tw = split_words(target->name);
       bool person_part = target->kind == EntityKind::kPerson &&
                          (surname_only ? tw.back() == words[0] : std::find(tw.begin(), tw.end(), words[0]) != tw.end());
-      bool org_head = target->kind == EntityKind::kOrganization && tw.front() == words[0] && f.kind != EntityKind::kPlace;
+      // (A place only when the gazetteer knows no such place and the organisation is named by
+      // its head word: "Hanbit" beside Hanbit Robotics; not "Riga" beside Riga City Council, nor
+      // "Insein" beside the Insein Prison the tagger took for one.)
+      bool org_head = target->kind == EntityKind::kOrganization && tw.front() == words[0] &&
+                      (f.kind != EntityKind::kPlace || (gazetteer_->best(f.name, EntityKind::kPlace) == nullptr &&
+                                                        org_heads().count(tw.back()) != 0));
       if (person_part || org_head) {
         if (person_part && f.kind == EntityKind::kPerson) short_forms.emplace_back(words[0], target->name);
         f.name = target->name;

@@ -376,6 +376,35 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
   EXPECT_TRUE(has(e, EntityKind::kPlace, "Dresden")) << describe(e);
 }
 
+// Companies and projects as news names them.
+TEST_F(EntityEvidenceTest, OrganisationsAndThingsAsNewsNamesThem) {
+  struct Case {
+    const char* body;
+    EntityKind kind;
+    const char* name;
+    bool expected;
+  };
+  const std::vector<Case> cases = {
+      // A sentence-initial job word is no first name, and no person ends in "Systems".
+      {"Chipmaker Veltrix Systems, which supplies processors to the industry, said sales rose.", EntityKind::kPerson,
+       "Chipmaker Veltrix Systems", false},
+      // Two organisations joined by "and" are two.
+      {"Veltrix Systems and Hanbit Robotics are among the members.", EntityKind::kOrganization, "Veltrix Systems", true},
+      {"Veltrix Systems and Hanbit Robotics are among the members.", EntityKind::kOrganization,
+       "Veltrix Systems and Hanbit Robotics", false},
+      // A project "known as" a name is a thing.
+      {"The 300-kilometre cable, known as Amber Link, will run from Latvia to Sweden.", EntityKind::kOrganization,
+       "Amber Link", false},
+      // The first word of an organisation named in full, alone, is that organisation, not a place.
+      {"Hanbit Robotics unveiled a robot on Monday. Hanbit is one of the largest customers of the firm.",
+       EntityKind::kPlace, "Hanbit", false},
+  };
+  for (const Case& c : cases) {
+    std::vector<Entity> e = extract(c.body);
+    EXPECT_EQ(has(e, c.kind, c.name), c.expected) << c.body << "\n  got: " << describe(e);
+  }
+}
+
 // A nationality is its country only where it stands for the state, before an office.
 TEST_F(EntityEvidenceTest, NationalitiesArePlacesOnlyBeforeAnOffice) {
   struct Case {
