@@ -94,6 +94,22 @@ TEST_F(CorpusTest, FindsArticlesInEveryLanguage) {
   }
 }
 
+// Did you mean: never for words that match articles on their own, never in scripts without
+// such spelling variation; a typo of a corpus word gets the word.
+TEST_F(CorpusTest, DidYouMeanOnlyFixesRealTypos) {
+  for (const char* q : {"profit", "\"solar desalination\"", "\xE6\x9D\xB1\xE4\xBA\xAC \xE5\x9C\xB0\xE9\x9C\x87",
+                        "\xEC\x84\x9C\xEC\x9A\xB8 \xEC\x84\xA0\xEA\xB1\xB0"}) {
+    json r = search_json(db(), q);
+    EXPECT_FALSE(r["hits"].empty()) << q;
+    EXPECT_TRUE(r["suggestion"].is_null()) << q << ": " << r["suggestion"];
+  }
+  json typo = search_json(db(), "Veltirx");
+  EXPECT_TRUE(typo["hits"].empty());
+  EXPECT_EQ(typo["suggestion"], "veltrix");
+  // The suggested query finds articles.
+  EXPECT_FALSE(search_json(db(), typo["suggestion"].get<std::string>())["hits"].empty());
+}
+
 TEST_F(CorpusTest, HtmlBoilerplateIsNotIndexed) {
   // The wire page ends in a comment form, with navigation, scripts and a related-stories aside.
   Process inspect = index({"inspect", "--json", gazette::testing::source_dir("corpus/wire/harbor-times-amber-link.html")});
@@ -322,6 +338,11 @@ TEST(SharedDataTest, TimeWarnerProfitRanksBusiness001First) {
   // Known answers of the search front end on real news.
   json misspelt = search_json(dir.str("db"), "goverment");
   EXPECT_EQ(misspelt["suggestion"], "government");
+  EXPECT_EQ(search_json(dir.str("db"), "goverment spending")["suggestion"], "government spending");
+  // Words that match articles are replaced only by far more frequent ones: "wtih" (1 article)
+  // is "with"; "luring" (16) is no typo of "during".
+  EXPECT_EQ(search_json(dir.str("db"), "wtih")["suggestion"], "with");
+  EXPECT_TRUE(search_json(dir.str("db"), "luring")["suggestion"].is_null());
   json wildcard = search_json(dir.str("db"), "microsof*");
   EXPECT_GT(wildcard["total"]["value"].get<int>(), 10);
   json titled = search_json(dir.str("db"), "title:\"Time Warner\"");
