@@ -33,9 +33,24 @@ struct Tok {
   int window = 0;      // NEAR/n, ADJ/n
 };
 
+// Bytes of the quotation mark at s[i], or 0: the ASCII quote and the typographic and national
+// double quotes a phrase may be typed with ("..." “...” „...“ ‟...” «...» ‹...› 「...」
+// 『...』 ＂...＂). A phrase opened with any of them closes with any. (Single quotes are
+// apostrophes too, "don’t": they stay in the words.)
 std::size_t quote_at(const std::string& s, std::size_t i) {
+  static const char* const kQuotes[] = {
+      "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x9E", "\xE2\x80\x9F",  // “ ” „ ‟
+      "\xC2\xAB",     "\xC2\xBB",                               // « »
+      "\xE2\x80\xB9", "\xE2\x80\xBA",                         // ‹ ›
+      "\xE3\x80\x8C", "\xE3\x80\x8D", "\xE3\x80\x8E", "\xE3\x80\x8F",  // 「 」 『 』
+      "\xEF\xBC\x82",                                           // ＂
+  };
   if (s[i] == '"') return 1;
-  if (i + 2 < s.size() && s.compare(i, 2, "\xE2\x80") == 0 && (s[i + 2] == '\x9C' || s[i + 2] == '\x9D')) return 3;
+  if (static_cast<unsigned char>(s[i]) < 0xC2) return 0;
+  for (const char* q : kQuotes) {
+    std::size_t n = std::char_traits<char>::length(q);
+    if (s.compare(i, n, q) == 0) return n;
+  }
   return 0;
 }
 

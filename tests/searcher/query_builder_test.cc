@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "gazette/common/error.h"
 
 namespace gazette::searcher {
@@ -96,6 +100,83 @@ TEST(QueryBuilderTest, MalformedQueriesFallBackToWordsWithAWarning) {
     ASSERT_EQ(q.warnings.size(), 1u) << c.text;
     EXPECT_NE(q.warnings[0].find("could not parse"), std::string::npos);
   }
+}
+
+// A phrase may be typed with the typographic and national quotes of any language.
+TEST(QueryBuilderTest, NationalQuotesMakePhrases) {
+  const std::string phrase = describe("\"north korea\"");
+  for (const char* q : {"\xE2\x80\x9Cnorth korea\xE2\x80\x9D", "\xE2\x80\x9Enorth korea\xE2\x80\x9C",
+                        "\xC2\xABnorth korea\xC2\xBB", "\xC2\xBB north korea \xC2\xAB",
+                        "\xE2\x80\xB9north korea\xE2\x80\xBA", "\xE3\x80\x8Cnorth korea\xE3\x80\x8D",
+                        "\xEF\xBC\x82north korea\xEF\xBC\x82"}) {
+    BuiltQuery b = build(q);
+    EXPECT_EQ(b.query.get_description(), phrase) << q;
+    EXPECT_TRUE(b.warnings.empty()) << q;
+  }
+  // Unterminated, it is searched as words, with a warning.
+  BuiltQuery open = build("\xE2\x80\x9Cnorth korea");
+  EXPECT_EQ(open.warnings.size(), 1u);
+  EXPECT_NE(open.query.get_description().find("korea"), std::string::npos);
+}
+
+// Property: whatever the text (random Unicode, brackets and quotes unbalanced, operators in every
+// position, 4,096 bytes), build() answers a query or throws the library's InvalidRequest only.
+TEST(QueryBuilderTest, NoGeneratedQueryFails) {
+  const std::vector<std::string> pieces = {
+      "oil", "gas", "AND", "OR", "NOT", "NEAR", "NEAR/3", "ADJ/2", "(", ")", "\"", "\xE2\x80\x9C", "\xE2\x80\x9D",
+      "\xE2\x80\x9E", "\xC2\xAB", "\xC2\xBB", "\xE3\x80\x8C", "\xEF\xBC\x82", "\xE2\x80\x98", "\xE2\x80\x99",
+      "+", "-", "*", "title:", "person:", "place:", "org:", "date:", "source:", "lang:", "2025-01..2025-02", "..",
+      ":", "\xEF\xBC\xA1\xEF\xBC\xAE\xEF\xBC\xA4", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8B",
+      "\xE6\x9D\xB1\xE4\xBA\xAC", "\xEC\x84\x9C\xEC\x9A\xB8", "\xD9\x85\xD8\xB5\xD8\xB1", "\xCD\xBA",
+      "\xE3\x8D\x88", "\xEF\xAC\x81", "Kim's's", " ", "  ", "\t", "\xC2\xA0", "\xE2\x80\x8B", "~", "^", "\\"};
+  std::mt19937 rng(20261201);
+  Analyzer analyzer;
+  QueryBuilder builder(analyzer);
+  int answered = 0, refused = 0;
+  for (int n = 0; n < 3000; ++n) {
+    std::string text;
+    std::size_t target = n % 100 == 0 ? 4096 : rng() % 60;
+    while (text.size() < target) {
+      if (rng() % 4 == 0) {
+        // A random code point, valid UTF-8.
+        char32_t cp = 0x20 + rng() % 0x2FFE0;
+        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0x41;
+        char buf[4];
+        std::size_t len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (len == 1) buf[0] = static_cast<char>(cp);
+        if (len == 2) buf[0] = static_cast<char>(0xC0 | (cp >> 6)), buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+        if (len == 3) {
+          buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+          buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        if (len == 4) {
+          buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+          buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+          buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        text.append(buf, len);
+      } else {
+        text += pieces[rng() % pieces.size()];
+        if (rng() % 2 == 0) text += ' ';
+      }
+    }
+    QueryOptions options;
+    options.default_or = n % 2 == 1;
+    options.allow_empty = n % 3 == 0;
+    try {
+      BuiltQuery q = builder.build(text, options);
+      (void)q.query.get_description();
+      ++answered;
+    } catch (const InvalidRequest&) {
+      ++refused;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "build() threw " << e.what() << " for: " << text;
+    }
+  }
+  EXPECT_EQ(answered + refused, 3000);
+  EXPECT_GT(answered, 2000);  // most queries have words to search
 }
 
 // Found by fuzzing: an operator that wants a word after it, last in the query, read past the
