@@ -23,6 +23,8 @@ struct QueryOptions {
   std::string fallback_lang = "en";
   bool default_or = false;           // bare words joined by OR (the relaxed reading) instead of AND
   bool allow_empty = false;          // an empty query matches everything (facets, filters)
+  // Bare words beyond this many are all optional (ranked by how many match); 0 = always AND.
+  int max_all_words = 0;
 };
 
 struct BuiltQuery {
@@ -36,6 +38,7 @@ struct BuiltQuery {
   std::vector<Xapian::Query> clauses;     // top-level weighted clauses (for --explain)
   std::vector<std::string> clause_labels; // their descriptions
   std::vector<std::string> warnings;      // problems that were worked around
+  std::vector<std::string> optional_words; // a long question's words, each optional (max_all_words)
 };
 
 // The Gazette query language (README "Query language"): words (all must match by default,

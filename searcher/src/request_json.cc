@@ -44,6 +44,7 @@ std::string to_json(const SearchResponse& r, int indent) {
             {"total", {{"value", r.total.value}, {"exact", r.total.exact}}},
             {"took_ms", std::round(r.took_ms * 1000) / 1000},
             {"relaxed", r.relaxed},
+            {"optional_words", r.optional_words},
             {"suggestion", r.suggestion.empty() ? json(nullptr) : json(r.suggestion)},
             {"warnings", r.warnings},
             {"hits", std::move(hits)}};

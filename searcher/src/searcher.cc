@@ -119,6 +119,9 @@ void resolve_entities(Article& a, const searcher::EntityAliases& aliases) {
 }
 
 constexpr int kMaxSpellingLookups = 8;
+// Queries of up to this many bare words need them all (relaxed to any when none has them all);
+// longer ones make each optional (README "What a query means").
+constexpr int kMaxAllWords = 3;
 // A query finding more articles than this gets no did-you-mean.
 constexpr std::uint64_t kFewForSuggestion = 5;
 
@@ -595,6 +598,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     searcher::QueryOptions options;
     options.lang = req.lang;
     options.allow_empty = !facets.empty() || !filters.empty();
+    options.max_all_words = kMaxAllWords;
     // The time limit bounds the whole search: query building, both match passes and spelling.
     auto left_ms = [&]() -> int {
       if (req.time_limit_ms <= 0) return 0;  // no limit
@@ -622,6 +626,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
       }
     }
     for (const std::string& w : q.warnings) r.warnings.push_back(w);
+    r.optional_words = q.optional_words;
     // Did you mean: only when the query finds few articles, and only a query that finds
     // clearly more (run here, with the same filters).
     // (A relaxed query found nothing with all its words: the suggestion must, with all of its.)

@@ -216,6 +216,28 @@ TEST_F(SearchFeaturesTest, RelaxesToAnyWordAndSaysSo) {
   EXPECT_FALSE(search("oil prices").relaxed);
 }
 
+// Up to three words, all must match; a longer question makes each optional (said in the
+// response), ranks articles with more of them first, and its stop words ("the", in more than a
+// fifth of the articles) match nothing on their own.
+TEST_F(SearchFeaturesTest, LongQuestionsMakeEveryWordOptional) {
+  SearchResponse three = search("oil prices zebra");
+  EXPECT_TRUE(three.relaxed);  // no article has all three: relaxed, as before
+  EXPECT_TRUE(three.optional_words.empty());
+  SearchResponse four = search("oil prices zebra quagga");
+  EXPECT_FALSE(four.relaxed);
+  EXPECT_EQ(four.optional_words, (std::vector<std::string>{"oil", "prices", "zebra", "quagga"}));
+  ASSERT_FALSE(four.hits.empty());
+  // The article with both "oil" and "prices" ranks above those with one of them.
+  SearchResponse both = search("oil prices");
+  ASSERT_FALSE(both.hits.empty());
+  EXPECT_EQ(four.hits[0].id, both.hits[0].id);
+  EXPECT_EQ(four.total.value, search("oil OR prices").total.value);
+  // "the" (in six of the nine articles) adds no article: the total is that of the rarer word.
+  SearchResponse with_the = search("the desalination zebra quagga");
+  EXPECT_EQ(with_the.total.value, search("desalination").total.value);
+  EXPECT_LT(with_the.total.value, search("the").total.value);
+}
+
 TEST_F(SearchFeaturesTest, MalformedQueriesStillSearchAndWarn) {
   SearchResponse r = search("oil AND (prices");
   ASSERT_EQ(r.warnings.size(), 1u);

@@ -82,6 +82,8 @@ struct SearchResponse {
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;  // in the order requested; counts are exact
   bool relaxed = false;              // no article had every word: any word was enough
+  // A question of more than three words: each of these was optional (more of them rank higher).
+  std::vector<std::string> optional_words;
   std::string suggestion;            // "did you mean", or "" when the words are known
   std::vector<std::string> warnings; // problems worked around (unparseable query, time limit)
 };
