@@ -185,7 +185,8 @@ std::pair<std::int64_t, std::int64_t> period(const std::string& v) {
 class Parser {
  public:
   Parser(std::vector<Tok> toks, Analyzer& analyzer, const Gazetteer* gazetteer, const Xapian::Database* db,
-         const EntityAliases* aliases, BuiltQuery& out, bool default_or, int max_all_words = 0)
+         const EntityAliases* aliases, BuiltQuery& out, bool default_or, int max_all_words = 0,
+         double exact_scale = 1.0)
       : toks_(std::move(toks)),
         analyzer_(analyzer),
         gazetteer_(gazetteer),
@@ -193,7 +194,8 @@ class Parser {
         aliases_(aliases),
         out_(out),
         default_or_(default_or),
-        max_all_words_(max_all_words) {}
+        max_all_words_(max_all_words),
+        exact_scale_(exact_scale) {}
 
   std::optional<Xapian::Query> parse() {
     std::optional<Xapian::Query> q = parse_or(true);
@@ -393,6 +395,9 @@ class Parser {
     if (!stem.empty()) {
       out_.stems.insert(stem);
       forms.emplace_back(std::string(schema::kStemPrefix) + p + stem);
+      // In a long question the exact form counts half: the stem decides (measured: +1.7% MAP
+      // on average over the four ircoll collections, every one up; stems alone: +0.8%, MED down).
+      if (exact_scale_ != 1.0) forms[0] = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, forms[0], exact_scale_);
     }
     if (p.empty()) add_synonyms(term, forms);
     // OP_OR: an article with the exact form scores above one with another form of the word.
@@ -516,6 +521,7 @@ class Parser {
   BuiltQuery& out_;
   bool default_or_;
   int max_all_words_;
+  double exact_scale_;
   // A word in more than this share of the articles is common (a stop word): measured with
   // scripts/eval-ranking on the four ircoll collections, 0.2 costs 0-1% MAP against no split
   // (0.05: up to 9%, 0.01: up to 48%), and keeps "the" from matching every article.
@@ -524,6 +530,8 @@ class Parser {
   bool last_filter_ = false;
   int wildcards_ = 0;
 };
+
+constexpr double kLongQuestionExactScale = 0.5;
 
 // Everything but the words: operators, brackets, quotes, field names, +/-, wildcards.
 std::string plain_words(const std::string& text) {
@@ -581,6 +589,15 @@ BuiltQuery QueryBuilder::build(const std::string& text, const QueryOptions& opti
   try {
     Parser parser(lex(text), analyzer_, gazetteer_, db_, aliases_, out, options.default_or, options.max_all_words);
     q = parser.parse();
+    if (!out.optional_words.empty()) {
+      // A long question: read again with the exact forms at half weight.
+      BuiltQuery again;
+      again.lang = out.lang;
+      Parser reread(lex(text), analyzer_, gazetteer_, db_, aliases_, again, options.default_or, options.max_all_words,
+                    kLongQuestionExactScale);
+      q = reread.parse();
+      out = std::move(again);
+    }
   } catch (const ParseError& e) {
     // Never fail on syntax: search the words, and say what happened.
     BuiltQuery plain;
