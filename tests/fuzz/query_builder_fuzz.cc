@@ -57,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.fallback_lang = kLanguages[1 + (b % (kLanguageCount - 1))];
   options.default_or = (a & 0x80) != 0;
   options.allow_empty = (a & 0x40) != 0;
+  options.max_all_words = (a & 0x20) != 0 ? 3 : 0;  // the long-question reading
   bool with_db = (b & 0x80) != 0;
   bool with_gazetteer = (b & 0x40) != 0;
   gazette::searcher::QueryBuilder builder(f.analyzer, with_gazetteer ? f.gazetteer.get() : nullptr,

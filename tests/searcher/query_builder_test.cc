@@ -165,6 +165,7 @@ TEST(QueryBuilderTest, NoGeneratedQueryFails) {
     QueryOptions options;
     options.default_or = n % 2 == 1;
     options.allow_empty = n % 3 == 0;
+    options.max_all_words = n % 5 == 0 ? 0 : 3;
     try {
       BuiltQuery q = builder.build(text, options);
       (void)q.query.get_description();
