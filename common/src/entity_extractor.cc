@@ -701,9 +701,19 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       if (!plausible_name(name)) continue;
       // A nationality the tagger took for a name ("Baltic", "Kenyans") is no entity: it names a
       // people or a quality, not the place (only before an office does it: see below).
-      // (Unless the gazetteer knows the word as a place: "Burundi", "Philippines".)
-      if ((gazetteer_->demonym_place(name) != nullptr ||
-           (name.size() > 4 && name.back() == 's' && gazetteer_->demonym_place(name.substr(0, name.size() - 1)) != nullptr)) &&
+      // (Unless the gazetteer knows the word as a place: "Burundi", "Philippines".) A people's
+      // plural is one too: "Kenyans", and "Swedes", "Danes", "Scots", "Turks" beside "Swedish",
+      // "Danish", "Scottish", "Turkish".
+      auto peoples_plural = [this](const std::string& w) {
+        if (w.size() < 5 || w.back() != 's') return false;
+        std::string one = w.substr(0, w.size() - 1);
+        std::string stem = one.back() == 'e' ? one.substr(0, one.size() - 1) : one;
+        for (const std::string& adjective : {one, one + "ish", stem + "ish", one + one.back() + "ish"}) {
+          if (gazetteer_->demonym_place(adjective) != nullptr) return true;
+        }
+        return false;
+      };
+      if ((gazetteer_->demonym_place(name) != nullptr || peoples_plural(name)) &&
           gazetteer_->best(name, EntityKind::kPlace) == nullptr) {
         continue;
       }

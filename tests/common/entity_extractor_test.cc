@@ -361,6 +361,10 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
        "Pra\xC3\xA7" "a do Com\xC3\xA9rcio", true},
       {"Crowds filled the Pra\xC3\xA7" "a do Com\xC3\xA9rcio in Lisbon.", EntityKind::kPlace, "Com\xC3\xA9rcio", false},
       {"A powerful autumn storm swept across the Baltic states overnight.", EntityKind::kPlace, "Baltic State", false},
+      {"When it blows in Sweden, Latvians will benefit. When it blows here, Swedes will.", EntityKind::kPlace, "Swedes",
+       false},
+      {"When it blows in Sweden, Latvians will benefit. When it blows here, Swedes will.", EntityKind::kPlace, "Sweden",
+       true},
   };
   for (const Case& c : cases) {
     std::vector<Entity> e = extract(c.body);
