@@ -44,8 +44,8 @@ struct Handle {
   std::shared_ptr<const searcher::EntityAliases> aliases;
 };
 
-std::shared_ptr<const searcher::EntityAliases> load_aliases(const Xapian::Database& db) {
-  static const std::shared_ptr<const Gazetteer> gazetteer = load_default_gazetteer();
+std::shared_ptr<const searcher::EntityAliases> load_aliases(const Xapian::Database& db,
+                                                            const std::shared_ptr<const Gazetteer>& gazetteer) {
   return std::make_shared<const searcher::EntityAliases>(searcher::EntityAliases::load(db, gazetteer));
 }
 
@@ -303,7 +303,7 @@ struct Searcher::Impl {
     if (!h) {
       std::uint64_t id = path_identity(path);
       h = std::make_unique<Handle>(Handle{open_database(path), Analyzer(), generation.load(), id, nullptr});
-      h->aliases = load_aliases(h->db);
+      h->aliases = load_aliases(h->db, gazetteer);
     } else if (h->generation != generation.load()) {
       refresh(*h);
       h->generation = generation.load();
@@ -318,11 +318,11 @@ struct Searcher::Impl {
     if (id != h.identity) {
       h.db = open_database(path);
       h.identity = id;
-      h.aliases = load_aliases(h.db);
+      h.aliases = load_aliases(h.db, gazetteer);
       return;
     }
     try {
-      if (h.db.reopen()) h.aliases = load_aliases(h.db);
+      if (h.db.reopen()) h.aliases = load_aliases(h.db, gazetteer);
     } catch (const Xapian::Error& e) {
       throw IndexError(path + ": cannot reopen database: " + e.get_description());
     }
