@@ -713,7 +713,17 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
         }
         return false;
       };
-      if ((gazetteer_->demonym_place(name) != nullptr || peoples_plural(name)) &&
+      // A country's name with "n" or "an" is its people's ("Cape Verdean", "Cuban"), when WordNet
+      // does not list it.
+      auto country_adjective = [this](const std::string& w) {
+        if (w.size() < 5 || w.compare(w.size() - 1, 1, "n") != 0) return false;
+        for (std::size_t cut : {std::size_t{1}, std::size_t{2}}) {
+          const GazetteerEntry* country = gazetteer_->best(w.substr(0, w.size() - cut), EntityKind::kPlace);
+          if (country != nullptr && country->weight >= 100000000) return true;
+        }
+        return false;
+      };
+      if ((gazetteer_->demonym_place(name) != nullptr || peoples_plural(name) || country_adjective(name)) &&
           gazetteer_->best(name, EntityKind::kPlace) == nullptr) {
         continue;
       }

@@ -365,6 +365,7 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
        false},
       {"When it blows in Sweden, Latvians will benefit. When it blows here, Swedes will.", EntityKind::kPlace, "Sweden",
        true},
+      {"Her band mixes jazz, hip-hop and Cape Verdean morna.", EntityKind::kPerson, "Cape Verdean", false},
   };
   for (const Case& c : cases) {
     std::vector<Entity> e = extract(c.body);
