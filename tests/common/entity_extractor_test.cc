@@ -249,6 +249,19 @@ class EntityEvidenceTest : public ::testing::Test {
     }
     return nullptr;
   }
+  // Table rows: the body, and whether it yields an entity of this kind and name.
+  struct KindCase {
+    const char* body;
+    EntityKind kind;
+    const char* name;
+    bool expected;
+  };
+  static void expect_kinds(const std::vector<KindCase>& cases) {
+    for (const KindCase& c : cases) {
+      std::vector<Entity> e = extract(c.body);
+      EXPECT_EQ(has(e, c.kind, c.name), c.expected) << c.body << "\n  got: " << describe(e);
+    }
+  }
   static std::shared_ptr<const EntityExtractor> extractor_;
 };
 std::shared_ptr<const EntityExtractor> EntityEvidenceTest::extractor_;
@@ -338,13 +351,7 @@ TEST_F(EntityEvidenceTest, PeoplesSurnamesAreNotPlaces) {
 // words the gazetteer does not know and that are not built like a place are not places; a name
 // broken at its particle is one name; a nationality the tagger took for a name is no entity.
 TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
-  struct Case {
-    const char* body;
-    EntityKind kind;
-    const char* name;
-    bool expected;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<KindCase> cases = {
       {"Manager Tom\xC3\xA1s Herrera ran onto the pitch at the final whistle.", EntityKind::kPerson,
        "Tom\xC3\xA1s Herrera", true},
       {"Manager Tom\xC3\xA1s Herrera ran onto the pitch at the final whistle.", EntityKind::kPlace, "Herrera", false},
@@ -367,10 +374,7 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
        true},
       {"Her band mixes jazz, hip-hop and Cape Verdean morna.", EntityKind::kPerson, "Cape Verdean", false},
   };
-  for (const Case& c : cases) {
-    std::vector<Entity> e = extract(c.body);
-    EXPECT_EQ(has(e, c.kind, c.name), c.expected) << c.body << "\n  got: " << describe(e);
-  }
+  expect_kinds(cases);
   // In a language that is not English (gazetteer only), a sentence's capitalised first word is
   // a name only as a large place: German "Auch" is not the French town.
   Article de;
@@ -383,13 +387,7 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
 
 // Companies and projects as news names them.
 TEST_F(EntityEvidenceTest, OrganisationsAndThingsAsNewsNamesThem) {
-  struct Case {
-    const char* body;
-    EntityKind kind;
-    const char* name;
-    bool expected;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<KindCase> cases = {
       // A sentence-initial job word is no first name, and no person ends in "Systems".
       {"Chipmaker Veltrix Systems, which supplies processors to the industry, said sales rose.", EntityKind::kPerson,
        "Chipmaker Veltrix Systems", false},
@@ -404,10 +402,7 @@ TEST_F(EntityEvidenceTest, OrganisationsAndThingsAsNewsNamesThem) {
       {"Hanbit Robotics unveiled a robot on Monday. Hanbit is one of the largest customers of the firm.",
        EntityKind::kPlace, "Hanbit", false},
   };
-  for (const Case& c : cases) {
-    std::vector<Entity> e = extract(c.body);
-    EXPECT_EQ(has(e, c.kind, c.name), c.expected) << c.body << "\n  got: " << describe(e);
-  }
+  expect_kinds(cases);
 }
 
 // A nationality is its country only where it stands for the state, before an office.
