@@ -10,7 +10,6 @@
 #include <random>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <unicode/translit.h>
 #include <zlib.h>
@@ -260,107 +259,150 @@ void ClusterIndex::add(std::string_view word, std::string_view path) {
 
 // Per-document context, keyed by the hash of the lower-cased word.
 struct DocContext {
-  std::unordered_set<std::uint64_t> lower_forms;   // words seen all lower-case
-  std::unordered_set<std::uint64_t> midcap_forms;  // words seen capitalised mid-sentence
+  FeatureTable lower_forms;   // words seen all lower-case (only those also seen capitalised)
+  FeatureTable midcap_forms;  // words seen capitalised mid-sentence
 };
 
+// The features ask only about capitalised words, so only the lower-case forms of those are kept:
+// a first pass gathers them, a second marks the ones also seen all lower-case.
 DocContext doc_context(const std::vector<Sentence>& doc) {
   DocContext ctx;
+  FeatureTable capitalised;
   for (const Sentence& s : doc) {
     bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
     for (std::size_t i = 0; i < s.size(); ++i) {
       const std::string& w = s[i];
-      if (!has_upper(w) && has_lower(w)) ctx.lower_forms.insert(h(w));
-      if (i > 0 && is_capitalised(w) && has_lower(w) && !all_caps_sentence) ctx.midcap_forms.insert(h(lower_ascii(w)));
+      if (!is_capitalised(w) || !has_lower(w)) continue;
+      std::uint64_t lw = lower_hash(w);
+      capitalised.insert(lw, 0);
+      if (i > 0 && !all_caps_sentence) ctx.midcap_forms.insert(lw, 0);
+    }
+  }
+  if (capitalised.size() == 0) return ctx;
+  for (const Sentence& s : doc) {
+    for (const std::string& w : s) {
+      if (has_upper(w) || !has_lower(w)) continue;
+      std::uint64_t lw = h(w);
+      if (capitalised.find(lw) >= 0) ctx.lower_forms.insert(lw, 0);
     }
   }
   return ctx;
 }
 
-// The label-independent features of every word of a sentence, flattened: word i's features are
-// out[offsets[i] .. offsets[i+1]). `lw_hash` receives each word's lower-case hash.
-// With `skip`, the words it marks get no features (an empty range): the tagger need not score them.
+// The label-independent features of the words of a sentence, made word by word when the tagger
+// scores that word (most words it does not score: see PerceptronTagger::Impl::tag). What the
+// features of several words share (hashes, gazetteer matches) is computed once per sentence;
+// word clusters are looked up for the words scored and their neighbours only.
 // `s` is the sentence as folded (fold_latin), `written` as written: the gazetteer and the word
 // clusters know names with their accents.
-void static_features(const Sentence& s, const Sentence& written, const DocContext& ctx, const Gazetteer* gazetteer,
-                     const ClusterIndex* clusters, std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
-                     std::vector<std::uint64_t>& lw_hash, const std::vector<char>* skip = nullptr) {
-  static const std::uint64_t kBias = tmpl("bias"), kW = tmpl("w"), kLw = tmpl("lw"), kShape = tmpl("shape"),
-                             kSshape = tmpl("sshape"), kP = tmpl("p"), kS = tmpl("s"), kWm1 = tmpl("w-1"),
-                             kWm2 = tmpl("w-2"), kWp1 = tmpl("w+1"), kWp2 = tmpl("w+2"), kBiL = tmpl("w-1|w"),
-                             kBiR = tmpl("w|w+1"), kShm1 = tmpl("sh-1"), kShp1 = tmpl("sh+1"),
-                             kSh3 = tmpl("sh-1|sh|sh+1"), kFirst = tmpl("first"), kCapsent = tmpl("capsent|lw"),
-                             kGaz = tmpl("gaz"), kGazSh = tmpl("gaz|sh"), kGazm1 = tmpl("gaz-1"),
-                             kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"), kCapElse = tmpl("cap_elsewhere"),
-                             kC = tmpl("cluster"), kCm1 = tmpl("cluster-1"), kCp1 = tmpl("cluster+1"),
-                             kCSh = tmpl("cluster|sh"), kStart = h("<s>"), kEnd = h("</s>");
-  std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(written) : std::vector<std::string>(s.size());
-  bool all_caps_sentence = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
-  std::size_t n = s.size();
-  std::vector<std::uint64_t> hlw(n), hsh(n), hgaz(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    hlw[i] = lower_hash(s[i]);
-    hsh[i] = shape_hash(s[i], true);
-    hgaz[i] = h(gaz[i]);
-  }
-  auto at = [n](const std::vector<std::uint64_t>& v, long i) {
-    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : v[static_cast<std::size_t>(i)];
-  };
-  // Word clusters: the word's class at each granularity ("l1.l2.l3.r1.r2.r3"), hashed per level.
-  std::vector<const std::array<std::uint64_t, kClusterLevels>*> cls(n);
-  for (std::size_t i = 0; i < n && clusters != nullptr; ++i) cls[i] = &clusters->of(written[i]);
-  auto cluster_at = [&](long i, std::size_t level) -> std::uint64_t {
-    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n ? kEnd : (*cls[static_cast<std::size_t>(i)])[level];
-  };
-  out.clear();
-  offsets.assign(1, 0);
-  lw_hash = hlw;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (skip != nullptr && (*skip)[i] != 0) {
-      offsets.push_back(out.size());
-      continue;
+class StaticFeatures {
+ public:
+  StaticFeatures(const Sentence& s, const Sentence& written, const DocContext& ctx, const Gazetteer* gazetteer,
+                 const ClusterIndex* clusters)
+      : s_(s), written_(written), ctx_(ctx), clusters_(clusters), n_(s.size()), hlw_(n_), hsh_(n_), hgaz_(n_),
+        cls_(clusters != nullptr ? n_ : 0, nullptr) {
+    all_caps_sentence_ = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
+    std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(written) : std::vector<std::string>(n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      hlw_[i] = lower_hash(s[i]);
+      hsh_[i] = shape_hash(s[i], true);
+      hgaz_[i] = h(gaz[i]);
     }
+  }
+  std::size_t size() const { return n_; }
+  // Each word's lower-case hash.
+  const std::vector<std::uint64_t>& lower_hashes() const { return hlw_; }
+
+  // Appends word i's features to `out`.
+  void append(std::size_t i, std::vector<std::uint64_t>& out) {
+    static const std::uint64_t kBias = tmpl("bias"), kW = tmpl("w"), kLw = tmpl("lw"), kShape = tmpl("shape"),
+                               kSshape = tmpl("sshape"), kP = tmpl("p"), kS = tmpl("s"), kWm1 = tmpl("w-1"),
+                               kWm2 = tmpl("w-2"), kWp1 = tmpl("w+1"), kWp2 = tmpl("w+2"), kBiL = tmpl("w-1|w"),
+                               kBiR = tmpl("w|w+1"), kShm1 = tmpl("sh-1"), kShp1 = tmpl("sh+1"),
+                               kSh3 = tmpl("sh-1|sh|sh+1"), kFirst = tmpl("first"), kCapsent = tmpl("capsent|lw"),
+                               kGaz = tmpl("gaz"), kGazSh = tmpl("gaz|sh"), kGazm1 = tmpl("gaz-1"),
+                               kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"),
+                               kCapElse = tmpl("cap_elsewhere"), kC = tmpl("cluster"), kCm1 = tmpl("cluster-1"),
+                               kCp1 = tmpl("cluster+1"), kCSh = tmpl("cluster|sh");
     auto li = static_cast<long>(i);
-    const std::string& w = s[i];
+    const std::string& w = s_[i];
     const std::string l = lower_ascii(w);
+    const std::string_view lv(l);
     out.push_back(kBias);
     out.push_back(mix(kW, h(w)));
-    out.push_back(mix(kLw, hlw[i]));
+    out.push_back(mix(kLw, hlw_[i]));
     out.push_back(mix(kShape, shape_hash(w, false)));
-    out.push_back(mix(kSshape, hsh[i]));
-    for (std::size_t k = 1; k <= 4 && k <= l.size(); ++k) {
-      out.push_back(mix(mix(kP, k), h(l.substr(0, k))));
-      out.push_back(mix(mix(kS, k), h(l.substr(l.size() - k))));
+    out.push_back(mix(kSshape, hsh_[i]));
+    for (std::size_t k = 1; k <= 4 && k <= lv.size(); ++k) {
+      out.push_back(mix(mix(kP, k), h(lv.substr(0, k))));
+      out.push_back(mix(mix(kS, k), h(lv.substr(lv.size() - k))));
     }
-    out.push_back(mix(kWm1, at(hlw, li - 1)));
-    out.push_back(mix(kWm2, at(hlw, li - 2)));
-    out.push_back(mix(kWp1, at(hlw, li + 1)));
-    out.push_back(mix(kWp2, at(hlw, li + 2)));
-    out.push_back(mix(mix(kBiL, at(hlw, li - 1)), hlw[i]));
-    out.push_back(mix(mix(kBiR, hlw[i]), at(hlw, li + 1)));
-    out.push_back(mix(kShm1, at(hsh, li - 1)));
-    out.push_back(mix(kShp1, at(hsh, li + 1)));
-    out.push_back(mix(mix(mix(kSh3, at(hsh, li - 1)), hsh[i]), at(hsh, li + 1)));
-    if (i == 0) out.push_back(mix(kFirst, hsh[i]));
-    if (all_caps_sentence) out.push_back(mix(kCapsent, hlw[i]));
-    out.push_back(mix(kGaz, hgaz[i]));
-    out.push_back(mix(mix(kGazSh, hgaz[i]), hsh[i]));
-    out.push_back(mix(kGazm1, at(hgaz, li - 1)));
-    out.push_back(mix(kGazp1, at(hgaz, li + 1)));
-    if (clusters != nullptr) {
+    out.push_back(mix(kWm1, at(hlw_, li - 1)));
+    out.push_back(mix(kWm2, at(hlw_, li - 2)));
+    out.push_back(mix(kWp1, at(hlw_, li + 1)));
+    out.push_back(mix(kWp2, at(hlw_, li + 2)));
+    out.push_back(mix(mix(kBiL, at(hlw_, li - 1)), hlw_[i]));
+    out.push_back(mix(mix(kBiR, hlw_[i]), at(hlw_, li + 1)));
+    out.push_back(mix(kShm1, at(hsh_, li - 1)));
+    out.push_back(mix(kShp1, at(hsh_, li + 1)));
+    out.push_back(mix(mix(mix(kSh3, at(hsh_, li - 1)), hsh_[i]), at(hsh_, li + 1)));
+    if (i == 0) out.push_back(mix(kFirst, hsh_[i]));
+    if (all_caps_sentence_) out.push_back(mix(kCapsent, hlw_[i]));
+    out.push_back(mix(kGaz, hgaz_[i]));
+    out.push_back(mix(mix(kGazSh, hgaz_[i]), hsh_[i]));
+    out.push_back(mix(kGazm1, at(hgaz_, li - 1)));
+    out.push_back(mix(kGazp1, at(hgaz_, li + 1)));
+    if (clusters_ != nullptr) {
       for (std::size_t level = 0; level < kClusterLevels; ++level) {
-        out.push_back(mix(kC, (*cls[i])[level]));
+        out.push_back(mix(kC, cluster_at(li, level)));
         out.push_back(mix(kCm1, cluster_at(li - 1, level)));
         out.push_back(mix(kCp1, cluster_at(li + 1, level)));
       }
-      out.push_back(mix(mix(kCSh, (*cls[i])[2]), hsh[i]));
+      out.push_back(mix(mix(kCSh, cluster_at(li, 2)), hsh_[i]));
     }
     if (is_capitalised(w) && has_lower(w)) {
-      if (ctx.lower_forms.count(hlw[i]) != 0) out.push_back(mix(kLcElse, i == 0 ? 1 : 2));
-      if (i == 0 && ctx.midcap_forms.count(hlw[i]) != 0) out.push_back(kCapElse);
+      if (ctx_.lower_forms.find(hlw_[i]) >= 0) out.push_back(mix(kLcElse, i == 0 ? 1 : 2));
+      if (i == 0 && ctx_.midcap_forms.find(hlw_[i]) >= 0) out.push_back(kCapElse);
     }
+  }
+
+ private:
+  static constexpr std::uint64_t kStart = fnv1a64("<s>"), kEnd = fnv1a64("</s>");
+  std::uint64_t at(const std::vector<std::uint64_t>& v, long i) const {
+    return i < 0 ? kStart : static_cast<std::size_t>(i) >= n_ ? kEnd : v[static_cast<std::size_t>(i)];
+  }
+  // Word clusters: the word's class at each granularity ("l1.l2.l3.r1.r2.r3"), hashed per level.
+  std::uint64_t cluster_at(long i, std::size_t level) {
+    if (i < 0) return kStart;
+    auto u = static_cast<std::size_t>(i);
+    if (u >= n_) return kEnd;
+    if (cls_[u] == nullptr) cls_[u] = &clusters_->of(written_[u]);
+    return (*cls_[u])[level];
+  }
+
+  const Sentence& s_;
+  const Sentence& written_;
+  const DocContext& ctx_;
+  const ClusterIndex* clusters_;
+  std::size_t n_;
+  bool all_caps_sentence_ = false;
+  std::vector<std::uint64_t> hlw_, hsh_, hgaz_;
+  std::vector<const std::array<std::uint64_t, kClusterLevels>*> cls_;
+};
+
+// Every word's static features, flattened: word i's are out[offsets[i] .. offsets[i+1]).
+// `lw_hash` receives each word's lower-case hash.
+void static_features(const Sentence& s, const Sentence& written, const DocContext& ctx, const Gazetteer* gazetteer,
+                     const ClusterIndex* clusters, std::vector<std::uint64_t>& out, std::vector<std::size_t>& offsets,
+                     std::vector<std::uint64_t>& lw_hash) {
+  StaticFeatures sf(s, written, ctx, gazetteer, clusters);
+  out.clear();
+  offsets.assign(1, 0);
+  for (std::size_t i = 0; i < sf.size(); ++i) {
+    sf.append(i, out);
     offsets.push_back(out.size());
   }
+  lw_hash = sf.lower_hashes();
 }
 
 }  // namespace
@@ -506,37 +548,28 @@ struct PerceptronTagger::Impl {
     std::vector<Tags> out;
     out.reserve(fdoc.size());
     std::array<float, kNumLabels> scores{};
-    std::vector<std::uint64_t> stat, f, hlw;
-    std::vector<std::size_t> offsets;
-    std::vector<char> plain;
+    std::vector<std::uint64_t> f;
     for (std::size_t si = 0; si < fdoc.size(); ++si) {
       const Sentence& s = fdoc[si];
-      const Sentence& written = written_doc[si];
-      // Plain words (plain_word) are scored only inside a name: their features are made only
-      // when needed (a name runs on into a plain word), for the whole sentence then.
-      plain.assign(s.size(), 0);
-      for (std::size_t i = 0; i < s.size(); ++i) plain[i] = scores_out == nullptr && plain_word(s[i]) ? 1 : 0;
-      static_features(s, written, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw, &plain);
-      bool all_features = false;
+      StaticFeatures features(s, written_doc[si], ctx, gazetteer, cluster_index.get());
+      const std::vector<std::uint64_t>& hlw = features.lower_hashes();
       Tags tags(s.size());
       std::vector<TypeBelief> sentence_beliefs;
       int prev = -1, prev2 = -1;
       for (std::size_t i = 0; i < s.size(); ++i) {
         // Outside a name, a word of lower-case letters or of punctuation only is not scored: it
         // starts no name (16 of the 33,986 such words of CoNLL's valid.txt do, mostly MISC),
-        // and two thirds of all words are such words.
-        if (prev <= 0 && plain[i] != 0) {
+        // and two thirds of all words are such words. Inside a name it is (a name runs on into
+        // "of" or "'s"). Calibration (scores_out) scores every word.
+        if (prev <= 0 && scores_out == nullptr && plain_word(s[i])) {
           if (beliefs != nullptr) sentence_beliefs.push_back(TypeBelief{});
           tags[i] = kLabels[0];
           prev2 = prev;
           prev = 0;
           continue;
         }
-        if (plain[i] != 0 && !all_features) {
-          static_features(s, written, ctx, gazetteer, cluster_index.get(), stat, offsets, hlw);
-          all_features = true;
-        }
-        f.assign(stat.begin() + static_cast<long>(offsets[i]), stat.begin() + static_cast<long>(offsets[i + 1]));
+        f.clear();
+        features.append(i, f);
         dynamic_features(f, hlw[i], prev, prev2, memory);
         int label = predict(f.data(), f.size(), prev, scores);
         if (beliefs != nullptr) sentence_beliefs.push_back(belief(scores, prev, calibration.temperature));
