@@ -338,9 +338,13 @@ static bool sports_report(const std::vector<Sentence>& doc) {
         score = std::all_of(w.begin(), w.begin() + static_cast<long>(dash), digit) &&
                 std::all_of(w.begin() + static_cast<long>(dash) + 1, w.end(), digit);
       }
-      std::string lower = w;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (score || kWords.count(lower) != 0) ++signals;
+      bool word = false;
+      if (!score && w.size() >= 4 && w.size() <= 14) {  // the lengths of kWords
+        std::string lower = w;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        word = kWords.count(lower) != 0;
+      }
+      if (score || word) ++signals;
       if (signals >= 3) return true;
     }
   }
@@ -762,6 +766,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
     for (std::size_t i = 0; i < doc[s].size(); ++i) {
       bool inside = tags[s][i] != "O" && tags[s][i].compare(2, 4, "MISC") != 0;
       if (inside || doc[s][i].empty() || doc[s][i][0] < 'A' || doc[s][i][0] > 'Z') continue;
+      // Only before an office (one word or two on): look nothing up elsewhere.
+      if (!(i + 1 < doc[s].size() && office(doc[s][i + 1])) && !(i + 2 < doc[s].size() && office(doc[s][i + 2]))) continue;
       std::size_t n = 0;
       const std::string* place = nullptr;
       if (i + 1 < doc[s].size() && (tags[s][i + 1] == "O" || tags[s][i + 1].compare(2, 4, "MISC") == 0)) {

@@ -62,8 +62,37 @@ Gazetteer Gazetteer::load(const std::string& path) {
   return g;
 }
 
+void Gazetteer::filter_add(std::string_view alias) {
+  // Every prefix that ends at a word boundary, and the whole alias.
+  auto add_key = [this](std::uint64_t hash) {
+    filter_[(hash >> 6) & filter_mask_] |= std::uint64_t{1} << (hash & 63);
+    ++filter_count_;
+  };
+  std::uint64_t x = 14695981039346656037ULL;
+  for (std::size_t i = 0; i < alias.size(); ++i) {
+    if (alias[i] == ' ') add_key(x);
+    x ^= static_cast<unsigned char>(alias[i]);
+    x *= 1099511628211ULL;
+  }
+  add_key(x);
+}
+
 void Gazetteer::add(EntityKind kind, const std::string& alias, const std::string& canonical, long long weight) {
-  std::vector<GazetteerEntry>& entries = names_[alias];
+  auto [it, inserted] = names_.try_emplace(alias);
+  if (inserted) {
+    std::size_t keys = 1 + static_cast<std::size_t>(std::count(alias.begin(), alias.end(), ' '));
+    if ((filter_count_ + keys) * 16 > filter_.size() * 64) {
+      std::size_t words = std::max<std::size_t>(filter_.size() * 2, 1024);
+      while ((filter_count_ + keys) * 16 > words * 64) words *= 2;
+      filter_.assign(words, 0);
+      filter_mask_ = words - 1;
+      filter_count_ = 0;
+      for (const auto& [name, entries] : names_) filter_add(name);  // the new alias among them
+    } else {
+      filter_add(alias);
+    }
+  }
+  std::vector<GazetteerEntry>& entries = it->second;
   entries.push_back({kind, canonical, weight});
   std::stable_sort(entries.begin(), entries.end(),
                    [](const GazetteerEntry& a, const GazetteerEntry& b) { return a.weight > b.weight; });
@@ -78,7 +107,7 @@ void Gazetteer::add_demonym(const std::string& adjective, const std::string& pla
 }
 
 const std::string* Gazetteer::demonym_place(std::string_view adjective) const {
-  auto it = demonyms_.find(std::string(adjective));
+  auto it = demonyms_.find(adjective);
   return it == demonyms_.end() ? nullptr : &it->second;
 }
 
@@ -102,15 +131,20 @@ std::vector<std::string> Gazetteer::match(const Sentence& words) const {
     const GazetteerEntry* entry = nullptr;
     if (starts_capitalised(words[i])) {
       std::string key;
+      std::uint64_t x = 14695981039346656037ULL;  // FNV-1a of the words so far, as filter_add hashes
       for (std::size_t n = 1; n <= max_words_ && i + n <= words.size(); ++n) {
         const std::string& w = words[i + n - 1];
         if (n > 1) {
           if (!starts_capitalised(w) && !is_connector(w)) break;
-          key.push_back(' ');
+          x = (x ^ static_cast<unsigned char>(' ')) * 1099511628211ULL;
         }
+        for (char c : w) x = (x ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+        if (n > 1) key.push_back(' ');
         key += w;
+        if (!filter_has(x)) break;  // no alias is these words or starts with them
+        if (!starts_capitalised(w)) continue;  // a connector ends no name
         const std::vector<GazetteerEntry>& hits = lookup(key);
-        if (!hits.empty() && starts_capitalised(w)) {
+        if (!hits.empty()) {
           matched = n;
           entry = &hits.front();
         }

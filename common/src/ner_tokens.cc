@@ -24,7 +24,9 @@ std::size_t unicode_space_at(std::string_view s, std::size_t i) {
 
 // Length of the whitespace (ASCII or Unicode) at text[i], else 0.
 std::size_t space_at(std::string_view s, std::size_t i) {
-  return is_space(static_cast<unsigned char>(s[i])) ? 1 : unicode_space_at(s, i);
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return is_space(c) ? 1 : 0;
+  return c == 0xC2 || c == 0xE2 || c == 0xE3 ? unicode_space_at(s, i) : 0;
 }
 
 // UTF-8 punctuation that is split off a word: quotes, dashes, ellipsis.
@@ -33,6 +35,7 @@ constexpr std::array<const char*, 9> kUnicodePunct = {"\xE2\x80\x9C", "\xE2\x80\
                                                       "\xE2\x80\xA6"};
 
 std::size_t unicode_punct_at(std::string_view s, std::size_t i) {
+  if (s[i] != '\xE2' && s[i] != '\xC2') return 0;  // the lead bytes of kUnicodePunct
   for (const char* p : kUnicodePunct) {
     std::size_t n = std::strlen(p);
     if (s.compare(i, n, p) == 0) return n;
@@ -76,6 +79,7 @@ std::vector<std::vector<NerToken>> ner_sentences(std::string_view text) {
     if (e > b) cur.push_back(NerToken{std::string(text.substr(b, e - b)), b, e});
   };
 
+  std::vector<std::pair<std::size_t, std::size_t>> tail;  // a word's trailing punctuation
   std::size_t i = 0;
   while (i < text.size()) {
     // Whitespace; a blank line (paragraph break) or a line break after no text ends a sentence.
@@ -89,7 +93,7 @@ std::vector<std::vector<NerToken>> ner_sentences(std::string_view text) {
     while (i < text.size() && space_at(text, i) == 0) ++i;
     std::size_t e = i;
     // Leading punctuation.
-    std::vector<std::pair<std::size_t, std::size_t>> tail;
+    tail.clear();
     while (b < e) {
       std::size_t n = unicode_punct_at(text, b);
       if (n == 0 && std::strchr("([{\"'", text[b]) != nullptr) n = 1;
@@ -101,6 +105,7 @@ std::vector<std::vector<NerToken>> ner_sentences(std::string_view text) {
     while (e > b) {
       std::size_t n = 0;
       for (const char* p : kUnicodePunct) {
+        if (static_cast<unsigned char>(text[e - 1]) < 0x80) break;  // each ends with a byte >= 0x80
         std::size_t len = std::strlen(p);
         if (e - b >= len && text.compare(e - len, len, p) == 0) {
           n = len;

@@ -68,9 +68,20 @@ class Gazetteer {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
+  // A filter in front of names_ for match(): one bit per FNV-1a hash of every alias and of every
+  // run of its first words ("New", "New York" for "New York City"), so that a run of capitalised
+  // words that no alias starts with ends the search without a lookup. Rebuilt twice as large
+  // when it fills (kept under one bit set in 16).
+  void filter_add(std::string_view alias);
+  bool filter_has(std::uint64_t hash) const {
+    return !filter_.empty() && (filter_[(hash >> 6) & filter_mask_] >> (hash & 63) & 1) != 0;
+  }
   std::unordered_map<std::string, std::vector<GazetteerEntry>, Hash, std::equal_to<>> names_;
-  std::unordered_map<std::string, std::string> demonyms_;
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> demonyms_;
   std::size_t max_words_ = 1;
+  std::vector<std::uint64_t> filter_;
+  std::size_t filter_mask_ = 0;  // filter_.size() - 1
+  std::size_t filter_count_ = 0;  // keys added
 };
 
 // The gazetteer of the default data folder (default_data_dir()), or an empty one when there is
