@@ -91,7 +91,11 @@ std::string acronym_term(EntityKind kind, std::string_view acronym, std::string_
   key.append(acronym);
   return alias_term(kAcronymPrefix, key, name);
 }
-std::string full_name_term(std::string_view word, std::string_view name) { return alias_term(kFullNamePrefix, word, name); }
+std::string full_name_term(std::string_view name) {
+  std::string t(kFullNamePrefix);
+  t.append(name);
+  return t.size() > kMaxTermBytes ? std::string() : t;  // as alias_term: never shortened
+}
 std::string short_form_term(std::string_view word, std::string_view name) { return alias_term(kShortFormPrefix, word, name); }
 
 std::string encode_list(const std::vector<std::string>& values) {

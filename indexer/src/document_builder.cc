@@ -98,20 +98,8 @@ BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) 
       };
       for (const std::string& a : e.acronyms) add(schema::acronym_term(kind, a, e.canonical));
       for (const std::string& w : e.short_forms) add(schema::short_form_term(w, e.canonical));
-      if (kind == EntityKind::kPerson) {
-        std::size_t words = 0;
-        for (std::size_t b = 0; b < e.canonical.size();) {
-          std::size_t sp = e.canonical.find(' ', b);
-          std::size_t end = sp == std::string::npos ? e.canonical.size() : sp;
-          if (end > b) ++words;
-          b = end + 1;
-        }
-        for (std::size_t b = 0; words >= 2 && b < e.canonical.size();) {
-          std::size_t sp = e.canonical.find(' ', b);
-          std::size_t end = sp == std::string::npos ? e.canonical.size() : sp;
-          if (end > b) add(schema::full_name_term(e.canonical.substr(b, end - b), e.canonical));
-          b = end + 1;
-        }
+      if (kind == EntityKind::kPerson && e.canonical.find(' ') != std::string::npos) {
+        add(schema::full_name_term(e.canonical));
       }
     }
     if (!names.empty()) doc.add_value(schema::entity_slot(kind), schema::encode_list(names));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "gazette/common/analyzer.h"
 #include "gazette/common/ner.h"
@@ -61,10 +62,19 @@ EntityAliases EntityAliases::load(const Xapian::Database& db, std::shared_ptr<co
   }
   // People: the full names each word is part of, and the full names it was used for.
   std::map<std::string, std::set<std::string>> full_names;
-  for_each_evidence(db, schema::kFullNamePrefix, [&](std::string_view word, std::string_view name, Xapian::doccount) {
-    full_names[std::string(word)].insert(std::string(name));
-    out.full_people_.emplace(fold_case(name), std::string(name));
-  });
+  const std::string full_prefix(schema::kFullNamePrefix);
+  for (auto t = db.allterms_begin(full_prefix); t != db.allterms_end(full_prefix); ++t) {
+    std::string name = (*t).substr(full_prefix.size());
+    std::vector<std::string> words;
+    for (std::size_t b = 0; b < name.size();) {
+      std::size_t end = std::min(name.find(' ', b), name.size());
+      if (end > b) words.push_back(name.substr(b, end - b));
+      b = end + 1;
+    }
+    if (words.size() < 2) continue;
+    for (const std::string& w : words) full_names[w].insert(name);
+    out.full_people_.emplace(fold_case(name), name);
+  }
   std::map<std::string, std::map<std::string, Xapian::doccount>> used_for;
   for_each_evidence(db, schema::kShortFormPrefix, [&](std::string_view word, std::string_view name, Xapian::doccount n) {
     used_for[std::string(word)][std::string(name)] += n;

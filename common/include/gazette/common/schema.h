@@ -16,7 +16,7 @@
 namespace gazette::schema {
 
 // Bump on any change below; the searcher refuses an index of another version.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;  // 6: one XFULL term per full name (5: XNAME per word)
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 inline constexpr std::string_view kDefaultLanguageKey = "gazette:default_language";
@@ -39,10 +39,11 @@ inline constexpr std::string_view kPlacePrefix = "XLOC";         // boolean: fol
 // Alias evidence, one boolean term per article that gives it (so its term frequency counts the
 // articles, and it stays current as articles are added, replaced and deleted, in every shard):
 // an acronym the article defines, "XACR" + kind letter (P, O, L) + acronym + "\x01" + name;
-// each word of a person's full name, "XNAME" + word + "\x01" + full name; a single word the
-// article uses for a person named in full, "XSHORT" + word + "\x01" + full name.
+// a person's full name (two words or more), "XFULL" + full name (the searcher splits it into its
+// words); a single word the article uses for a person named in full, "XSHORT" + word + "\x01" +
+// full name.
 inline constexpr std::string_view kAcronymPrefix = "XACR";
-inline constexpr std::string_view kFullNamePrefix = "XNAME";
+inline constexpr std::string_view kFullNamePrefix = "XFULL";
 inline constexpr std::string_view kShortFormPrefix = "XSHORT";
 inline constexpr char kAliasSeparator = '\x01';
 inline constexpr std::string_view kDupBandPrefix = "XDB";        // boolean: MinHash LSH band, "XDB" + band + hash
@@ -115,7 +116,7 @@ Xapian::valueno entity_slot(EntityKind kind);
 std::string entity_term(EntityKind kind, std::string_view canonical);  // folded
 // Alias evidence terms (see kAcronymPrefix); "" when the names are too long for a term.
 std::string acronym_term(EntityKind kind, std::string_view acronym, std::string_view name);
-std::string full_name_term(std::string_view word, std::string_view name);
+std::string full_name_term(std::string_view name);
 std::string short_form_term(std::string_view word, std::string_view name);
 char kind_letter(EntityKind kind);  // 'P', 'O', 'L'
 // The kind of a kind letter; false for anything else.
