@@ -2,9 +2,11 @@
 // gazette-eval-ranking: ranking quality of Gazette against a plain Xapian BM25 baseline.
 //   convert --collection cisi|cacm|cran|med --docs F --queries F --qrels F --out DIR
 //       SMART-format test collections -> DIR/docs.jsonl, DIR/topics.txt (TREC), DIR/qrels.txt (TREC)
-//   run --db DB --topics F --qrels F [--depth N] [--field title|desc]
+//   run --db DB --topics F --qrels F [--depth N] [--field title|desc] [--variants all|SPECS] [--tsv F]
 //       MAP, nDCG@10 and P@10 for Gazette (gazette::Searcher) and for Xapian's QueryParser with
-//       the English stemmer, default OR and BM25 on the same index.
+//       the English stemmer, default OR and BM25 on the same index; with --variants, for each
+//       ranking variant too ("all": each part of the shipped ranking alone and the alternatives;
+//       or "name=k1=0.9,b=0.4;name=weighting=lm"); --tsv appends each row to F.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -192,11 +194,78 @@ Scores score(const std::vector<std::string>& ranked, const std::map<std::string,
   return s;
 }
 
+// A ranking variant: a name and the options it changes ("k1=0.9,b=0.4", "weighting=lm",
+// "feedback=off").
+struct Variant {
+  std::string name;
+  gazette::RankingOptions options;
+};
+
+gazette::RankingOptions parse_options(const std::string& spec) {
+  gazette::RankingOptions o;
+  std::stringstream in(spec);
+  std::string kv;
+  while (std::getline(in, kv, ',')) {
+    if (kv.empty()) continue;
+    std::size_t eq = kv.find('=');
+    if (eq == std::string::npos) throw gazette::DataError("variant option \"" + kv + "\" is not key=value");
+    std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+    if (k == "weighting") o.weighting = v;
+    else if (k == "k1") o.bm25_k1 = std::stod(v);
+    else if (k == "b") o.bm25_b = std::stod(v);
+    else if (k == "feedback") o.feedback = v;
+    else if (k == "fb_docs") o.feedback_docs = std::stoi(v);
+    else if (k == "fb_terms") o.feedback_terms = std::stoi(v);
+    else if (k == "fb_weight") o.feedback_weight = std::stod(v);
+    else throw gazette::DataError("unknown variant option \"" + k + "\"");
+  }
+  return o;
+}
+
+// --variants all: the shipped ranking, then each part alone and the alternatives the issue
+// names; --variants "name=spec;name=spec": those; default: the shipped ranking only.
+std::vector<Variant> variants(const std::string& arg) {
+  std::vector<std::pair<std::string, std::string>> specs;
+  if (arg.empty()) {
+    specs = {{"gazette", ""}};
+  } else if (arg == "all") {
+    specs = {{"gazette", ""},
+             {"  feedback off", "feedback=off"},
+             {"  feedback on every query", "feedback=on"},
+             {"  feedback weight 0.5", "fb_weight=0.5"},
+             {"  feedback 10 docs", "fb_docs=10"},
+             {"  feedback 20 docs", "fb_docs=20"},
+             {"  bm25 k1 1.2 (xapian's)", "k1=1.2"},
+             {"  bm25 k1 1.2, feedback 10", "k1=1.2,fb_docs=10"},
+             {"  bm25 k1 0.9 b 0.4", "k1=0.9,b=0.4"},
+             {"  bm25 b 0.5", "b=0.5"},
+             {"  bm25 b 0.9", "b=0.9"},
+             {"  bm25 k1 2.5", "k1=2.5"},
+             {"  dlh", "weighting=dlh"},
+             {"  pl2", "weighting=pl2"},
+             {"  lm (dirichlet)", "weighting=lm"},
+             {"  lm, feedback off", "weighting=lm,feedback=off"}};
+  } else {
+    std::stringstream in(arg);
+    std::string item;
+    while (std::getline(in, item, ';')) {
+      std::size_t eq = item.find('=');
+      if (eq == std::string::npos) throw gazette::DataError("variant \"" + item + "\" is not name=options");
+      specs.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+  }
+  std::vector<Variant> out;
+  for (const auto& [name, spec] : specs) out.push_back({name, parse_options(spec)});
+  return out;
+}
+
 int run(int argc, char** argv) {
   std::string db_path = arg(argc, argv, "--db");
   int depth = std::atoi(arg(argc, argv, "--depth", "1000").c_str());
   auto topics = read_topics(arg(argc, argv, "--topics"), arg(argc, argv, "--field", "title"));
   Qrels qrels = read_qrels(arg(argc, argv, "--qrels"));
+  std::vector<Variant> vs = variants(arg(argc, argv, "--variants"));
+  std::string tsv = arg(argc, argv, "--tsv");
 
   gazette::Searcher searcher(db_path);
   Xapian::Database db(db_path);
@@ -206,29 +275,25 @@ int run(int argc, char** argv) {
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   parser.set_default_op(Xapian::Query::OP_OR);
 
-  Scores gz_sum, base_sum;
+  struct Row {
+    std::string name;
+    Scores sum;
+    double ms = 0;
+  };
+  std::vector<Row> rows(vs.size() + 1);
+  rows[0].name = "xapian bm25 (QueryParser)";
+  for (std::size_t v = 0; v < vs.size(); ++v) rows[v + 1].name = vs[v].name;
   std::size_t n = 0;
-  double gz_ms = 0, base_ms = 0;
+  auto add = [](Row& r, const Scores& s) {
+    r.sum.ap += s.ap;
+    r.sum.ndcg10 += s.ndcg10;
+    r.sum.p10 += s.p10;
+  };
   for (const auto& [num, text] : topics) {
     auto judged = qrels.find(num);
     if (judged == qrels.end()) continue;
     ++n;
     auto t0 = std::chrono::steady_clock::now();
-    gazette::SearchRequest req;
-    req.query = text;
-    req.limit = std::min(depth, gazette::kMaxLimit);
-    req.snippet_chars = 0;
-    req.lang = arg(argc, argv, "--lang");
-    std::vector<std::string> ranked;
-    try {
-      for (const gazette::Hit& h : searcher.search(req).hits) ranked.push_back(h.id);
-    } catch (const gazette::Error& e) {
-      std::fprintf(stderr, "topic %s: %s\n", num.c_str(), e.what());
-    }
-    gz_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    Scores g = score(ranked, judged->second);
-
-    t0 = std::chrono::steady_clock::now();
     Xapian::Enquire enquire(db);
     enquire.set_query(parser.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT));
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(depth));
@@ -236,25 +301,42 @@ int run(int argc, char** argv) {
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       base.push_back(gazette::deserialize_article(it.get_document().get_data()).id);
     }
-    base_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    Scores b = score(base, judged->second);
-    gz_sum.ap += g.ap;
-    gz_sum.ndcg10 += g.ndcg10;
-    gz_sum.p10 += g.p10;
-    base_sum.ap += b.ap;
-    base_sum.ndcg10 += b.ndcg10;
-    base_sum.p10 += b.p10;
+    rows[0].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    add(rows[0], score(base, judged->second));
+    for (std::size_t v = 0; v < vs.size(); ++v) {
+      t0 = std::chrono::steady_clock::now();
+      gazette::SearchRequest req;
+      req.query = text;
+      req.limit = std::min(depth, gazette::kMaxLimit);
+      req.snippet_chars = 0;
+      req.lang = arg(argc, argv, "--lang");
+      req.ranking = vs[v].options;
+      std::vector<std::string> ranked;
+      try {
+        for (const gazette::Hit& h : searcher.search(req).hits) ranked.push_back(h.id);
+      } catch (const gazette::Error& e) {
+        std::fprintf(stderr, "topic %s: %s\n", num.c_str(), e.what());
+      }
+      rows[v + 1].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      add(rows[v + 1], score(ranked, judged->second));
+    }
   }
   if (n == 0) {
     std::fprintf(stderr, "no topic has judgements\n");
     return 1;
   }
   auto avg = [n](double x) { return x / static_cast<double>(n); };
+  auto pct = [](double x, double base) { return base > 0 ? 100.0 * (x / base - 1) : 0.0; };
   std::printf("%zu judged topics\n", n);
-  std::printf("%-28s %7s %9s %7s %12s\n", "system", "MAP", "nDCG@10", "P@10", "ms/query");
-  std::printf("%-28s %7.4f %9.4f %7.4f %12.2f\n", "gazette", avg(gz_sum.ap), avg(gz_sum.ndcg10), avg(gz_sum.p10), avg(gz_ms));
-  std::printf("%-28s %7.4f %9.4f %7.4f %12.2f\n", "xapian bm25 (QueryParser)", avg(base_sum.ap), avg(base_sum.ndcg10),
-              avg(base_sum.p10), avg(base_ms));
+  std::printf("%-28s %7s %7s %9s %7s %7s %10s\n", "system", "MAP", "vs bm25", "nDCG@10", "vs bm25", "P@10", "ms/query");
+  std::FILE* out = tsv.empty() ? nullptr : std::fopen(tsv.c_str(), "a");
+  for (const Row& r : rows) {
+    double map = avg(r.sum.ap), ndcg = avg(r.sum.ndcg10);
+    std::printf("%-28s %7.4f %+6.1f%% %9.4f %+6.1f%% %7.4f %10.2f\n", r.name.c_str(), map,
+                pct(map, avg(rows[0].sum.ap)), ndcg, pct(ndcg, avg(rows[0].sum.ndcg10)), avg(r.sum.p10), avg(r.ms));
+    if (out != nullptr) std::fprintf(out, "%s\t%.6f\t%.6f\t%.6f\t%.4f\n", r.name.c_str(), map, ndcg, avg(r.sum.p10), avg(r.ms));
+  }
+  if (out != nullptr) std::fclose(out);
   return 0;
 }
 
@@ -267,7 +349,8 @@ int main(int argc, char** argv) {
     if (cmd == "run") return run(argc, argv);
     std::fprintf(stderr,
                  "usage: gazette-eval-ranking convert --collection NAME --docs F --queries F --qrels F --out DIR\n"
-                 "       gazette-eval-ranking run --db DB --topics F --qrels F [--depth N] [--field title|desc]\n");
+                 "       gazette-eval-ranking run --db DB --topics F --qrels F [--depth N] [--field title|desc]\n"
+                 "                                [--variants all|NAME=OPTIONS;...] [--tsv FILE]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gazette-eval-ranking: %s\n", e.what());

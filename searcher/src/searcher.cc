@@ -76,9 +76,15 @@ Xapian::Database open_database(const std::string& path) {
   return db;
 }
 
-Xapian::BM25Weight bm25() {
-  return Xapian::BM25Weight(schema::kBm25K1, schema::kBm25K2, schema::kBm25K3, schema::kBm25B,
-                            schema::kBm25MinNormLen);
+// The weighting scheme of a request (validated by Searcher::search).
+std::unique_ptr<Xapian::Weight> weighting(const RankingOptions& r) {
+  if (r.weighting == "dlh") return std::make_unique<Xapian::DLHWeight>();
+  if (r.weighting == "pl2") return std::make_unique<Xapian::PL2Weight>();
+  // Dirichlet smoothing, mu 2000 (Zhai & Lafferty 2004); Xapian's default two-stage smoothing
+  // measured lower still.
+  if (r.weighting == "lm") return std::make_unique<Xapian::LMWeight>(0.0, Xapian::Weight::DIRICHLET_SMOOTHING, 2000, 0);
+  return std::make_unique<Xapian::BM25Weight>(r.bm25_k1, schema::kBm25K2, schema::kBm25K3, r.bm25_b,
+                                              schema::kBm25MinNormLen);
 }
 
 constexpr EntityKind kAllKinds[] = {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace};
@@ -415,13 +421,13 @@ struct Searcher::Impl {
 
   // Score parts of one hit: each top-level clause alone on this document, plus recency.
   std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const searcher::BuiltQuery& q,
-                                 const searcher::RecencySource* recency) {
+                                 const searcher::RecencySource* recency, const RankingOptions& ranking) {
     std::vector<ScorePart> parts;
     Xapian::Document doc = h.db.get_document(did);
     Xapian::Query self(schema::id_term(deserialize_article(doc.get_data()).id));
     for (std::size_t i = 0; i < q.clauses.size(); ++i) {
       Xapian::Enquire e(h.db);
-      e.set_weighting_scheme(bm25());
+      e.set_weighting_scheme(*weighting(ranking));
       e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q.clauses[i], self));
       Xapian::MSet m = e.get_mset(0, 1);
       parts.push_back({q.clause_labels[i], m.empty() ? 0.0 : m.begin().get_weight()});
@@ -436,16 +442,17 @@ struct Searcher::Impl {
   // Pseudo-relevance feedback for a long question: the words that best tell the first
   // kFeedbackDocs articles from the rest (Xapian's expansion set) rerank what the question
   // matches. They only rank (OP_AND_MAYBE): the matches, and so the total, stay the question's.
-  static Xapian::Query expanded(Handle& h, const Xapian::Query& query, const searcher::BuiltQuery& q) {
-    // Measured with scripts/eval-ranking (README): 10 articles, 20 words at a quarter of the
-    // question's weight; more weight helps CISI, CRAN and MED and takes CACM (short documents)
-    // below plain BM25.
-    constexpr Xapian::doccount docs = 10;
-    constexpr Xapian::termcount terms = 20;
-    constexpr double weight = 0.25;
+  // Measured with scripts/eval-ranking (README): 15 articles, 20 words at a quarter of the
+  // question's weight; more weight helps CISI, CRAN and MED and takes CACM (short documents)
+  // below plain BM25.
+  static Xapian::Query expanded(Handle& h, const Xapian::Query& query, const searcher::BuiltQuery& q,
+                                const RankingOptions& r) {
+    const auto docs = static_cast<Xapian::doccount>(r.feedback_docs);
+    const auto terms = static_cast<Xapian::termcount>(r.feedback_terms);
+    const double weight = r.feedback_weight;
     Xapian::Enquire first(h.db);
     first.set_query(query);
-    first.set_weighting_scheme(bm25());
+    first.set_weighting_scheme(*weighting(r));
     Xapian::MSet top = first.get_mset(0, docs);
     if (top.size() < 2) return query;
     Xapian::RSet rset;
@@ -496,10 +503,13 @@ struct Searcher::Impl {
                                                           schema::kRecencyMaxWeight);
       query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(recency.get()));
     }
-    if (!q.optional_words.empty() && req.sort == "relevance") query = expanded(h, query, q);
+    const std::string& feedback = req.ranking.feedback;
+    if (req.sort == "relevance" && (feedback == "on" || (feedback == "auto" && !q.optional_words.empty()))) {
+      query = expanded(h, query, q, req.ranking);
+    }
     Xapian::Enquire enquire(h.db);
     enquire.set_query(query);
-    enquire.set_weighting_scheme(bm25());
+    enquire.set_weighting_scheme(*weighting(req.ranking));
     if (req.sort == "newest" || req.sort == "oldest") {
       enquire.set_sort_by_value_then_relevance(schema::kPublishedSlot, req.sort == "newest");
     }
@@ -578,7 +588,7 @@ struct Searcher::Impl {
     int rank = req.offset;
     for (const PageEntry& e : page) {
       Hit hit = make_hit(h, e, ++rank, q, req);
-      if (req.explain) hit.explanation = explain(h, *e.it, q, recency.get());
+      if (req.explain) hit.explanation = explain(h, *e.it, q, recency.get(), req.ranking);
       resp.hits.push_back(std::move(hit));
     }
     return resp;
@@ -617,6 +627,18 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     throw InvalidRequest("sort must be relevance, newest or oldest, not \"" + req.sort + "\"");
   }
   if (req.recency_half_life_days < 0) throw InvalidRequest("recency half-life must be positive");
+  const RankingOptions& rk = req.ranking;
+  if (rk.weighting != "bm25" && rk.weighting != "dlh" && rk.weighting != "pl2" && rk.weighting != "lm") {
+    throw InvalidRequest("weighting must be bm25, dlh, pl2 or lm, not \"" + rk.weighting + "\"");
+  }
+  if (!(rk.bm25_k1 >= 0 && rk.bm25_k1 <= 100)) throw InvalidRequest("bm25 k1 must be between 0 and 100");
+  if (!(rk.bm25_b >= 0 && rk.bm25_b <= 1)) throw InvalidRequest("bm25 b must be between 0 and 1");
+  if (rk.feedback != "auto" && rk.feedback != "on" && rk.feedback != "off") {
+    throw InvalidRequest("feedback must be auto, on or off, not \"" + rk.feedback + "\"");
+  }
+  if (rk.feedback_docs < 2 || rk.feedback_docs > 100) throw InvalidRequest("feedback docs must be between 2 and 100");
+  if (rk.feedback_terms < 1 || rk.feedback_terms > 100) throw InvalidRequest("feedback terms must be between 1 and 100");
+  if (!(rk.feedback_weight >= 0 && rk.feedback_weight <= 1)) throw InvalidRequest("feedback weight must be between 0 and 1");
   if (req.time_limit_ms < 0) throw InvalidRequest("time limit must not be negative");
   if (req.query.size() > kMaxQueryBytes) {
     throw InvalidRequest("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");

@@ -88,11 +88,10 @@ inline constexpr Xapian::termpos kFieldGap = 100;
 // Recency blending (--recency): the boost of an article published at the reference time; it
 // halves every half-life. Comparable to one well-matched query word under BM25.
 inline constexpr double kRecencyMaxWeight = 4.0;
-// BM25 parameters (Xapian's defaults, named here so tuning has one place).
-inline constexpr double kBm25K1 = 1.2;
+// BM25's fixed parameters (Xapian's defaults); k1 and b are per request (RankingOptions, whose
+// defaults scripts/eval-ranking chose).
 inline constexpr double kBm25K2 = 0.0;
 inline constexpr double kBm25K3 = 1.0;
-inline constexpr double kBm25B = 0.75;
 inline constexpr double kBm25MinNormLen = 0.5;
 // Words longer than this (in bytes) are not indexed: they are junk, and Xapian caps terms.
 inline constexpr std::size_t kMaxWordBytes = 64;

@@ -15,6 +15,22 @@ inline constexpr int kMaxLimit = 1000;
 inline constexpr std::size_t kMaxQueryBytes = 4096;
 inline constexpr int kMaxWildcards = 8;  // wildcards expanded per query; later ones are plain words
 
+// How relevance is computed. The defaults are what scripts/eval-ranking measured best (README,
+// "Ranking"); the others are there to measure against them.
+struct RankingOptions {
+  // bm25 | dlh | pl2 | lm: Xapian's BM25Weight (with k1 and b below), DLHWeight, PL2Weight,
+  // LMWeight (Dirichlet smoothing).
+  std::string weighting = "bm25";
+  double bm25_k1 = 2.0;   // term frequency saturation, 0..100 (Xapian's default: 1.2)
+  double bm25_b = 0.75;   // document length normalisation, 0..1
+  // Pseudo-relevance feedback: auto expands long questions only (more than three words),
+  // on expands every relevance-ranked query, off none.
+  std::string feedback = "auto";
+  int feedback_docs = 15;        // top articles read, 2..100
+  int feedback_terms = 20;       // words added, 1..100
+  double feedback_weight = 0.25; // the best added word's weight relative to the question's, 0..1
+};
+
 struct SearchRequest {
   std::string query;          // words and "quoted phrases"; all words must match
   int limit = 10;             // 0..kMaxLimit hits
@@ -35,6 +51,7 @@ struct SearchRequest {
   bool collapse = true;       // one article per near-duplicate group
   int time_limit_ms = 2000;   // stop matching after this long (results are then partial)
   bool exact_total = false;   // count every match (costs as much as ranking them); facets imply it
+  RankingOptions ranking;
 };
 
 // "30d", "12h", "2w", "1y" or a bare number of days -> days. Throws InvalidRequest naming the
