@@ -167,6 +167,28 @@ SearchRequest request_from_json(std::string_view text) {
           out.push_back(x.get<std::string>());
         }
       }
+    } else if (key == "ranking") {
+      need(v.is_object(), "an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, feedback_weight)");
+      RankingOptions& o = r.ranking;
+      for (const auto& option : v.items()) {
+        const std::string& k = option.key();
+        const json& x = option.value();
+        auto want = [&](bool ok, const char* what) {
+          if (!ok) throw InvalidRequest("ranking key \"" + k + "\" must be " + what);
+        };
+        if (k == "weighting" || k == "feedback") {
+          want(x.is_string(), "a string");
+          (k == "weighting" ? o.weighting : o.feedback) = x.get<std::string>();
+        } else if (k == "k1" || k == "b" || k == "feedback_weight") {
+          want(x.is_number(), "a number");
+          (k == "k1" ? o.bm25_k1 : k == "b" ? o.bm25_b : o.feedback_weight) = x.get<double>();
+        } else if (k == "feedback_docs" || k == "feedback_terms") {
+          want(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() <= 1000, "an integer from 0 to 1000");
+          (k == "feedback_docs" ? o.feedback_docs : o.feedback_terms) = static_cast<int>(x.get<std::int64_t>());
+        } else {
+          throw InvalidRequest("unknown ranking key \"" + k + "\"");
+        }
+      }
     } else {
       throw InvalidRequest("unknown request key \"" + key + "\"");
     }

@@ -4,7 +4,9 @@
 // malformed queries, wildcards, fields, ranges, snippets and documents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
@@ -302,6 +304,81 @@ TEST_F(SearchFeaturesTest, ResponseJsonCarriesTheNewKeys) {
                           "\"explanation\":[", "\"title_html\":"}) {
     EXPECT_NE(json.find(key), std::string::npos) << key << " in " << json;
   }
+}
+
+TEST_F(SearchFeaturesTest, RankingOptionsChangeTheOrderNotTheMatches) {
+  auto scores = [](const SearchResponse& r) {
+    std::vector<double> v;
+    for (const Hit& h : r.hits) v.push_back(h.score);
+    return v;
+  };
+  auto sorted_ids = [](const SearchResponse& r) {
+    std::vector<std::string> v = ids(r);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  // Uncollapsed: which member stands for a near-duplicate group depends on the scores.
+  auto run = [](const std::string& q, const std::function<void(RankingOptions&)>& options = {}) {
+    return search(q, [&options](SearchRequest& r) {
+      r.collapse = false;
+      if (options) options(r.ranking);
+    });
+  };
+  SearchResponse bm25 = run("oil OR prices");
+  ASSERT_GE(bm25.hits.size(), 2u);
+  for (const char* w : {"dlh", "pl2", "lm"}) {
+    SearchResponse other = run("oil OR prices", [w](RankingOptions& o) { o.weighting = w; });
+    EXPECT_EQ(sorted_ids(other), sorted_ids(bm25)) << w;
+    EXPECT_NE(scores(other), scores(bm25)) << w;
+  }
+  SearchResponse k1 = run("oil OR prices", [](RankingOptions& o) { o.bm25_k1 = 0.5; });
+  EXPECT_EQ(sorted_ids(k1), sorted_ids(bm25));
+  EXPECT_NE(scores(k1), scores(bm25));
+  // Feedback only reranks: a long question matches the same articles with it and without.
+  const std::string question = "oil prices zebra quagga";
+  SearchResponse with = run(question);
+  SearchResponse without = run(question, [](RankingOptions& o) { o.feedback = "off"; });
+  EXPECT_EQ(with.total.value, without.total.value);
+  EXPECT_EQ(sorted_ids(with), sorted_ids(without));
+  // "on" expands a short query too (it reranks, the matches stay); "auto" leaves it as typed.
+  SearchResponse on = run("oil OR prices", [](RankingOptions& o) { o.feedback = "on"; });
+  EXPECT_EQ(sorted_ids(on), sorted_ids(bm25));
+  EXPECT_NE(scores(on), scores(bm25));
+}
+
+TEST_F(SearchFeaturesTest, RejectsBadRankingOptions) {
+  auto message = [](const std::function<void(SearchRequest&)>& tweak) {
+    try {
+      search("oil", tweak);
+    } catch (const InvalidRequest& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.weighting = "tfidf"; }).find("weighting"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.bm25_k1 = -1; }).find("k1"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.bm25_b = 1.5; }).find("b must"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.bm25_b = std::nan(""); }).find("b must"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback = "maybe"; }).find("feedback"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_docs = 1; }).find("feedback docs"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_terms = 0; }).find("feedback terms"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_weight = 2; }).find("feedback weight"), std::string::npos);
+  EXPECT_EQ(message([](SearchRequest& q) { q.ranking.weighting = "pl2"; }), "accepted");
+
+  SearchRequest r = request_from_json(
+      R"({"q": "oil", "ranking": {"weighting": "dlh", "k1": 1.5, "b": 0.5, "feedback": "off", "feedback_docs": 12,
+          "feedback_terms": 7, "feedback_weight": 0.1}})");
+  EXPECT_EQ(r.ranking.weighting, "dlh");
+  EXPECT_DOUBLE_EQ(r.ranking.bm25_k1, 1.5);
+  EXPECT_DOUBLE_EQ(r.ranking.bm25_b, 0.5);
+  EXPECT_EQ(r.ranking.feedback, "off");
+  EXPECT_EQ(r.ranking.feedback_docs, 12);
+  EXPECT_EQ(r.ranking.feedback_terms, 7);
+  EXPECT_DOUBLE_EQ(r.ranking.feedback_weight, 0.1);
+  EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": {"mu": 2000}})"), InvalidRequest);
+  EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": {"k1": "high"}})"), InvalidRequest);
+  EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": {"feedback_docs": 1e30}})"), InvalidRequest);
+  EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": "bm25"})"), InvalidRequest);
 }
 
 TEST_F(SearchFeaturesTest, RejectsBadLimits) {
