@@ -36,6 +36,8 @@ bool convert(std::string_view bytes, const char* charset, std::string& out) {
   return true;
 }
 
+}  // namespace
+
 std::string repair_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
@@ -53,6 +55,8 @@ std::string repair_utf8(std::string_view bytes) {
   }
   return out;
 }
+
+namespace {
 
 // Counts well-formed multi-byte UTF-8 sequences and invalid bytes.
 void utf8_census(std::string_view bytes, std::size_t& multibyte, std::size_t& invalid) {

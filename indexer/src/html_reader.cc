@@ -9,6 +9,7 @@
 
 #include "corpus_reader.h"
 #include "gazette/common/dates.h"
+#include "gazette/common/encoding.h"
 
 namespace gazette::indexer {
 namespace {
@@ -335,6 +336,14 @@ FileContents read_html_article(const std::string& text, const std::string& id_ba
     body.erase(0, std::min(body.size(), page.h1.size() + 2));
   }
   a.body = std::move(body);
+  // Gumbo turns some out-of-range character references ("&#x2999999999999999999999") into
+  // bytes that are not UTF-8, in valid UTF-8 input: repair what it gives back.
+  for (std::string* field : {&a.title, &a.body, &a.url, &a.source, &a.section, &a.lang}) {
+    if (!is_valid_utf8(*field)) *field = repair_utf8(*field);
+  }
+  for (std::string& author : a.authors) {
+    if (!is_valid_utf8(author)) author = repair_utf8(author);
+  }
   if (a.title.empty() && a.body.empty()) {
     out.problems.push_back({0, "no article text in the page", true});
     return out;

@@ -158,6 +158,21 @@ TEST(CorpusReaderTest, HtmlFallsBackToTitleTagThenH1AndTimeElement) {
   EXPECT_EQ(h1.articles[0].article.body, "Body text");
 }
 
+TEST(CorpusReaderTest, HtmlCharacterReferencesOutOfRangeStayUtf8) {
+  // Found by the html_reader fuzz target: Gumbo turned this reference into a byte that is not
+  // UTF-8 (tests/fuzz/regressions/html_reader/char-reference-overflow-not-utf8.html).
+  for (const char* ref : {"&#x2999999999999999999999\"", "&#x2999999999999999999999;", "&#99999999999999999999;",
+                          "&#x110000;", "&#xD800;", "&#x80000099;"}) {
+    std::string page = std::string("<title>t") + ref + "</title><article><p>aly" + ref + " and more</p></article>";
+    FileContents c = read_html_article(page, "r.html");
+    ASSERT_EQ(c.articles.size(), 1u) << ref;
+    const Article& a = c.articles[0].article;
+    EXPECT_TRUE(is_valid_utf8(a.body)) << ref;
+    EXPECT_TRUE(is_valid_utf8(a.title)) << ref;
+    EXPECT_NE(a.body.find("and more"), std::string::npos) << ref;
+  }
+}
+
 TEST(CorpusReaderTest, DeeplyNestedHtmlDoesNotCrash) {
   // Below the depth cap the page is read (iteratively: no stack overflow)...
   std::string html = "<html><body>";

@@ -25,4 +25,7 @@ DecodedText decode_to_utf8(std::string_view bytes);
 // True when `text` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view text);
 
+// `bytes` with each invalid UTF-8 sequence replaced by U+FFFD (valid text comes back as it is).
+std::string repair_utf8(std::string_view bytes);
+
 }  // namespace gazette
