@@ -706,6 +706,9 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
         count.offset = 0;
         count.limit = 1;
         count.time_limit_ms = left_ms();
+        count.ranking.feedback = "off";  // it only reranks: the count is the same without it
+        count.explain = false;
+        count.snippet_chars = 0;
         SearchResponse found = impl_->run(h, count, sq, {}, filters);
         if (found.total.value > 0 && found.total.value >= 2 * found_by_all + 1) r.suggestion = suggestion;
       }
