@@ -217,6 +217,7 @@ gazette::RankingOptions parse_options(const std::string& spec) {
     else if (k == "fb_docs") o.feedback_docs = std::stoi(v);
     else if (k == "fb_terms") o.feedback_terms = std::stoi(v);
     else if (k == "fb_weight") o.feedback_weight = std::stod(v);
+    else if (k == "proximity") o.proximity = std::stod(v);
     else throw gazette::DataError("unknown variant option \"" + k + "\"");
   }
   return o;
@@ -241,6 +242,8 @@ std::vector<Variant> variants(const std::string& arg) {
              {"  bm25 b 0.5", "b=0.5"},
              {"  bm25 b 0.9", "b=0.9"},
              {"  bm25 k1 2.5", "k1=2.5"},
+             {"  proximity 0.1", "proximity=0.1"},
+             {"  proximity 0.25", "proximity=0.25"},
              {"  dlh", "weighting=dlh"},
              {"  pl2", "weighting=pl2"},
              {"  lm (dirichlet)", "weighting=lm"},

@@ -168,7 +168,7 @@ SearchRequest request_from_json(std::string_view text) {
         }
       }
     } else if (key == "ranking") {
-      need(v.is_object(), "an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, feedback_weight)");
+      need(v.is_object(), "an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, feedback_weight, proximity)");
       RankingOptions& o = r.ranking;
       for (const auto& option : v.items()) {
         const std::string& k = option.key();
@@ -179,9 +179,9 @@ SearchRequest request_from_json(std::string_view text) {
         if (k == "weighting" || k == "feedback") {
           want(x.is_string(), "a string");
           (k == "weighting" ? o.weighting : o.feedback) = x.get<std::string>();
-        } else if (k == "k1" || k == "b" || k == "feedback_weight") {
+        } else if (k == "k1" || k == "b" || k == "feedback_weight" || k == "proximity") {
           want(x.is_number(), "a number");
-          (k == "k1" ? o.bm25_k1 : k == "b" ? o.bm25_b : o.feedback_weight) = x.get<double>();
+          (k == "k1" ? o.bm25_k1 : k == "b" ? o.bm25_b : k == "proximity" ? o.proximity : o.feedback_weight) = x.get<double>();
         } else if (k == "feedback_docs" || k == "feedback_terms") {
           want(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() <= 1000, "an integer from 0 to 1000");
           (k == "feedback_docs" ? o.feedback_docs : o.feedback_terms) = static_cast<int>(x.get<std::int64_t>());

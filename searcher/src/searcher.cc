@@ -479,6 +479,26 @@ struct Searcher::Impl {
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()));
   }
 
+  // Proximity for a long question: each pair of successive words (words in more than a fifth of
+  // the articles skipped, as the question's own common terms) within a window of 8 words.
+  static Xapian::Query near_pairs(Handle& h, const Xapian::Query& query, const searcher::BuiltQuery& q, double weight) {
+    std::vector<std::string> words;
+    const double common = 0.2 * h.db.get_doccount();
+    for (const std::string& w : q.plain_words) {
+      Xapian::doccount tf = h.db.get_termfreq(w);
+      if (tf > 0 && tf <= common && (words.empty() || words.back() != w)) words.push_back(w);
+    }
+    std::vector<Xapian::Query> pairs;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      Xapian::Query pair[] = {Xapian::Query(words[i]), Xapian::Query(words[i + 1])};
+      pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), 8);
+    }
+    if (pairs.empty()) return query;
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                       Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()), weight));
+  }
+
   SearchResponse run(Handle& h, const SearchRequest& req, const searcher::BuiltQuery& q,
                      const std::vector<searcher::FacetSpec>& facets, const std::vector<searcher::Filter>& filters) {
     SearchResponse resp;
@@ -509,6 +529,9 @@ struct Searcher::Impl {
     const std::string& feedback = req.ranking.feedback;
     if (req.sort == "relevance" && (feedback == "on" || (feedback == "auto" && !q.optional_words.empty()))) {
       query = expanded(h, query, q, req.ranking);
+    }
+    if (req.sort == "relevance" && req.ranking.proximity > 0 && !q.optional_words.empty()) {
+      query = near_pairs(h, query, q, req.ranking.proximity);
     }
     Xapian::Enquire enquire(h.db);
     enquire.set_query(query);
@@ -645,6 +668,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
   if (rk.feedback_docs < 2 || rk.feedback_docs > 100) throw InvalidRequest("feedback docs must be between 2 and 100");
   if (rk.feedback_terms < 1 || rk.feedback_terms > 100) throw InvalidRequest("feedback terms must be between 1 and 100");
   if (!(rk.feedback_weight >= 0 && rk.feedback_weight <= 1)) throw InvalidRequest("feedback weight must be between 0 and 1");
+  if (!(rk.proximity >= 0 && rk.proximity <= 1)) throw InvalidRequest("proximity must be between 0 and 1");
   if (req.time_limit_ms < 0) throw InvalidRequest("time limit must not be negative");
   if (req.query.size() > kMaxQueryBytes) {
     throw InvalidRequest("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");

@@ -374,6 +374,9 @@ TEST_F(SearchFeaturesTest, RankingOptionsChangeTheOrderNotTheMatches) {
   SearchResponse without = run(question, [](RankingOptions& o) { o.feedback = "off"; });
   EXPECT_EQ(with.total.value, without.total.value);
   EXPECT_EQ(sorted_ids(with), sorted_ids(without));
+  // Proximity also only reranks a long question.
+  SearchResponse near = run(question, [](RankingOptions& o) { o.proximity = 0.5; });
+  EXPECT_EQ(sorted_ids(near), sorted_ids(with));
   // "on" expands a short query too (it reranks, the matches stay); "auto" leaves it as typed.
   SearchResponse on = run("oil OR prices", [](RankingOptions& o) { o.feedback = "on"; });
   EXPECT_EQ(sorted_ids(on), sorted_ids(bm25));
@@ -397,11 +400,12 @@ TEST_F(SearchFeaturesTest, RejectsBadRankingOptions) {
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_docs = 1; }).find("feedback docs"), std::string::npos);
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_terms = 0; }).find("feedback terms"), std::string::npos);
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_weight = 2; }).find("feedback weight"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.proximity = -0.5; }).find("proximity"), std::string::npos);
   EXPECT_EQ(message([](SearchRequest& q) { q.ranking.weighting = "pl2"; }), "accepted");
 
   SearchRequest r = request_from_json(
       R"({"q": "oil", "ranking": {"weighting": "dlh", "k1": 1.5, "b": 0.5, "feedback": "off", "feedback_docs": 12,
-          "feedback_terms": 7, "feedback_weight": 0.1}})");
+          "feedback_terms": 7, "feedback_weight": 0.1, "proximity": 0.2}})");
   EXPECT_EQ(r.ranking.weighting, "dlh");
   EXPECT_DOUBLE_EQ(r.ranking.bm25_k1, 1.5);
   EXPECT_DOUBLE_EQ(r.ranking.bm25_b, 0.5);
@@ -409,6 +413,7 @@ TEST_F(SearchFeaturesTest, RejectsBadRankingOptions) {
   EXPECT_EQ(r.ranking.feedback_docs, 12);
   EXPECT_EQ(r.ranking.feedback_terms, 7);
   EXPECT_DOUBLE_EQ(r.ranking.feedback_weight, 0.1);
+  EXPECT_DOUBLE_EQ(r.ranking.proximity, 0.2);
   EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": {"mu": 2000}})"), InvalidRequest);
   EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": {"k1": "high"}})"), InvalidRequest);
   EXPECT_THROW(request_from_json(R"({"q": "oil", "ranking": {"feedback_docs": 1e30}})"), InvalidRequest);

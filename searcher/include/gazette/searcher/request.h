@@ -29,6 +29,10 @@ struct RankingOptions {
   int feedback_docs = 15;        // top articles read, 2..100
   int feedback_terms = 20;       // words added, 1..100
   double feedback_weight = 0.25; // the best added word's weight relative to the question's, 0..1
+  // Term proximity for long questions: articles where two successive words of the question
+  // (stop words skipped) stand within 8 words of each other gain this share of the pair's
+  // weight, 0..1 (0: off).
+  double proximity = 0;
 };
 
 struct SearchRequest {
