@@ -8,6 +8,7 @@
 //       ranking variant too ("all": each part of the shipped ranking alone and the alternatives;
 //       or "name=k1=0.9,b=0.4;name=weighting=lm"); --tsv appends each row to F.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -199,6 +200,61 @@ Scores score(const std::vector<std::string>& ranked, const std::map<std::string,
 struct Variant {
   std::string name;
   gazette::RankingOptions options;
+  // What a long question means, emulated on the ranking (the first --depth hits): "" as shipped
+  // (an OR, common words only ranking); "msm" keeps the articles with at least msm_share of the
+  // question's words (Elasticsearch's minimum_should_match); "words" orders by how many of
+  // them an article has, then by score (Meilisearch's "words" rule, which drops the least
+  // important words one by one).
+  std::string meaning;
+  double msm_share = 0;
+};
+
+// The question's words an article has, by exact form or English stem; common words (in more
+// than a fifth of the articles) and words no article has are not counted, as the searcher
+// treats them.
+struct WordCounter {
+  Xapian::Database db;
+  Xapian::Stem stem{"english"};
+  std::vector<std::pair<std::string, std::string>> words(const std::string& text) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string w;
+    std::set<std::string> seen;
+    auto flush = [&] {
+      if (!w.empty() && seen.insert(w).second) {
+        Xapian::doccount tf = db.get_termfreq(w);
+        std::string z = std::string(gazette::schema::kStemPrefix) + stem(w);
+        Xapian::doccount ztf = db.get_termfreq(z);
+        if ((tf > 0 || ztf > 0) && std::max(tf, ztf) <= 0.2 * db.get_doccount()) out.emplace_back(w, z);
+      }
+      w.clear();
+    };
+    for (char c : text) {
+      if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+        w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else {
+        flush();
+      }
+    }
+    flush();
+    return out;
+  }
+  std::size_t count(const std::string& id, const std::vector<std::pair<std::string, std::string>>& words) const {
+    std::string idt = gazette::schema::id_term(id);
+    Xapian::PostingIterator p = db.postlist_begin(idt);
+    if (p == db.postlist_end(idt)) return 0;
+    Xapian::Document doc = db.get_document(*p);
+    std::size_t n = 0;
+    for (const auto& [exact, z] : words) {
+      bool has = false;
+      for (const std::string& t : {exact, z}) {
+        Xapian::TermIterator it = doc.termlist_begin();
+        it.skip_to(t);
+        has = has || (it != doc.termlist_end() && *it == t);
+      }
+      n += has ? 1 : 0;
+    }
+    return n;
+  }
 };
 
 gazette::RankingOptions parse_options(const std::string& spec) {
@@ -210,6 +266,7 @@ gazette::RankingOptions parse_options(const std::string& spec) {
     std::size_t eq = kv.find('=');
     if (eq == std::string::npos) throw gazette::DataError("variant option \"" + kv + "\" is not key=value");
     std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+    if (k == "meaning" || k == "msm") continue;  // read by variants()
     if (k == "weighting") o.weighting = v;
     else if (k == "k1") o.bm25_k1 = std::stod(v);
     else if (k == "b") o.bm25_b = std::stod(v);
@@ -242,6 +299,9 @@ std::vector<Variant> variants(const std::string& arg) {
              {"  bm25 b 0.5", "b=0.5"},
              {"  bm25 b 0.9", "b=0.9"},
              {"  bm25 k1 2.5", "k1=2.5"},
+             {"  words: at least half", "msm=0.5"},
+             {"  words: at least 3 in 4", "msm=0.75"},
+             {"  words: most words first", "meaning=words"},
              {"  proximity 0.1", "proximity=0.1"},
              {"  proximity 0.25", "proximity=0.25"},
              {"  dlh", "weighting=dlh"},
@@ -258,7 +318,15 @@ std::vector<Variant> variants(const std::string& arg) {
     }
   }
   std::vector<Variant> out;
-  for (const auto& [name, spec] : specs) out.push_back({name, parse_options(spec)});
+  for (const auto& [name, spec] : specs) {
+    Variant v{name, parse_options(spec), "", 0};
+    if (spec.find("meaning=words") != std::string::npos) v.meaning = "words";
+    if (std::size_t m = spec.find("msm="); m != std::string::npos) {
+      v.meaning = "msm";
+      v.msm_share = std::stod(spec.substr(m + 4));
+    }
+    out.push_back(v);
+  }
   return out;
 }
 
@@ -272,6 +340,7 @@ int run(int argc, char** argv) {
 
   gazette::Searcher searcher(db_path);
   Xapian::Database db(db_path);
+  WordCounter counter{db};
   Xapian::QueryParser parser;
   parser.set_database(db);
   parser.set_stemmer(Xapian::Stem("english"));
@@ -316,7 +385,21 @@ int run(int argc, char** argv) {
       req.ranking = vs[v].options;
       std::vector<std::string> ranked;
       try {
-        for (const gazette::Hit& h : searcher.search(req).hits) ranked.push_back(h.id);
+        gazette::SearchResponse resp = searcher.search(req);
+        for (const gazette::Hit& h : resp.hits) ranked.push_back(h.id);
+        if (!vs[v].meaning.empty() && !resp.optional_words.empty()) {
+          auto words = counter.words(text);
+          std::vector<std::pair<std::size_t, std::string>> counted;
+          for (const std::string& id : ranked) counted.emplace_back(counter.count(id, words), id);
+          ranked.clear();
+          if (vs[v].meaning == "words") {
+            std::stable_sort(counted.begin(), counted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+          }
+          auto need = static_cast<std::size_t>(std::ceil(vs[v].msm_share * static_cast<double>(words.size())));
+          for (const auto& [n, id] : counted) {
+            if (vs[v].meaning != "msm" || n >= need) ranked.push_back(id);
+          }
+        }
       } catch (const gazette::Error& e) {
         std::fprintf(stderr, "topic %s: %s\n", num.c_str(), e.what());
       }

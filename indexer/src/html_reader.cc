@@ -310,8 +310,9 @@ FileContents read_html_article(const std::string& text, const std::string& id_ba
   a.section = page.section;
   a.lang = page.lang;
   if (!page.author.empty()) a.authors.push_back(page.author);
-  for (const std::string& date : {page.date_meta, page.time_datetime}) {
+  for (std::string date : {page.date_meta, page.time_datetime}) {
     if (date.empty()) continue;
+    if (!is_valid_utf8(date)) date = repair_utf8(date);  // see below: Gumbo's character references
     a.published = parse_date(date);
     if (a.published) break;
     out.problems.push_back({0, "unparseable date \"" + date + "\"", false});

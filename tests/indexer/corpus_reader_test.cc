@@ -170,6 +170,12 @@ TEST(CorpusReaderTest, HtmlCharacterReferencesOutOfRangeStayUtf8) {
     EXPECT_TRUE(is_valid_utf8(a.body)) << ref;
     EXPECT_TRUE(is_valid_utf8(a.title)) << ref;
     EXPECT_NE(a.body.find("and more"), std::string::npos) << ref;
+    // The same in a date attribute: the warning that quotes it is UTF-8 too.
+    std::string dated = std::string("<meta property=\"article:published_time\" content=\"2024-12-05") + ref +
+                        "\"><article><p>text</p></article>";
+    FileContents d = read_html_article(dated, "d.html");
+    ASSERT_FALSE(d.problems.empty()) << ref;
+    for (const Problem& p : d.problems) EXPECT_TRUE(is_valid_utf8(p.message)) << ref;
   }
 }
 
