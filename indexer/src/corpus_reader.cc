@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -214,6 +215,27 @@ std::string paragraphs(const std::vector<std::string>& lines, std::size_t from) 
   }
   flush();
   return body;
+}
+
+// Publication dates that cannot be true: later than a day after now (the time of indexing), or
+// before 1800 (a site's placeholder, a typo, year 0001). The article is indexed without a
+// publication date (no date facet, no date filter, no recency) and a warning names its line.
+void drop_impossible_dates(std::vector<ReadArticle>& articles, std::vector<Problem>& problems) {
+  constexpr std::int64_t kEarliest = -5364662400;  // 1800-01-01T00:00:00Z
+  const std::int64_t latest =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+      86400;
+  for (ReadArticle& r : articles) {
+    if (!r.article.published) continue;
+    std::int64_t t = *r.article.published;
+    if (t >= kEarliest && t <= latest) continue;
+    problems.push_back({r.line,
+                        "date " + format_iso8601(t) +
+                            (t > latest ? " is in the future" : " is before 1800") +
+                            ": not used as the publication date",
+                        false});
+    r.article.published.reset();
+  }
 }
 
 }  // namespace
@@ -473,6 +495,7 @@ FileContents read_json_lines_chunk(const SourceFile& file, const LineChunk& chun
   std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
   if (ec) stored_path = file.path;
   for (ReadArticle& r : out.articles) r.article.path = stored_path;
+  drop_impossible_dates(out.articles, out.problems);
   return out;
 }
 
@@ -538,6 +561,7 @@ FileContents read_file_bytes(const SourceFile& file, std::string bytes) {
   std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
   if (ec) stored_path = file.path;
   for (ReadArticle& r : out.articles) r.article.path = stored_path;
+  drop_impossible_dates(out.articles, out.problems);
   return out;
 }
 

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "gazette/common/dates.h"
@@ -156,6 +159,58 @@ TEST(CorpusReaderTest, HtmlFallsBackToTitleTagThenH1AndTimeElement) {
   ASSERT_EQ(h1.articles.size(), 1u);
   EXPECT_EQ(h1.articles[0].article.title, "Heading");
   EXPECT_EQ(h1.articles[0].article.body, "Body text");
+}
+
+TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
+  std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  struct Row {
+    std::string date;
+    bool kept;
+    const char* why;  // in the warning when not kept
+  };
+  const Row rows[] = {
+      {"2024-03-05T10:00:00Z", true, ""},
+      {format_iso8601(now + 12 * 3600), true, ""},  // tomorrow's paper, in another time zone
+      {"1800-01-01T00:00:00Z", true, ""},
+      {format_iso8601(now + 3 * 86400), false, "is in the future"},
+      {"2999-01-01", false, "is in the future"},
+      {"1799-12-31T23:59:59Z", false, "is before 1800"},
+      {"0001-01-01", false, "is before 1800"},
+  };
+  std::string jsonl;
+  for (const Row& r : rows) jsonl += "{\"title\": \"t\", \"body\": \"b\", \"date\": \"" + r.date + "\"}\n";
+  SourceFile file;
+  file.path = file.id_base = "dates.jsonl";
+  FileContents c = read_file_bytes(file, jsonl);
+  ASSERT_EQ(c.articles.size(), std::size(rows));
+  for (std::size_t i = 0; i < std::size(rows); ++i) {
+    const Row& r = rows[i];
+    EXPECT_EQ(c.articles[i].article.published.has_value(), r.kept) << r.date;
+    int line = static_cast<int>(i) + 1;
+    auto warning = std::find_if(c.problems.begin(), c.problems.end(), [line](const Problem& p) { return p.line == line; });
+    if (r.kept) {
+      EXPECT_EQ(warning, c.problems.end()) << r.date;
+    } else {
+      ASSERT_NE(warning, c.problems.end()) << r.date;
+      EXPECT_FALSE(warning->error);
+      EXPECT_NE(warning->message.find(r.why), std::string::npos) << warning->message;
+      EXPECT_NE(warning->message.find("not used as the publication date"), std::string::npos);
+    }
+  }
+  // The same in the streaming reader of large JSON Lines files, and in a page's metadata.
+  TempDir dir;
+  std::string path = dir.str("dates.jsonl");
+  std::ofstream(path) << jsonl;
+  file.path = path;
+  FileContents streamed = read_json_lines_chunk(file, LineChunk{0, jsonl.size(), 1}, 1 << 20);
+  ASSERT_EQ(streamed.articles.size(), std::size(rows));
+  EXPECT_FALSE(streamed.articles[4].article.published.has_value());
+  EXPECT_TRUE(streamed.articles[0].article.published.has_value());
+  file.path = "page.html";
+  FileContents page = read_file_bytes(file, "<meta property=\"article:published_time\" content=\"2999-01-01\"><article><p>x</p></article>");
+  ASSERT_EQ(page.articles.size(), 1u);
+  EXPECT_FALSE(page.articles[0].article.published.has_value());
 }
 
 TEST(CorpusReaderTest, HtmlCharacterReferencesOutOfRangeStayUtf8) {
