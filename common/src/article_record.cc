@@ -4,7 +4,8 @@
 // Layout: 'G' 0x01, then varint-length strings id url title body source section lang path,
 // a published flag byte (+ 8 bytes, little-endian, when set), a varint author count and the
 // authors, a varint entity count and per entity: kind byte, name, varint mention count and per
-// mention: field byte, varint start, varint end.
+// mention: field byte, varint start, varint end; then (version 2, 'G' 0x02) varint-length
+// strings dateline and date_given. Version 1 records (no dateline, no date given) still decode.
 // The hit record (serialize_hit_fields): 'H' 0x01, then varint-length strings id url title source
 // lang, and the published flag byte (+ 8 bytes).
 #include <cstring>
@@ -87,7 +88,7 @@ class Reader {
 }  // namespace
 
 std::string serialize_article(const Article& a) {
-  std::string out("G\x01", 2);
+  std::string out("G\x02", 2);
   out.reserve(a.body.size() + a.title.size() + 256);
   for (const std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) {
     put_string(out, *s);
@@ -110,11 +111,16 @@ std::string serialize_article(const Article& a) {
       put_varint(out, m.end);
     }
   }
+  put_string(out, a.dateline);
+  put_string(out, a.date_given);
   return out;
 }
 
 Article deserialize_article(std::string_view data) {
-  if (data.size() < 2 || data[0] != 'G' || data[1] != '\x01') throw DataError("not a stored article record");
+  if (data.size() < 2 || data[0] != 'G' || (data[1] != '\x01' && data[1] != '\x02')) {
+    throw DataError("not a stored article record");
+  }
+  const bool version2 = data[1] == '\x02';
   Reader r(data.substr(2));
   Article a;
   for (std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.source, &a.section, &a.lang, &a.path}) *s = r.string();
@@ -138,6 +144,10 @@ Article deserialize_article(std::string_view data) {
       e.mentions.push_back(std::move(mention));
     }
     a.entities.push_back(std::move(e));
+  }
+  if (version2) {
+    a.dateline = r.string();
+    a.date_given = r.string();
   }
   r.end();
   return a;

@@ -219,7 +219,8 @@ std::string paragraphs(const std::vector<std::string>& lines, std::size_t from) 
 
 // Publication dates that cannot be true: later than a day after now (the time of indexing), or
 // before 1800 (a site's placeholder, a typo, year 0001). The article is indexed without a
-// publication date (no date facet, no date filter, no recency) and a warning names its line.
+// publication date (no date facet, no date filter, no recency), keeps the date as given in its
+// stored record (date_given), and a warning names its line.
 void drop_impossible_dates(std::vector<ReadArticle>& articles, std::vector<Problem>& problems) {
   constexpr std::int64_t kEarliest = -5364662400;  // 1800-01-01T00:00:00Z
   const std::int64_t latest =
@@ -232,8 +233,9 @@ void drop_impossible_dates(std::vector<ReadArticle>& articles, std::vector<Probl
     problems.push_back({r.line,
                         "date " + format_iso8601(t) +
                             (t > latest ? " is in the future" : " is before 1800") +
-                            ": not used as the publication date",
+                            ": not used as the publication date (kept as date_given)",
                         false});
+    r.article.date_given = format_iso8601(t);
     r.article.published.reset();
   }
 }

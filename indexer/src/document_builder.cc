@@ -68,6 +68,16 @@ BuiltDocument DocumentBuilder::build(Article& article, const std::string& hash) 
   }
   // Near-duplicate signature of the body (headlines and boilerplate differ between copies).
   built.signature = minhash(body_words);
+  // The dateline (taken out of the body's first words by clean_article) stays searchable.
+  if (!article.dateline.empty()) {
+    pos += schema::kFieldGap;
+    for (const Token& t : analyzer_.tokenize(article.dateline)) {
+      if (t.term.size() > schema::kMaxWordBytes) continue;
+      doc.add_posting(t.term, ++pos);
+      std::string stem = analyzer_.stem(t.term, article.lang);
+      if (!stem.empty()) doc.add_term(std::string(schema::kStemPrefix) + stem);
+    }
+  }
   if (built.signature) {
     doc.add_value(schema::kDupSignatureSlot, encode_minhash(*built.signature));
     for (const std::string& band : band_terms(*built.signature)) doc.add_boolean_term(band);

@@ -180,6 +180,35 @@ void IndexWriter::load_synonyms(const std::string& path) {
 
 bool IndexWriter::has_synonyms() const { return db_.synonym_keys_begin() != db_.synonym_keys_end(); }
 
+RecurringLines IndexWriter::load_recurring_lines(bool& stored) const {
+  RecurringLines lines;
+  stored = false;
+  const std::string prefix(schema::kRecurringLinesPrefix);
+  try {
+    for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k) {
+      lines.add_record(db_.get_metadata(*k));
+      stored = true;
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot read the recurring lines: " + e.get_description());
+  } catch (const DataError& e) {
+    throw IndexError(std::string("cannot read the recurring lines: ") + e.what());
+  }
+  return lines;
+}
+
+void IndexWriter::store_recurring_lines(const RecurringLines& lines) {
+  const std::string prefix(schema::kRecurringLinesPrefix);
+  try {
+    std::vector<std::string> old;
+    for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k) old.push_back(*k);
+    for (const std::string& k : old) db_.set_metadata(k, "");
+    for (const auto& [key, record] : lines.records()) db_.set_metadata(prefix + hex64(fnv1a64(key)), record);
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot store the recurring lines: " + e.get_description());
+  }
+}
+
 void IndexWriter::put(const std::string& id_term, const Xapian::Document& doc) {
   try {
     auto old = db_.postlist_begin(id_term);

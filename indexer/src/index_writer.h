@@ -11,6 +11,8 @@
 
 #include <xapian.h>
 
+#include "gazette/common/boilerplate.h"
+
 #include "gazette/common/analyzer.h"
 #include "gazette/common/near_duplicates.h"
 
@@ -56,6 +58,11 @@ class IndexWriter {
   // comma-separated; # comments). Throws DataError naming the file and line.
   void load_synonyms(const std::string& path);
   bool has_synonyms() const;
+  // The recurring lines of the sources, as the last run stored them (empty when none were);
+  // `stored` says whether any record was there. Throws IndexError when a record is malformed.
+  RecurringLines load_recurring_lines(bool& stored) const;
+  // Replaces the stored recurring lines (written with the next commit).
+  void store_recurring_lines(const RecurringLines& lines);
 
   // Makes every change so far durable (Xapian's commit: all or nothing).
   void commit();

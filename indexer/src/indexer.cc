@@ -119,6 +119,49 @@ WriteTarget open_write_target(const IndexerConfig& config, const std::function<v
   return t;
 }
 
+// A work unit: a whole file, or a run of lines of a big JSON Lines file, so that one big file
+// is read in pieces (bounded memory) and analysed on every thread.
+struct Unit {
+  std::size_t file;
+  std::optional<LineChunk> chunk;
+};
+
+FileContents read_unit(const std::vector<SourceFile>& files, const Unit& unit, const IndexerConfig& config) {
+  return unit.chunk ? read_json_lines_chunk(files[unit.file], *unit.chunk, config.max_file_bytes)
+                    : read_file(files[unit.file], config.max_file_bytes);
+}
+
+// The first pass of a run that removes boilerplate: reads every unit (on `threads` threads) and
+// counts the lines of its articles per source into `lines`: every article when `count_all` (the
+// database has no counts stored), else only those the database does not hold yet (the run that
+// indexed the others counted them). Problems are left to the second pass, which reports them.
+void count_recurring_lines(const std::vector<SourceFile>& files, const std::vector<Unit>& units,
+                           const IndexerConfig& config, const std::unordered_map<std::string, IndexedArticle>& existing,
+                           bool count_all, unsigned threads, RecurringLines& lines) {
+  std::atomic<std::size_t> next{0};
+  std::vector<RecurringLines> counted(threads);
+  auto worker = [&](unsigned t) {
+    for (std::size_t u = next.fetch_add(1); u < units.size(); u = next.fetch_add(1)) {
+      if (config.stop != nullptr && config.stop->load()) return;
+      if (!files[units[u].file].problem.empty() || format_of(files[units[u].file].path) == Format::kUnsupported) continue;
+      try {
+        FileContents contents = read_unit(files, units[u], config);
+        for (ReadArticle& r : contents.articles) {
+          if (!count_all && existing.count(schema::id_term(r.article.id)) != 0) continue;
+          cut_body(r.article.body, config.max_article_bytes);
+          counted[t].add(source_key(r.article), RecurringLines::signatures(r.article.body));
+        }
+      } catch (const std::exception&) {
+        // the second pass reports it
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+  for (std::thread& t : pool) t.join();
+  for (const RecurringLines& c : counted) lines.merge(c);
+}
+
 }  // namespace
 
 IndexStats run_indexer(const IndexerConfig& config) {
@@ -147,12 +190,6 @@ IndexStats run_indexer(const IndexerConfig& config) {
   }
 
   unsigned threads = config.threads != 0 ? config.threads : cores;
-  // Work units: a whole file, or a run of lines of a big JSON Lines file, so that one big file
-  // is read in pieces (bounded memory) and analysed on every thread.
-  struct Unit {
-    std::size_t file;
-    std::optional<LineChunk> chunk;
-  };
   std::vector<Unit> units;
   std::vector<std::size_t> units_left(files.size(), 0);
   std::vector<bool> file_ok(files.size(), true);
@@ -175,6 +212,16 @@ IndexStats run_indexer(const IndexerConfig& config) {
     }
     units.push_back({i, std::nullopt});
     units_left[i] = 1;
+  }
+  // Boilerplate that recurs across a source's articles: what earlier runs counted, plus the
+  // articles of this run they did not see, counted in a first pass so that every article of
+  // this run is cleaned with the same lines (those indexed before a line became known are
+  // cleaned again now: their content hash changes with their body).
+  RecurringLines recurring;
+  if (config.remove_boilerplate) {
+    bool stored = false;
+    recurring = meta.load_recurring_lines(stored);
+    count_recurring_lines(files, units, config, existing, !stored, threads, recurring);
   }
   BoundedQueue<Item> queue(config.queue_capacity);
   std::atomic<std::size_t> next_file{0};
@@ -202,8 +249,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
       bool ok = true;
       const auto file_started = Clock::now();
       try {
-        FileContents contents = units[u].chunk ? read_json_lines_chunk(file, *units[u].chunk, config.max_file_bytes)
-                                               : read_file(file, config.max_file_bytes);
+        FileContents contents = read_unit(files, units[u], config);
         for (Problem& p : contents.problems) {
           ok = ok && !p.error;
           queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, std::move(p), true});
@@ -226,7 +272,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
                                                 " bytes of text: only the first " + std::to_string(r.article.body.size()) +
                                                 " are indexed (--max-article-size)", false}, true});
           }
-          if (config.remove_boilerplate) remove_page_tails(r.article.body);
+          if (config.remove_boilerplate) clean_article(r.article, &recurring);
           std::string hash = content_hash(r.article);
           std::string id_term = schema::id_term(r.article.id);
           auto it = existing.find(id_term);
@@ -377,12 +423,20 @@ IndexStats run_indexer(const IndexerConfig& config) {
       }
     }
   }
+  // The counts go with the run's last commit; an interrupted run stores none (the next run counts
+  // again what this one did not finish).
+  const bool store_lines = config.remove_boilerplate && !stats.interrupted;
   if (shards) {
     // Everything read so far (also after an interruption) is merged into the database.
     shards->finish();
+    if (store_lines) {
+      shards->first().store_recurring_lines(recurring);
+      shards->first().commit();
+    }
     if (writer) writer->close();
     shards->merge_into(config.db_path);
   } else {
+    if (store_lines) writer->store_recurring_lines(recurring);
     writer->commit();
   }
   stats.seconds = seconds_since(t0);
@@ -396,12 +450,25 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
   DocumentBuilder builder(config.default_language,
                           config.extract_entities ? EntityExtractor::load_default() : nullptr,
                           config.min_entity_confidence);
+  // Read everything first: the lines that recur across the files' articles are boilerplate, as
+  // in a build of the same files into a new database.
+  std::vector<std::pair<const SourceFile*, FileContents>> read;
+  RecurringLines recurring;
   for (const SourceFile& f : files) {
     if (format_of(f.path) == Format::kUnsupported) {
       out.problems.push_back({0, f.path + ": unsupported format (not .txt, .json, .jsonl or .html)", true});
       continue;
     }
-    FileContents contents = read_file(f, config.max_file_bytes);
+    read.emplace_back(&f, read_file(f, config.max_file_bytes));
+    if (!config.remove_boilerplate) continue;
+    for (const ReadArticle& r : read.back().second.articles) {
+      std::string body = r.article.body;
+      cut_body(body, config.max_article_bytes);
+      recurring.add(source_key(r.article), RecurringLines::signatures(body));
+    }
+  }
+  for (auto& [file, contents] : read) {
+    const SourceFile& f = *file;
     for (Problem& p : contents.problems) {
       if (files.size() > 1) p.message = f.path + ": " + p.message;
       out.problems.push_back(std::move(p));
@@ -412,7 +479,7 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
                                             std::to_string(r.article.body.size()) + " bytes of text are inspected", false});
       }
       InspectedArticle ia;
-      if (config.remove_boilerplate) ia.removed = remove_page_tails(r.article.body);
+      if (config.remove_boilerplate) ia.removed = clean_article(r.article, &recurring);
       std::string hash = content_hash(r.article);
       BuiltDocument built = builder.build(r.article, hash);
       ia.terms = built.document.termlist_count();

@@ -50,7 +50,8 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
       json ja = {{"id", a.id},           {"line", ia.line},       {"url", a.url},
                  {"title", a.title},     {"published", optional_date(a.published)},
                  {"source", a.source},   {"authors", a.authors},  {"section", a.section},
-                 {"lang", a.lang},       {"body_chars", a.body.size()}, {"terms", ia.terms},
+                 {"lang", a.lang},       {"dateline", a.dateline},      {"date_given", a.date_given},
+                 {"body_chars", a.body.size()}, {"terms", ia.terms},
                  {"words", ia.words},    {"body", a.body}};
       json entities = json::array();
       for (const Entity& e : a.entities) {

@@ -170,7 +170,7 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
                                         title + "\n\n" + body + "\n");
     // As indexing does: page tails out (a CoNLL document has none; one that lost text to them
     // would be scored as not read back).
-    if (read.articles.size() == 1) remove_page_tails(read.articles[0].article.body);
+    if (read.articles.size() == 1) clean_article(read.articles[0].article);
     if (read.articles.size() != 1 || read.articles[0].article.title != title || read.articles[0].article.body != body) {
       ++result.misread;
       score_spans(gold, {}, pipeline);  // nothing found: every gold span is missed

@@ -210,6 +210,8 @@ std::string to_json(const Article& a, int indent) {
             {"authors", a.authors},
             {"section", a.section},
             {"lang", a.lang},
+            {"dateline", a.dateline},
+            {"date_given", a.date_given.empty() ? json(nullptr) : json(a.date_given)},
             {"body", a.body},
             {"entities", std::move(entities)}};
   return j.dump(indent, ' ', false, json::error_handler_t::replace);

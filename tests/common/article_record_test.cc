@@ -20,6 +20,8 @@ Article sample() {
   a.section = "world";
   a.lang = "en";
   a.path = "/corpus/a.txt";
+  a.dateline = "SEOUL (Harbor Times)";
+  a.date_given = "2090-01-01T00:00:00Z";
   Entity e;
   e.kind = EntityKind::kPlace;
   e.canonical = "Seoul";
@@ -37,12 +39,34 @@ TEST(ArticleRecordTest, RoundTripsEveryField) {
   EXPECT_EQ(b.published, a.published);
   EXPECT_EQ(b.authors, a.authors);
   EXPECT_EQ(b.path, a.path);
+  EXPECT_EQ(b.dateline, a.dateline);
+  EXPECT_EQ(b.date_given, a.date_given);
   ASSERT_EQ(b.entities.size(), 1u);
   EXPECT_EQ(b.entities[0].kind, EntityKind::kPlace);
   EXPECT_EQ(b.entities[0].mentions[0].surface, "Seoul");  // offsets rebuilt into the text
   Article undated;
   undated.id = "x";
   EXPECT_FALSE(deserialize_article(serialize_article(undated)).published.has_value());
+}
+
+// Databases written before datelines (record version 1) still read: the same article, with no
+// dateline and no date given.
+TEST(ArticleRecordTest, VersionOneRecordsStillDecode) {
+  Article a = sample();
+  a.dateline.clear();
+  a.date_given.clear();
+  std::string v2 = serialize_article(a);
+  ASSERT_EQ(v2.substr(0, 2), std::string("G\x02", 2));
+  ASSERT_EQ(v2.substr(v2.size() - 2), std::string(2, '\0'));  // the two empty strings at the end
+  std::string v1 = "G\x01" + v2.substr(2, v2.size() - 4);
+  Article b = deserialize_article(v1);
+  EXPECT_EQ(b.body, a.body);
+  EXPECT_EQ(b.authors, a.authors);
+  ASSERT_EQ(b.entities.size(), 1u);
+  EXPECT_TRUE(b.dateline.empty());
+  EXPECT_EQ(serialize_article(b), v2);
+  EXPECT_THROW(deserialize_article(v1 + std::string(2, '\0')), DataError);  // version 1 has no such fields
+  EXPECT_THROW(deserialize_article("G\x03" + v2.substr(2)), DataError);
 }
 
 TEST(ArticleRecordTest, MalformedRecordsAreDataErrors) {

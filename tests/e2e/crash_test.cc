@@ -143,8 +143,10 @@ class Source {
     std::string body;
     for (int p = 0; p < 3; ++p) {
       for (int w = 0; w < 60; ++w) body += std::string(words[rng_() % 24]) + (w % 12 == 11 ? ". " : " ");
-      body += "\n\n";
+      if (p < 2) body += "\n\n";
     }
+    // A word no other version has, inside a paragraph: a line of its own that differs from every
+    // other article's only by its figures would be boilerplate ("recurring line") to indexing.
     body += "Reference word" + std::to_string(id) + "x" + std::to_string(rng_() % 100000) + ".\n";
     std::string text = "Title: Story " + std::to_string(id) + " on the " + words[rng_() % 24] + "\nId: " + prefix_ + "-" +
                        std::to_string(id) + "\nDate: 2025-0" + std::to_string(1 + id % 9) + "-1" +

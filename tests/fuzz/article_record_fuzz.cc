@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the stored article record and the hit record (article_record.cc). Input that starts
-// like a record ("G\x01", "H\x01") is decoded as one; any other input describes an article, which
+// like a record ("G\x01", "G\x02", "H\x01") is decoded as one; any other input describes an article, which
 // is encoded and decoded. Contract: decode(encode(x)) == x; a decoder given bytes throws DataError
 // or returns what encodes back to exactly those bytes (it accepts only what the encoder writes);
-// nothing else is thrown.
+// nothing else is thrown. A version-1 article record ("G\x01", before datelines) decodes to what
+// the encoder writes as version 2 with an empty dateline and date given.
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -22,7 +23,8 @@ using gazette::fuzz::fail;
 bool same_article(const Article& a, const Article& b) {
   if (a.id != b.id || a.url != b.url || a.title != b.title || a.body != b.body || a.published != b.published ||
       a.source != b.source || a.authors != b.authors || a.section != b.section || a.lang != b.lang ||
-      a.path != b.path || a.entities.size() != b.entities.size()) {
+      a.path != b.path || a.dateline != b.dateline || a.date_given != b.date_given ||
+      a.entities.size() != b.entities.size()) {
     return false;
   }
   for (std::size_t i = 0; i < a.entities.size(); ++i) {
@@ -82,6 +84,8 @@ Article article_from(gazette::fuzz::ByteReader& in) {
     }
     a.entities.push_back(std::move(e));
   }
+  a.dateline = in.string();
+  a.date_given = in.string();
   return a;
 }
 
@@ -89,12 +93,16 @@ Article article_from(gazette::fuzz::ByteReader& in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string bytes = gazette::fuzz::as_string(data, size);
-  if (bytes.rfind(std::string("G\x01", 2), 0) == 0) {
+  const bool version1 = bytes.rfind(std::string("G\x01", 2), 0) == 0;
+  if (version1 || bytes.rfind(std::string("G\x02", 2), 0) == 0) {
     Article a;
     if (decodes("deserialize_article threw something other than DataError",
                 [&] { a = gazette::deserialize_article(bytes); })) {
       std::string again = gazette::serialize_article(a);
-      check(again == bytes, "deserialize_article accepted bytes the encoder does not write");
+      // Version 1 as the encoder writes it now: version byte 2, and an empty dateline and date given.
+      std::string expected = version1 ? "G\x02" + bytes.substr(2) + std::string(2, '\0') : bytes;
+      check(!version1 || (a.dateline.empty() && a.date_given.empty()), "a version-1 record decoded with a dateline");
+      check(again == expected, "deserialize_article accepted bytes the encoder does not write");
       check(same_article(gazette::deserialize_article(again), a), "a decoded article does not round-trip");
     }
     return 0;

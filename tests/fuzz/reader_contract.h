@@ -80,17 +80,27 @@ inline void check_reader(const std::uint8_t* data, std::size_t size, const std::
     check(back.id == a.id && back.title == a.title && back.body == a.body && back.published == a.published &&
               back.authors == a.authors && back.url == a.url && back.lang == a.lang,
           "a read article does not round-trip through its stored record");
-    // Page tails, as indexing takes them out: every removal names whole bytes of the body as read
-    // and says why; what is left is valid UTF-8 and never longer.
-    std::string body = a.body;
-    std::vector<Removal> removed = remove_page_tails(body);
-    for (const Removal& x : removed) {
-      check(x.start <= x.end && x.end <= a.body.size() && a.body.compare(x.start, x.end - x.start, x.text) == 0,
-            "a page-tail removal does not name bytes of the body", x.text);
-      check(!x.rule.empty() && !x.why.empty(), "a page-tail removal without its rule", x.text);
+    // Cleaning, as indexing does it (page tails, the lead's furniture, the dateline, lines that
+    // recur: here the article's own lines, as if five articles of its source had them): every
+    // removal names whole bytes of the body as read and says why; what is left is valid UTF-8
+    // and never longer; the dateline and the authors a byline gave are valid UTF-8.
+    RecurringLines recurring;
+    for (int k = 0; k < 5; ++k) recurring.add(source_key(a), RecurringLines::signatures(a.body));
+    for (const RecurringLines* lines : {static_cast<const RecurringLines*>(nullptr), &recurring}) {
+      Article cleaned = a;
+      std::vector<Removal> removed = clean_article(cleaned, lines);
+      for (const Removal& x : removed) {
+        check(x.start <= x.end && x.end <= a.body.size() && a.body.compare(x.start, x.end - x.start, x.text) == 0,
+              "a removal does not name bytes of the body", x.text);
+        check(!x.rule.empty() && !x.why.empty(), "a removal without its rule", x.text);
+      }
+      check(cleaned.body.size() <= a.body.size() && is_valid_utf8(cleaned.body), "the body left by clean_article is not valid",
+            cleaned.body);
+      check(removed.empty() == (cleaned.body == a.body), "clean_article changed the body without saying so", cleaned.body);
+      check(is_valid_utf8(cleaned.dateline) && cleaned.dateline.size() <= a.body.size(), "a dateline that is not valid",
+            cleaned.dateline);
+      for (const std::string& au : cleaned.authors) check(is_valid_utf8(au), "an author from a byline is not valid UTF-8", au);
     }
-    check(body.size() <= a.body.size() && is_valid_utf8(body), "the body left by remove_page_tails is not valid", body);
-    check(removed.empty() == (body == a.body), "remove_page_tails changed the body without saying so", body);
   }
   if (bytes.empty()) check(out.articles.empty() && !out.problems.empty(), "an empty file is not an error");
 }

@@ -187,6 +187,11 @@ TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
   for (std::size_t i = 0; i < std::size(rows); ++i) {
     const Row& r = rows[i];
     EXPECT_EQ(c.articles[i].article.published.has_value(), r.kept) << r.date;
+    // An impossible date stays in the stored article, as given.
+    EXPECT_EQ(c.articles[i].article.date_given.empty(), r.kept) << r.date;
+    if (!r.kept) {
+      EXPECT_EQ(c.articles[i].article.date_given.substr(0, 4), r.date.substr(0, 4)) << r.date;
+    }
     int line = static_cast<int>(i) + 1;
     auto warning = std::find_if(c.problems.begin(), c.problems.end(), [line](const Problem& p) { return p.line == line; });
     if (r.kept) {
@@ -211,6 +216,7 @@ TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
   FileContents page = read_file_bytes(file, "<meta property=\"article:published_time\" content=\"2999-01-01\"><article><p>x</p></article>");
   ASSERT_EQ(page.articles.size(), 1u);
   EXPECT_FALSE(page.articles[0].article.published.has_value());
+  EXPECT_EQ(page.articles[0].article.date_given, "2999-01-01T00:00:00Z");
 }
 
 TEST(CorpusReaderTest, HtmlCharacterReferencesOutOfRangeStayUtf8) {

@@ -24,6 +24,9 @@ struct Article {
   std::string section;
   std::string lang;     // ISO 639-1 code; empty when unknown (the analyser detects it)
   std::string path;     // the file it came from, as found on disk
+  std::string dateline;    // "RIGA (Meridian Wire)": taken from the body's start (clean_article)
+  std::string date_given;  // a date the source gave that cannot be true (ISO 8601), not used as
+                           // `published`: after the time of indexing plus a day, or before 1800
   std::vector<Entity> entities;  // filled in by entity extraction at indexing time
 };
 

@@ -20,6 +20,9 @@ inline constexpr int kSchemaVersion = 6;  // 6: one XFULL term per full name (5:
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 inline constexpr std::string_view kDefaultLanguageKey = "gazette:default_language";
+// The lines that recur in a source's articles (RecurringLines::records()), one metadata entry
+// per source: this prefix + the hex64 hash of the source key.
+inline constexpr std::string_view kRecurringLinesPrefix = "gazette:lines:";
 
 // --- Term prefixes (Omega conventions where one exists) ---
 // Free text terms have no prefix: the unstemmed, folded word, with positions.
