@@ -86,7 +86,7 @@ inline void check_reader(const std::uint8_t* data, std::size_t size, const std::
     // and never longer; the dateline and the authors a byline gave are valid UTF-8.
     RecurringLines recurring;
     for (int k = 0; k < 5; ++k) recurring.add(source_key(a), RecurringLines::signatures(a.body));
-    for (const RecurringLines* lines : {static_cast<const RecurringLines*>(nullptr), &recurring}) {
+    for (const RecurringLines* lines : {static_cast<const RecurringLines*>(nullptr), static_cast<const RecurringLines*>(&recurring)}) {
       Article cleaned = a;
       std::vector<Removal> removed = clean_article(cleaned, lines);
       for (const Removal& x : removed) {
