@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -122,6 +123,72 @@ TEST_F(CorpusTest, HtmlBoilerplateIsNotIndexed) {
     EXPECT_EQ(body.find(junk), std::string::npos) << junk;
   }
   EXPECT_TRUE(search_json(db(), "\"Your email address will not be published\"")["hits"].empty());
+}
+
+// A scraped page's body starts with its section label, its headline again and its byline (and a
+// wire story with its dateline): none of that may open a snippet. For every HTML page of corpus/,
+// a search for a word of its lead gets a snippet from the lead; the dateline stays searchable
+// and the byline gives the authors.
+TEST_F(CorpusTest, HtmlSnippetsStartInTheLead) {
+  auto unescape = [](std::string s) {
+    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"<mark>", ""}, {"</mark>", ""}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
+      for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at)) s.replace(at, from.size(), to);
+    }
+    return s;
+  };
+  int pages = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(gazette::testing::source_dir("corpus"))) {
+    if (entry.path().extension() != ".html") continue;
+    ++pages;
+    Process inspect = index({"inspect", "--json", entry.path().string()});
+    ASSERT_EQ(inspect.status, 0) << inspect.err;
+    json a = json::parse(inspect.out)[0]["articles"][0];
+    std::string body = a["body"], id = a["id"], title = a["title"];
+    std::string lead = body.substr(0, body.find("\n\n"));
+    EXPECT_GE(lead.size(), 100u) << entry.path() << ": " << lead;
+    EXPECT_EQ(body.rfind("By ", 0), std::string::npos) << entry.path();
+    EXPECT_EQ(body.find(title), std::string::npos) << entry.path() << ": the headline is still in the body";
+    EXPECT_FALSE(a["authors"].empty()) << entry.path();
+    // A word of the lead: its longest one.
+    std::string word, cur;
+    for (char c : lead + " ") {
+      if (std::isalpha(static_cast<unsigned char>(c))) {
+        cur += c;
+        continue;
+      }
+      if (cur.size() > word.size()) word = cur;
+      cur.clear();
+    }
+    json r = search_json(db(), word, 50);
+    bool found = false;
+    for (const json& hit : r["hits"]) {
+      if (hit["id"] != id) continue;
+      found = true;
+      std::string snippet = unescape(hit["snippet"]);
+      if (snippet.rfind("\xE2\x80\xA6", 0) == 0) snippet.erase(0, 3);
+      std::istringstream words(snippet);
+      std::string first, w;
+      for (int k = 0; k < 6 && words >> w; ++k) first += (k ? " " : "") + w;
+      // Where the snippet starts in the body (paragraphs joined by a space, as snippets join them).
+      std::string flat_body;
+      std::istringstream body_words(body);
+      for (std::string bw; body_words >> bw;) flat_body += (flat_body.empty() ? "" : " ") + bw;
+      std::size_t at = flat_body.find(first);
+      EXPECT_NE(at, std::string::npos) << entry.path() << ": " << first;
+      EXPECT_LT(at, lead.size()) << entry.path() << " (" << word << "): " << first << " | " << lead;
+    }
+    EXPECT_TRUE(found) << entry.path() << ": " << word;
+  }
+  EXPECT_EQ(pages, 9);
+  // The wire story's dateline: out of the body's first words, still found.
+  json riga = search_json(db(), "\"Meridian Wire\" cable Ventspils");
+  ASSERT_FALSE(riga["hits"].empty());
+  Process doc = search({"doc", "--db", db(), "--json", riga["hits"][0]["id"]});
+  ASSERT_EQ(doc.status, 0) << doc.err;
+  json stored = json::parse(doc.out);
+  EXPECT_EQ(stored["dateline"], "RIGA (Meridian Wire)");
+  EXPECT_EQ(stored["body"].get<std::string>().rfind("The Baltic Energy Agency", 0), 0u) << stored["body"];
 }
 
 // Found by a user: this query killed the release binary with SIGSEGV inside CLD2 (exit 139,

@@ -35,6 +35,23 @@ TEST(DocumentBuilderTest, RendersTermsAsGoldenString) {
   EXPECT_EQ(stored.published, a.published);
 }
 
+// The dateline clean_article took out of the body's start is indexed after the body (so it is
+// found, and never joins the body's first words in a phrase) and stored.
+TEST(DocumentBuilderTest, IndexesTheDatelineAfterTheBody) {
+  Article a;
+  a.id = "t2";
+  a.title = "Cable approved";
+  a.body = "The agency approved it.";
+  a.dateline = "RIGA (Meridian Wire)";
+  a.lang = "en";
+  DocumentBuilder builder;
+  BuiltDocument built = builder.build(a, "0");
+  EXPECT_EQ(describe_terms(built.document),
+            "Len Qt2 Sapproved[2] Scable[1] ZSapprov ZScabl Zagenc Zapprov:4 Zcabl:3 Zit Zmeridian Zriga Zthe Zwire "
+            "agency[104] approved:4[2,105] cable:3[1] it[106] meridian[208] riga[207] the[103] wire[209]");
+  EXPECT_EQ(deserialize_article(built.document.get_data()).dateline, "RIGA (Meridian Wire)");
+}
+
 TEST(DocumentBuilderTest, DetectsLanguageWhenNotGivenAndStemsInIt) {
   Article a;
   a.id = "de1";
@@ -88,7 +105,6 @@ TEST(DocumentBuilderTest, LeavesOutEntitiesBelowTheConfidenceAsked) {
   auto entities_at = [&](float min) {
     Article a;
     a.id = "c";
-    a.lang = "en";
     a.body = "Russia supplied missiles to bolster Pyongyang's air defences. Troops went to the Kursk region. "
              "Vladimir Putin met Kim Jong Un in Moscow.";
     DocumentBuilder builder("en", extractor, min);
