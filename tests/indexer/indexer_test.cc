@@ -63,6 +63,64 @@ TEST_F(IndexerTest, SecondRunReindexesNothingAndChangesAreUpdated) {
   EXPECT_EQ(doc_count(), 4u);
 }
 
+// Lines that recur across a source's articles are learnt while indexing and stored: a later run
+// that is given only new files still knows them; articles indexed before a line recurred are
+// cleaned again when it does; --rebuild learns afresh; --keep-boilerplate keeps every line.
+TEST_F(IndexerTest, RecurringLinesAreLearntStoredAndUsedByLaterRuns) {
+  auto article = [](int i) {
+    static const char* words[] = {"harbour", "strike", "minister", "energy", "cable", "market", "council", "river"};
+    std::string body;
+    for (int p = 0; p < 3; ++p) {
+      for (int w = 0; w < 20; ++w) body += std::string(words[(i * 7 + p * 3 + w * w) % 8]) + " ";
+      body += "story" + std::string(1, static_cast<char>('a' + i % 26)) + std::to_string(i) + " end.\n\n";
+    }
+    return "Title: Story " + std::to_string(i) + "\nId: s" + std::to_string(i) + "\nSource: Harbor Times\n\n" + body +
+           "Get the Harbor Times briefing at " + std::to_string(6 + i % 3) +
+           "am, free.\n";
+  };
+  for (int i = 0; i < 3; ++i) dir_.write("site/" + std::to_string(i) + ".txt", article(i));
+  run_indexer(config({dir_.str("site")}));
+  auto body_of = [this](const std::string& id) {
+    Xapian::Database db(dir_.str("db"));
+    auto p = db.postlist_begin(schema::id_term(id));
+    if (p == db.postlist_end(schema::id_term(id))) {
+      ADD_FAILURE() << "no article " << id;
+      return std::string();
+    }
+    return deserialize_article(db.get_document(*p).get_data()).body;
+  };
+  // Three articles: under kMinArticles, the line stays.
+  EXPECT_NE(body_of("s0").find("briefing"), std::string::npos);
+  // Three more, given alone: six articles have the line now, and the first three are cleaned too.
+  for (int i = 3; i < 6; ++i) dir_.write("site/" + std::to_string(i) + ".txt", article(i));
+  IndexStats second = run_indexer(config({dir_.str("site")}));
+  EXPECT_EQ(second.indexed, 3u);
+  EXPECT_EQ(second.updated, 3u);  // cleaned again: their bodies changed
+  for (int i = 0; i < 6; ++i) {
+    std::string body = body_of("s" + std::to_string(i));
+    EXPECT_EQ(body.find("briefing"), std::string::npos) << i;
+    EXPECT_NE(body.find("end."), std::string::npos) << i;
+  }
+  // A new file given alone (elsewhere): the stored counts of its source know the line.
+  dir_.write("elsewhere/6.txt", article(6));
+  run_indexer(config({dir_.str("elsewhere/6.txt")}));
+  EXPECT_EQ(body_of("s6").find("briefing"), std::string::npos) << body_of("s6");
+  // The same run again counts nothing twice: nothing changes.
+  IndexStats again = run_indexer(config({dir_.str("site"), dir_.str("elsewhere")}));
+  EXPECT_EQ(again.indexed + again.updated, 0u);
+  // --keep-boilerplate: every line, as read.
+  IndexerConfig keep = config({dir_.str("site"), dir_.str("elsewhere")});
+  keep.remove_boilerplate = false;
+  run_indexer(keep);
+  EXPECT_NE(body_of("s3").find("briefing"), std::string::npos);
+  // --rebuild learns afresh, from the files given: three articles, the line stays.
+  IndexerConfig rebuild = config({dir_.str("site/0.txt"), dir_.str("site/1.txt"), dir_.str("site/2.txt")});
+  rebuild.rebuild = true;
+  run_indexer(rebuild);
+  EXPECT_EQ(doc_count(), 3u);
+  EXPECT_NE(body_of("s0").find("briefing"), std::string::npos);
+}
+
 TEST_F(IndexerTest, PruneDeletesArticlesOfVanishedFilesOnly) {
   dir_.write("news/a.txt", "Alpha\n\nA.\n");
   dir_.write("news/b.txt", "Beta\n\nB.\n");
