@@ -750,11 +750,23 @@ void RecurringLines::add_record(std::string_view r) {
   if (pos != r.size()) fail();
 }
 
-std::vector<Removal> clean_article(Article& a, const RecurringLines* recurring) {
+std::vector<Removal> clean_article(Article& a, const RecurringLines* recurring,
+                                   const std::vector<std::string>& link_lists) {
   std::vector<Line> lines = split_lines(a.body);
   std::vector<Mark> marks(lines.size());
   auto [head, tail] = mark_tails(lines, marks);
   mark_lead(a, a.body, lines, marks, head, tail);
+  if (!link_lists.empty()) {
+    std::size_t left = 0;
+    for (const Mark& m : marks) left += m.removed ? 0 : 1;
+    for (std::size_t i = 0; i < lines.size() && left > 1; ++i) {
+      if (marks[i].removed || marks[i].cut > 0) continue;
+      std::string_view text(a.body.data() + lines[i].start, lines[i].end - lines[i].start);
+      if (std::find(link_lists.begin(), link_lists.end(), text) == link_lists.end()) continue;
+      marks[i] = {true, "link list", "a paragraph that is mostly links (the page's, not the article's)"};
+      --left;
+    }
+  }
   if (recurring != nullptr && !recurring->empty()) {
     const std::string key = source_key(a);
     std::size_t words = 0, recurring_words = 0;

@@ -42,6 +42,9 @@ struct Problem {
 struct ReadArticle {
   Article article;
   int line = 1;          // where the article starts in the file
+  // Paragraphs of the body that are mostly link text (HTML: a list of related stories inside
+  // the article), for clean_article to take out ("link list").
+  std::vector<std::string> link_lists = {};
 };
 
 struct FileContents {

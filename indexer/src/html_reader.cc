@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 #include <gumbo.h>
@@ -85,30 +86,51 @@ bool is_hidden(const GumboNode* node) {
 }
 
 // The visible text under `root`, paragraphs separated by "\n\n". Iterative: hostile nesting
-// depth cannot overflow the stack.
-std::string visible_text(const GumboNode* root) {
+// depth cannot overflow the stack. `link_lists` (when given) receives the paragraphs whose text
+// is mostly that of links (a list of related stories, tags, share buttons inside the article:
+// the link density of Readability and jusText), for clean_article to take out.
+std::string visible_text(const GumboNode* root, std::vector<std::string>* link_lists = nullptr) {
   std::vector<std::string> paras;
   std::string cur;
+  std::size_t cur_link = 0;  // bytes of `cur` inside links
+  std::size_t link_depth = 0;
+  std::size_t links_in_cur = 0;
   auto flush = [&] {
     std::string p = squeeze(cur);
-    if (!p.empty()) paras.push_back(std::move(p));
+    if (!p.empty()) {
+      std::size_t text = 0;
+      for (char c : cur) text += std::isspace(static_cast<unsigned char>(c)) ? 0 : 1;
+      if (link_lists != nullptr && links_in_cur > 0 && cur_link * 2 >= text) link_lists->push_back(p);
+      paras.push_back(std::move(p));
+    }
     cur.clear();
+    cur_link = 0;
+    links_in_cur = 0;
   };
-  // (node, leaving?) pairs: blocks flush on entry and exit.
+  // (node, leaving?) pairs: blocks flush on entry and exit; links count their text.
   std::vector<std::pair<const GumboNode*, bool>> stack{{root, false}};
   while (!stack.empty()) {
     auto [node, leaving] = stack.back();
     stack.pop_back();
     if (leaving) {
-      flush();
+      if (node->type == GUMBO_NODE_ELEMENT && node->v.element.tag == GUMBO_TAG_A) {
+        if (link_depth > 0) --link_depth;
+      } else {
+        flush();
+      }
       continue;
     }
     switch (node->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_CDATA:
-      case GUMBO_NODE_WHITESPACE:
-        cur += node->v.text.text;
+      case GUMBO_NODE_WHITESPACE: {
+        std::string_view t = node->v.text.text;
+        cur += t;
+        if (link_depth > 0) {
+          for (char c : t) cur_link += std::isspace(static_cast<unsigned char>(c)) ? 0 : 1;
+        }
         break;
+      }
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE: {
         GumboTag tag = node->v.element.tag;
@@ -119,6 +141,11 @@ std::string visible_text(const GumboNode* root) {
           stack.push_back({node, true});
         } else {
           cur.push_back(' ');  // inline boundaries still separate words ("<td>a</td><td>b</td>")
+          if (tag == GUMBO_TAG_A) {
+            ++link_depth;
+            ++links_in_cur;
+            stack.push_back({node, true});
+          }
         }
         const GumboVector& kids = node->v.element.children;
         for (unsigned i = kids.length; i > 0; --i) {
@@ -211,9 +238,60 @@ std::string language_subtag(const std::string& tag) {
 struct Page {
   std::string og_title, title_tag, h1, date_meta, time_datetime, author, site_name, url, lang, section;
   std::vector<const GumboNode*> articles;
+  std::vector<const GumboNode*> bodies;      // [itemprop=articleBody], class="article-body", ...
+  std::vector<const GumboNode*> paragraphs;  // every <p>, for the fallback's scores
   const GumboNode* main = nullptr;
   const GumboNode* body = nullptr;
 };
+
+// An element that names itself the article's text: itemprop="articleBody", or a class a CMS
+// gives the text's container (WordPress "entry-content", "article-body", "story-body", ...).
+bool marks_article_body(const GumboNode* node) {
+  if (lower(attr(node, "itemprop")) == "articlebody") return true;
+  static const char* const kClasses[] = {"article-body", "articlebody", "article__body", "article-content",
+                                         "article__content", "story-body", "story-content", "entry-content",
+                                         "post-content", "post-body", "content-body", "article-text"};
+  std::string cls = lower(attr(node, "class"));
+  if (cls.empty()) return false;
+  std::size_t i = 0;
+  while (i < cls.size()) {
+    while (i < cls.size() && std::isspace(static_cast<unsigned char>(cls[i]))) ++i;
+    std::size_t j = i;
+    while (j < cls.size() && !std::isspace(static_cast<unsigned char>(cls[j]))) ++j;
+    std::string_view token(cls.data() + i, j - i);
+    for (const char* c : kClasses) {
+      if (token == c) return true;
+    }
+    i = j;
+  }
+  return false;
+}
+
+// Readability's fallback for a page that marks no article: every paragraph of 25 characters or
+// more scores its parent (1, a point per comma, a point per 100 characters up to 3) and half of
+// that its grandparent; the element with the highest score holds the text.
+const GumboNode* best_container(const std::vector<const GumboNode*>& paragraphs) {
+  std::unordered_map<const GumboNode*, double> scores;
+  auto add = [&scores](const GumboNode* n, double s) { scores[n] += s; };
+  for (const GumboNode* p : paragraphs) {
+    std::string text = visible_text(p);
+    if (text.size() < 25 || p->parent == nullptr || p->parent->type != GUMBO_NODE_ELEMENT) continue;
+    double s = 1.0 + static_cast<double>(std::count(text.begin(), text.end(), ',')) +
+               std::min(3.0, static_cast<double>(text.size()) / 100.0);
+    add(p->parent, s);
+    if (p->parent->parent != nullptr && p->parent->parent->type == GUMBO_NODE_ELEMENT) add(p->parent->parent, s / 2);
+    if (scores.size() > 2000) break;  // bounded work on a hostile page
+  }
+  const GumboNode* best = nullptr;
+  double top = 0;
+  for (const auto& [node, score] : scores) {
+    if (score > top) {
+      top = score;
+      best = node;
+    }
+  }
+  return best;
+}
 
 void collect(const GumboNode* root, Page& page) {
   // (node, inside an <article>?): a nested <article> is never larger than the one around it,
@@ -269,6 +347,9 @@ void collect(const GumboNode* root, Page& page) {
       case GUMBO_TAG_MAIN:
         if (page.main == nullptr) page.main = node;
         break;
+      case GUMBO_TAG_P:
+        if (page.paragraphs.size() < 5000) page.paragraphs.push_back(node);
+        break;
       case GUMBO_TAG_BODY:
         if (page.body == nullptr) page.body = node;
         break;
@@ -276,6 +357,7 @@ void collect(const GumboNode* root, Page& page) {
         if (page.main == nullptr && lower(attr(node, "role")) == "main") page.main = node;
         break;
     }
+    if (page.bodies.size() < 100 && marks_article_body(node)) page.bodies.push_back(node);
     if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) continue;
     const GumboVector& kids = node->v.element.children;
     for (unsigned i = kids.length; i > 0; --i) {
@@ -318,15 +400,42 @@ FileContents read_html_article(const std::string& text, const std::string& id_ba
     out.problems.push_back({0, "unparseable date \"" + date + "\"", false});
   }
 
-  // The main text: the largest <article>, else <main>, else the whole <body>.
+  // The main text: the largest <article>, else <main>; inside it (or anywhere) an element that
+  // marks the article's text when it holds most of it; else the element Readability's scores
+  // pick; else the whole <body>.
   std::string body;
+  std::vector<std::string> link_lists;
+  auto text_of = [](const GumboNode* n, std::vector<std::string>& links) { return visible_text(n, &links); };
   for (const GumboNode* art : page.articles) {
-    std::string t = visible_text(art);
-    if (t.size() > body.size()) body = std::move(t);
+    std::vector<std::string> links;
+    std::string t = text_of(art, links);
+    if (t.size() > body.size()) {
+      body = std::move(t);
+      link_lists = std::move(links);
+    }
   }
-  if (body.empty() && page.main != nullptr) body = visible_text(page.main);
-  if (body.empty() && page.body != nullptr) body = visible_text(page.body);
+  if (body.empty() && page.main != nullptr) body = text_of(page.main, link_lists);
+  std::string marked;
+  std::vector<std::string> marked_links;
+  for (const GumboNode* b : page.bodies) {
+    std::vector<std::string> links;
+    std::string t = text_of(b, links);
+    if (t.size() > marked.size()) {
+      marked = std::move(t);
+      marked_links = std::move(links);
+    }
+  }
+  if (!marked.empty() && marked.size() * 5 >= body.size() * 2) {  // at least 40% of the article's
+    body = std::move(marked);
+    link_lists = std::move(marked_links);
+  }
+  if (body.empty()) {
+    if (const GumboNode* best = best_container(page.paragraphs)) body = text_of(best, link_lists);
+  }
+  if (body.empty() && page.body != nullptr) body = text_of(page.body, link_lists);
   gumbo_destroy_output(&options, parsed);
+  // A page of one paragraph is what it is.
+  if (body.find("\n\n") == std::string::npos) link_lists.clear();
 
   // The headline is usually repeated at the top of the article text: keep it once, as title.
   if (!a.title.empty() && body.compare(0, a.title.size(), a.title) == 0 &&
@@ -350,7 +459,10 @@ FileContents read_html_article(const std::string& text, const std::string& id_ba
     return out;
   }
   if (a.id.empty()) a.id = !a.url.empty() ? a.url : id_base;
-  out.articles.push_back({std::move(a), 1});
+  for (std::string& l : link_lists) {
+    if (!is_valid_utf8(l)) l = repair_utf8(l);
+  }
+  out.articles.push_back({std::move(a), 1, std::move(link_lists)});
   return out;
 }
 

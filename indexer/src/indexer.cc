@@ -272,7 +272,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
                                                 " bytes of text: only the first " + std::to_string(r.article.body.size()) +
                                                 " are indexed (--max-article-size)", false}, true});
           }
-          if (config.remove_boilerplate) clean_article(r.article, &recurring);
+          if (config.remove_boilerplate) clean_article(r.article, &recurring, r.link_lists);
           std::string hash = content_hash(r.article);
           std::string id_term = schema::id_term(r.article.id);
           auto it = existing.find(id_term);
@@ -479,7 +479,7 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
                                             std::to_string(r.article.body.size()) + " bytes of text are inspected", false});
       }
       InspectedArticle ia;
-      if (config.remove_boilerplate) ia.removed = clean_article(r.article, &recurring);
+      if (config.remove_boilerplate) ia.removed = clean_article(r.article, &recurring, r.link_lists);
       std::string hash = content_hash(r.article);
       BuiltDocument built = builder.build(r.article, hash);
       ia.terms = built.document.termlist_count();

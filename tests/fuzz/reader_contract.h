@@ -84,11 +84,12 @@ inline void check_reader(const std::uint8_t* data, std::size_t size, const std::
     // recur: here the article's own lines, as if five articles of its source had them): every
     // removal names whole bytes of the body as read and says why; what is left is valid UTF-8
     // and never longer; the dateline and the authors a byline gave are valid UTF-8.
+    for (const std::string& l : r.link_lists) check(is_valid_utf8(l), "a link list that is not valid UTF-8", l);
     RecurringLines recurring;
     for (int k = 0; k < 5; ++k) recurring.add(source_key(a), RecurringLines::signatures(a.body));
     for (const RecurringLines* lines : {static_cast<const RecurringLines*>(nullptr), static_cast<const RecurringLines*>(&recurring)}) {
       Article cleaned = a;
-      std::vector<Removal> removed = clean_article(cleaned, lines);
+      std::vector<Removal> removed = clean_article(cleaned, lines, r.link_lists);
       for (const Removal& x : removed) {
         check(x.start <= x.end && x.end <= a.body.size() && a.body.compare(x.start, x.end - x.start, x.text) == 0,
               "a removal does not name bytes of the body", x.text);

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 
+#include "gazette/common/boilerplate.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/encoding.h"
 #include "gazette/common/error.h"
@@ -159,6 +160,57 @@ TEST(CorpusReaderTest, HtmlFallsBackToTitleTagThenH1AndTimeElement) {
   ASSERT_EQ(h1.articles.size(), 1u);
   EXPECT_EQ(h1.articles[0].article.title, "Heading");
   EXPECT_EQ(h1.articles[0].article.body, "Body text");
+}
+
+// The article's text in the page, as Readability and jusText find it: an element marking it
+// (itemprop="articleBody", class="entry-content") wins inside an <article>; a page that marks
+// nothing gets the element whose paragraphs score highest, not the whole <body>; paragraphs that
+// are mostly links are found and taken out by clean_article, with their rule.
+TEST(CorpusReaderTest, HtmlMainTextByMarkersScoresAndLinkDensity) {
+  const std::string para1 = "<p>The council approved the new tram line on Tuesday, after a debate of four hours, "
+                            "and work will start in the spring.</p>";
+  const std::string para2 = "<p>The first trams should run in 2028, the mayor said, and fares will not rise, "
+                            "although critics doubt it.</p>";
+  struct Case {
+    std::string html;
+    std::vector<std::string> in, out;  // in the body as read / not
+    std::vector<std::string> links;    // the link lists found
+  };
+  const std::vector<Case> cases = {
+      {"<article><p class=kicker>City</p><div itemprop=articleBody>" + para1 + para2 + "</div><p>Tags: trams</p></article>",
+       {"council approved", "first trams"}, {"City", "Tags"}, {}},
+      {"<article><div class=\"wrap entry-content\">" + para1 + para2 + "</div><div class=sharing>Share on X</div></article>",
+       {"council approved"}, {"Share on X"}, {}},
+      // A marker that holds little of the article is not trusted.
+      {"<article>" + para1 + para2 + para1 + "<div class=article-body><p>Short.</p></div></article>",
+       {"council approved", "Short."}, {}, {}},
+      // No <article>, no <main>: the scored container, not the sidebar or the menu of links.
+      {"<body><div id=menu><p><a href=/a>World news and politics</a></p><p><a href=/b>Business and markets today</a></p></div>"
+       "<div id=story>" + para1 + para2 + para1 + "</div><div id=side><p>Most read: a list of other stories here</p></div></body>",
+       {"council approved", "first trams"}, {"World news", "Most read"}, {}},
+      // Inside the article, a paragraph of links: found, with the text it has.
+      {"<article>" + para1 + "<p><a href=/1>Tram fares to rise</a> \xC2\xB7 <a href=/2>Mayor opens bridge</a></p>" + para2 +
+       "</article>",
+       {"council approved", "Tram fares"}, {}, {"Tram fares to rise \xC2\xB7 Mayor opens bridge"}},
+      // One link in a sentence is the article's.
+      {"<article><p>The <a href=/c>council</a> approved the new tram line on Tuesday after a long debate.</p>" + para2 +
+       "</article>",
+       {"council approved"}, {}, {}},
+  };
+  for (const Case& c : cases) {
+    FileContents out = read_html_article("<html><head><title>Trams</title></head>" + c.html + "</html>", "t.html");
+    ASSERT_EQ(out.articles.size(), 1u) << c.html;
+    const ReadArticle& r = out.articles[0];
+    for (const std::string& w : c.in) EXPECT_NE(r.article.body.find(w), std::string::npos) << w << " | " << r.article.body;
+    for (const std::string& w : c.out) EXPECT_EQ(r.article.body.find(w), std::string::npos) << w << " | " << r.article.body;
+    EXPECT_EQ(r.link_lists, c.links) << c.html;
+    Article cleaned = r.article;
+    std::vector<Removal> removed = clean_article(cleaned, nullptr, r.link_lists);
+    std::size_t link_removals = 0;
+    for (const Removal& x : removed) link_removals += x.rule == "link list" ? 1 : 0;
+    EXPECT_EQ(link_removals, c.links.size()) << c.html;
+    for (const std::string& l : c.links) EXPECT_EQ(cleaned.body.find(l), std::string::npos) << cleaned.body;
+  }
 }
 
 TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {

@@ -91,7 +91,10 @@ class RecurringLines {
 //   -"): moved to article.dateline (indexed, not in the body's first words);
 // - lines that recur in many articles of the source, when `recurring` is given ("recurring
 //   line"), unless they make up half of what is left (then the article itself recurs: a
-//   republished story).
-std::vector<Removal> clean_article(Article& article, const RecurringLines* recurring = nullptr);
+//   republished story);
+// - the paragraphs of `link_lists` (a reader's finding: lines that are mostly links, "link
+//   list"), unless one is the only line left.
+std::vector<Removal> clean_article(Article& article, const RecurringLines* recurring = nullptr,
+                                   const std::vector<std::string>& link_lists = {});
 
 }  // namespace gazette
