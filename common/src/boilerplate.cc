@@ -414,6 +414,7 @@ std::vector<std::string> byline_names(std::string_view line) {
   std::size_t cur_words = 0;
   std::size_t i = 1;
   bool ended = false;  // a separator (or a comma) closed the names
+  bool by_comma = false;
   for (; i < w.size(); ++i) {
     std::string_view word = w[i];
     if (is_byline_separator(word)) {
@@ -437,11 +438,14 @@ std::vector<std::string> byline_names(std::string_view line) {
     cur += word;
     if (comma) {
       ended = true;
+      by_comma = true;
       ++i;
       break;
     }
   }
   if (!cur.empty()) names.push_back(cur);
+  // "By Monday, officials said." is a sentence: after a comma, an agency or a date, no full stop.
+  if (by_comma && !line.empty() && line.back() == '.') return {};
   if (names.empty()) return {};
   // What follows the names is short and no sentence.
   if (ended && (w.size() - i > 8 || (!line.empty() && (line.back() == '.' && w.size() - i > 3)))) return {};

@@ -157,6 +157,7 @@ TEST(CleanArticleTest, LeavesTheArticlesOwnFirstLinesAlone) {
   const std::vector<std::string> bodies = {
       "By the end of the year, the council said, the line will be open." + rest,
       "By Tuesday the water had risen." + rest,
+      "By Monday, officials said." + rest,
       "Paris is preparing for the Olympics \xE2\x80\x94 and for the crowds." + rest,
       "NATO said on Monday - after long talks - that it would meet again." + rest,
       "Energy\n\nThe Baltic Energy Agency approved the cable on Monday." + rest,  // no headline after it
