@@ -12,17 +12,10 @@
 
 #include "gazette/common/article.h"
 #include "gazette/common/error.h"
+#include "gazette/common/varint.h"
 
 namespace gazette {
 namespace {
-
-void put_varint(std::string& out, std::uint64_t n) {
-  do {
-    auto byte = static_cast<unsigned char>(n & 0x7F);
-    n >>= 7;
-    out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
-  } while (n);
-}
 
 void put_string(std::string& out, const std::string& s) {
   put_varint(out, s.size());
@@ -36,14 +29,8 @@ class Reader {
   // past 64, are not a record of ours.
   std::uint64_t varint() {
     std::uint64_t n = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= data_.size()) fail();
-      auto byte = static_cast<unsigned char>(data_[pos_++]);
-      if ((shift > 0 && byte == 0) || (shift == 63 && byte > 1)) fail();
-      n |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) return n;
-    }
-    fail();
+    if (!get_varint(data_, pos_, n)) fail();
+    return n;
   }
   std::string string() {
     std::uint64_t n = varint();

@@ -12,6 +12,7 @@
 
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
+#include "gazette/common/varint.h"
 
 namespace gazette {
 namespace {
@@ -693,13 +694,6 @@ std::size_t RecurringLines::recurring() const {
 // A record: varint key length, key, varint articles, varint line count, then per line 8 bytes
 // of signature (little-endian) and a varint count.
 std::vector<std::pair<std::string, std::string>> RecurringLines::records() const {
-  auto put_varint = [](std::string& out, std::uint64_t n) {
-    do {
-      auto byte = static_cast<unsigned char>(n & 0x7F);
-      n >>= 7;
-      out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
-    } while (n);
-  };
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [key, s] : sources_) {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> kept;
@@ -727,14 +721,8 @@ void RecurringLines::add_record(std::string_view r) {
   auto fail = [] { throw DataError("malformed recurring-lines record"); };
   auto varint = [&]() -> std::uint64_t {
     std::uint64_t n = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos >= r.size()) fail();
-      auto byte = static_cast<unsigned char>(r[pos++]);
-      n |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) return n;
-    }
-    fail();
-    return 0;
+    if (!get_varint(r, pos, n)) fail();
+    return n;
   };
   std::uint64_t klen = varint();
   if (klen > r.size() - pos) fail();

@@ -7,6 +7,7 @@
 #include "gazette/common/analyzer.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/hash.h"
+#include "gazette/common/varint.h"
 
 namespace gazette::schema {
 
@@ -101,12 +102,7 @@ std::string short_form_term(std::string_view word, std::string_view name) { retu
 std::string encode_list(const std::vector<std::string>& values) {
   std::string out;
   for (const std::string& v : values) {
-    std::size_t n = v.size();
-    do {
-      unsigned char byte = n & 0x7F;
-      n >>= 7;
-      out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
-    } while (n);
+    put_varint(out, v.size());
     out += v;
   }
   return out;
