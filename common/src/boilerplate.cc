@@ -762,22 +762,21 @@ std::vector<Removal> clean_article(Article& a, const RecurringLines* recurring,
   if (recurring != nullptr && !recurring->empty()) {
     const std::string key = source_key(a);
     std::size_t words = 0, recurring_words = 0;
-    std::vector<std::size_t> found;
+    std::vector<std::pair<std::size_t, std::uint64_t>> found;  // line, signature
     for (std::size_t i = head; i < tail; ++i) {
       if (marks[i].removed) continue;
       words += lines[i].words;
       std::string_view text(a.body.data() + lines[i].start, lines[i].end - lines[i].start);
       if (marks[i].cut > 0 || lines[i].words > RecurringLines::kMaxLineWords || !has_letter(text)) continue;
-      if (recurring->recurs(key, RecurringLines::signature(text))) {
-        found.push_back(i);
+      if (std::uint64_t sig = RecurringLines::signature(text); recurring->recurs(key, sig)) {
+        found.emplace_back(i, sig);
         recurring_words += lines[i].words;
       }
     }
     // Half of the article or more: the article itself recurs (a story republished), keep it.
     if (!found.empty() && recurring_words * 2 < words) {
-      for (std::size_t i : found) {
-        std::string_view text(a.body.data() + lines[i].start, lines[i].end - lines[i].start);
-        std::uint32_t n = recurring->count(key, RecurringLines::signature(text));
+      for (const auto& [i, sig] : found) {
+        std::uint32_t n = recurring->count(key, sig);
         marks[i] = {true, "recurring line",
                     "recurs in " + std::to_string(n) + " of the " + std::to_string(recurring->articles(key)) +
                         " articles of " + key};

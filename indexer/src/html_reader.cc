@@ -403,36 +403,32 @@ FileContents read_html_article(const std::string& text, const std::string& id_ba
   // The main text: the largest <article>, else <main>; inside it (or anywhere) an element that
   // marks the article's text when it holds most of it; else the element Readability's scores
   // pick; else the whole <body>.
-  std::string body;
+  // The text (and its link lists) of the one of `nodes` with the most text.
+  auto largest = [](const std::vector<const GumboNode*>& nodes, std::vector<std::string>& links) {
+    std::string best;
+    for (const GumboNode* n : nodes) {
+      std::vector<std::string> l;
+      std::string t = visible_text(n, &l);
+      if (t.size() > best.size()) {
+        best = std::move(t);
+        links = std::move(l);
+      }
+    }
+    return best;
+  };
   std::vector<std::string> link_lists;
-  auto text_of = [](const GumboNode* n, std::vector<std::string>& links) { return visible_text(n, &links); };
-  for (const GumboNode* art : page.articles) {
-    std::vector<std::string> links;
-    std::string t = text_of(art, links);
-    if (t.size() > body.size()) {
-      body = std::move(t);
-      link_lists = std::move(links);
-    }
-  }
-  if (body.empty() && page.main != nullptr) body = text_of(page.main, link_lists);
-  std::string marked;
+  std::string body = largest(page.articles, link_lists);
+  if (body.empty() && page.main != nullptr) body = visible_text(page.main, &link_lists);
   std::vector<std::string> marked_links;
-  for (const GumboNode* b : page.bodies) {
-    std::vector<std::string> links;
-    std::string t = text_of(b, links);
-    if (t.size() > marked.size()) {
-      marked = std::move(t);
-      marked_links = std::move(links);
-    }
-  }
+  std::string marked = largest(page.bodies, marked_links);
   if (!marked.empty() && marked.size() * 5 >= body.size() * 2) {  // at least 40% of the article's
     body = std::move(marked);
     link_lists = std::move(marked_links);
   }
   if (body.empty()) {
-    if (const GumboNode* best = best_container(page.paragraphs)) body = text_of(best, link_lists);
+    if (const GumboNode* best = best_container(page.paragraphs)) body = visible_text(best, &link_lists);
   }
-  if (body.empty() && page.body != nullptr) body = text_of(page.body, link_lists);
+  if (body.empty() && page.body != nullptr) body = visible_text(page.body, &link_lists);
   gumbo_destroy_output(&options, parsed);
   // A page of one paragraph is what it is.
   if (body.find("\n\n") == std::string::npos) link_lists.clear();
