@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::pair<long, std::string>> ranked;
   for (auto& [w, f] : freq) ranked.emplace_back(f, w);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   if (ranked.size() < 100) {
     std::cerr << "gazette-corpus-gen: too little text to learn a vocabulary from\n";
     return 1;
@@ -104,8 +105,8 @@ int main(int argc, char** argv) {
       std::getline(f, alias, '\t');
       std::getline(f, canonical, '\t');
       std::getline(f, weight, '\t');
-      if ((kind == "PER" || kind == "ORG" || kind == "LOC") && alias == canonical && alias.find(',') == std::string::npos &&
-          (kind != "LOC" || std::atoll(weight.c_str()) >= 200000)) {
+      if ((kind == "PER" || kind == "ORG" || kind == "LOC") && alias == canonical &&
+          alias.find(',') == std::string::npos && (kind != "LOC" || std::atoll(weight.c_str()) >= 200000)) {
         names[kind].push_back(alias);
       }
     }
@@ -113,10 +114,11 @@ int main(int argc, char** argv) {
   for (const char* k : {"PER", "ORG", "LOC"}) {
     if (names[k].empty()) names[k].push_back(std::string("Name") + k);
   }
-  const std::vector<std::string> outlets = {"Harbor Times", "Northern Ledger", "Meridian Wire", "Daily Compass",
-                                            "Alpine Courier", "Pacific Dispatch", "Savanna Post", "Lakeside Observer",
-                                            "Eastern Herald", "Capital Journal", "Coastal Tribune", "Valley Gazette"};
-  const std::vector<std::string> sections = {"politics", "business", "sport", "technology", "science", "world", "culture", "health"};
+  const std::vector<std::string> outlets = {
+      "Harbor Times", "Northern Ledger",   "Meridian Wire",  "Daily Compass",   "Alpine Courier",  "Pacific Dispatch",
+      "Savanna Post", "Lakeside Observer", "Eastern Herald", "Capital Journal", "Coastal Tribune", "Valley Gazette"};
+  const std::vector<std::string> sections = {"politics", "business", "sport",   "technology",
+                                             "science",  "world",    "culture", "health"};
   std::int64_t start = *gazette::parse_date("2015-01-01"), span = 11LL * 365 * 86400;
 
   std::vector<std::string> out_arg = args_of(argc, argv, "--out");
@@ -124,7 +126,9 @@ int main(int argc, char** argv) {
   if (!out_arg.empty()) file.open(out_arg[0]);
   std::ostream& out = out_arg.empty() ? std::cout : file;
   auto word = [&] { return vocab[zipf(rng)]; };
-  auto pick = [&](const std::vector<std::string>& v) { return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)]; };
+  auto pick = [&](const std::vector<std::string>& v) {
+    return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+  };
   auto between = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   for (long a = 0; a < articles; ++a) {
     std::vector<std::string> cast = {pick(names["PER"]), pick(names["PER"]), pick(names["ORG"]), pick(names["LOC"]),
@@ -152,13 +156,14 @@ int main(int argc, char** argv) {
         body += (s == 0 ? "" : (body.empty() || body.back() == '\n' ? "" : " ")) + sentence + ".";
       }
     }
-    nlohmann::json j = {{"id", "syn-" + std::to_string(a)},
-                        {"title", title},
-                        {"body", body},
-                        {"date", gazette::format_iso8601(start + std::uniform_int_distribution<std::int64_t>(0, span)(rng))},
-                        {"source", pick(outlets)},
-                        {"section", pick(sections)},
-                        {"lang", "en"}};
+    nlohmann::json j = {
+        {"id", "syn-" + std::to_string(a)},
+        {"title", title},
+        {"body", body},
+        {"date", gazette::format_iso8601(start + std::uniform_int_distribution<std::int64_t>(0, span)(rng))},
+        {"source", pick(outlets)},
+        {"section", pick(sections)},
+        {"lang", "en"}};
     out << j.dump() << '\n';
   }
   return 0;

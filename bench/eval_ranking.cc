@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "gazette/common/article.h"
 #include "gazette/common/error.h"
@@ -83,8 +83,10 @@ int convert(int argc, char** argv) {
   {
     std::ofstream docs(out + "/docs.jsonl");
     for (const auto& [id, fields] : read_smart(arg(argc, argv, "--docs"))) {
-      nlohmann::json j = {{"id", id}, {"title", squeeze(fields.count('T') ? fields.at('T') : "")},
-                          {"body", squeeze(fields.count('W') ? fields.at('W') : "")}, {"lang", "en"}};
+      nlohmann::json j = {{"id", id},
+                          {"title", squeeze(fields.count('T') ? fields.at('T') : "")},
+                          {"body", squeeze(fields.count('W') ? fields.at('W') : "")},
+                          {"lang", "en"}};
       if (j["title"] == "" && j["body"] == "") continue;
       docs << j.dump() << '\n';
     }
@@ -190,7 +192,8 @@ Scores score(const std::vector<std::string>& ranked, const std::map<std::string,
   for (const auto& [d, g] : judged) ideal.push_back(g);
   std::sort(ideal.rbegin(), ideal.rend());
   double idcg = 0;
-  for (std::size_t i = 0; i < ideal.size() && i < 10; ++i) idcg += (std::pow(2.0, ideal[i]) - 1) / std::log2(static_cast<double>(i) + 2);
+  for (std::size_t i = 0; i < ideal.size() && i < 10; ++i)
+    idcg += (std::pow(2.0, ideal[i]) - 1) / std::log2(static_cast<double>(i) + 2);
   s.ndcg10 = idcg > 0 ? dcg / idcg : 0;
   return s;
 }
@@ -393,7 +396,8 @@ int run(int argc, char** argv) {
           for (const std::string& id : ranked) counted.emplace_back(counter.count(id, words), id);
           ranked.clear();
           if (vs[v].meaning == "words") {
-            std::stable_sort(counted.begin(), counted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+            std::stable_sort(counted.begin(), counted.end(),
+                             [](const auto& a, const auto& b) { return a.first > b.first; });
           }
           auto need = static_cast<std::size_t>(std::ceil(vs[v].msm_share * static_cast<double>(words.size())));
           for (const auto& [n, id] : counted) {
@@ -420,7 +424,8 @@ int run(int argc, char** argv) {
     double map = avg(r.sum.ap), ndcg = avg(r.sum.ndcg10);
     std::printf("%-28s %7.4f %+6.1f%% %9.4f %+6.1f%% %7.4f %10.2f\n", r.name.c_str(), map,
                 pct(map, avg(rows[0].sum.ap)), ndcg, pct(ndcg, avg(rows[0].sum.ndcg10)), avg(r.sum.p10), avg(r.ms));
-    if (out != nullptr) std::fprintf(out, "%s\t%.6f\t%.6f\t%.6f\t%.4f\n", r.name.c_str(), map, ndcg, avg(r.sum.p10), avg(r.ms));
+    if (out != nullptr)
+      std::fprintf(out, "%s\t%.6f\t%.6f\t%.6f\t%.4f\n", r.name.c_str(), map, ndcg, avg(r.sum.p10), avg(r.ms));
   }
   if (out != nullptr) std::fclose(out);
   return 0;

@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
           continue;
         }
         for (int k = 0; k < 3; ++k) {
-          std::vector<std::string> names = gazette::schema::decode_list(doc.get_value(gazette::schema::entity_slot(kKinds[k])));
+          std::vector<std::string> names =
+              gazette::schema::decode_list(doc.get_value(gazette::schema::entity_slot(kKinds[k])));
           for (int i = 0; i < kCap && i < static_cast<int>(names.size()); ++i) {
             doc.add_value(positional_slot(k, i), names[static_cast<std::size_t>(i)]);
           }
@@ -91,8 +92,8 @@ int main(int argc, char** argv) {
       }
     }
     std::printf("articles with more than %d entities of one kind (cut in design b): %zu\n", kCap, over_cap);
-    std::printf("index: %s, %u articles; list slots (a) %.1f MB, with positional slots (b) %.1f MB\n",
-                db_path.c_str(), db.get_doccount(), static_cast<double>(dir_size(db_path)) / 1e6,
+    std::printf("index: %s, %u articles; list slots (a) %.1f MB, with positional slots (b) %.1f MB\n", db_path.c_str(),
+                db.get_doccount(), static_cast<double>(dir_size(db_path)) / 1e6,
                 static_cast<double>(dir_size(copy)) / 1e6);
     std::printf("%-12s %8s %10s %10s %10s %10s %7s\n", "query", "matches", "(a) p50 ms", "(a) p95", "(b) p50 ms",
                 "(b) p95", "b / a");
@@ -135,7 +136,8 @@ int main(int argc, char** argv) {
         for (int k = 0; k < 3; ++k) {
           for (int i = 0; i < kCap; ++i) {
             auto& spy = *spies[static_cast<std::size_t>(k * kCap + i)];
-            for (auto v = spy.values_begin(); v != spy.values_end(); ++v) merged[specs[static_cast<std::size_t>(k)].name][*v] += v.get_termfreq();
+            for (auto v = spy.values_begin(); v != spy.values_end(); ++v)
+              merged[specs[static_cast<std::size_t>(k)].name][*v] += v.get_termfreq();
           }
         }
         tb.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -149,8 +151,9 @@ int main(int argc, char** argv) {
       for (const auto& [facet, values] : ca) {
         for (const auto& [value, count] : values) differ += cb[facet][value] != count ? 1 : 0;
       }
-      std::printf("%-12s %8u %10.3f %10.3f %10.3f %10.3f %7.2f  %zu counts lower in (b)\n", q.empty() ? "(all)" : q.c_str(),
-                  matches, a50, percentile(ta, 0.95), b50, percentile(tb, 0.95), b50 / a50, differ);
+      std::printf("%-12s %8u %10.3f %10.3f %10.3f %10.3f %7.2f  %zu counts lower in (b)\n",
+                  q.empty() ? "(all)" : q.c_str(), matches, a50, percentile(ta, 0.95), b50, percentile(tb, 0.95),
+                  b50 / a50, differ);
     }
     std::printf("sum of p50: (a) %.3f ms, (b) %.3f ms, b / a = %.2f\n", sum_a, sum_b, sum_b / sum_a);
     std::filesystem::remove_all(copy);

@@ -88,11 +88,11 @@ int index(int argc, char** argv) {
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("{\"articles\": %zu, \"bytes\": %zu, \"seconds\": %.3f, \"articles_per_s\": %.0f, \"mb_per_s\": %.3f, "
-              "\"peak_rss_mb\": %.1f, \"index_mb\": %.1f}\n",
-              articles, bytes, secs, static_cast<double>(articles) / secs, static_cast<double>(bytes) / 1e6 / secs,
-              static_cast<double>(peak_rss_kb()) / 1024,
-              static_cast<double>(std::filesystem::file_size(db_path)) / 1e6);
+  std::printf(
+      "{\"articles\": %zu, \"bytes\": %zu, \"seconds\": %.3f, \"articles_per_s\": %.0f, \"mb_per_s\": %.3f, "
+      "\"peak_rss_mb\": %.1f, \"index_mb\": %.1f}\n",
+      articles, bytes, secs, static_cast<double>(articles) / secs, static_cast<double>(bytes) / 1e6 / secs,
+      static_cast<double>(peak_rss_kb()) / 1024, static_cast<double>(std::filesystem::file_size(db_path)) / 1e6);
   return 0;
 }
 
@@ -162,7 +162,8 @@ int main(int argc, char** argv) {
     std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "index") return index(argc, argv);
     if (cmd == "search") return search(argc, argv);
-    std::fprintf(stderr, "usage: gazette-bench-fts5 index --db FILE PATH... | search --db FILE --queries FILE [--reps N]\n");
+    std::fprintf(stderr,
+                 "usage: gazette-bench-fts5 index --db FILE PATH... | search --db FILE --queries FILE [--reps N]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gazette-bench-fts5: %s\n", e.what());

@@ -49,7 +49,10 @@ int main(int argc, char** argv) {
     }
     for (auto& t : pool) t.join();
     std::sort(latencies.begin(), latencies.end());
-    auto pct = [&](double p) { return latencies.empty() ? 0.0 : latencies[static_cast<std::size_t>(p * static_cast<double>(latencies.size() - 1))]; };
+    auto pct = [&](double p) {
+      return latencies.empty() ? 0.0
+                               : latencies[static_cast<std::size_t>(p * static_cast<double>(latencies.size() - 1))];
+    };
     std::printf("%.0f req/s  p50 %.2f ms  p99 %.2f ms  errors %ld\n", static_cast<double>(latencies.size()) / seconds,
                 pct(0.5), pct(0.99), errors.load());
   } catch (const std::exception& e) {

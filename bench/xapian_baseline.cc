@@ -76,10 +76,11 @@ int index(int argc, char** argv) {
   }
   db.commit();
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("{\"articles\": %zu, \"bytes\": %zu, \"seconds\": %.3f, \"articles_per_s\": %.0f, \"mb_per_s\": %.3f, "
-              "\"peak_rss_mb\": %.1f, \"index_mb\": %.1f}\n",
-              articles, bytes, secs, static_cast<double>(articles) / secs, static_cast<double>(bytes) / 1e6 / secs,
-              static_cast<double>(peak_rss_kb()) / 1024, static_cast<double>(dir_size(db_path)) / 1e6);
+  std::printf(
+      "{\"articles\": %zu, \"bytes\": %zu, \"seconds\": %.3f, \"articles_per_s\": %.0f, \"mb_per_s\": %.3f, "
+      "\"peak_rss_mb\": %.1f, \"index_mb\": %.1f}\n",
+      articles, bytes, secs, static_cast<double>(articles) / secs, static_cast<double>(bytes) / 1e6 / secs,
+      static_cast<double>(peak_rss_kb()) / 1024, static_cast<double>(dir_size(db_path)) / 1e6);
   return 0;
 }
 
@@ -162,7 +163,8 @@ int cooccur(int argc, char** argv) {
     if (found.size() < words) continue;
     // Spread over the article's (alphabetical) vocabulary, deterministically.
     std::string line;
-    for (std::size_t k = 0; k < words; ++k) line += (k ? " " : "") + found[(k * found.size()) / words + (i % (found.size() / words))];
+    for (std::size_t k = 0; k < words; ++k)
+      line += (k ? " " : "") + found[(k * found.size()) / words + (i % (found.size() / words))];
     std::printf("%s\n", line.c_str());
     ++printed;
   }
@@ -213,7 +215,8 @@ int main(int argc, char** argv) {
     if (cmd == "terms") return terms(argc, argv);
     if (cmd == "phrases") return phrases(argc, argv);
     if (cmd == "cooccur") return cooccur(argc, argv);
-    std::fprintf(stderr, "usage: gazette-bench-xapian index --db DB PATH... | search --db DB --queries FILE [--reps N] | "
+    std::fprintf(stderr,
+                 "usage: gazette-bench-xapian index --db DB PATH... | search --db DB --queries FILE [--reps N] | "
                  "terms --db DB --min-df A --max-df B [--count N]\n");
     return 2;
   } catch (const Xapian::Error& e) {

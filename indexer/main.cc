@@ -20,10 +20,11 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
 void print_text_stats(const gazette::indexer::IndexStats& s) {
-  std::printf("indexed %zu, updated %zu, unchanged %zu, deleted %zu, skipped %zu, errors %zu, warnings %zu "
-              "(%zu files in %.2f s)%s\n",
-              s.indexed, s.updated, s.unchanged, s.deleted, s.skipped, s.errors, s.warnings, s.files, s.seconds,
-              s.interrupted ? " - interrupted" : "");
+  std::printf(
+      "indexed %zu, updated %zu, unchanged %zu, deleted %zu, skipped %zu, errors %zu, warnings %zu "
+      "(%zu files in %.2f s)%s\n",
+      s.indexed, s.updated, s.unchanged, s.deleted, s.skipped, s.errors, s.warnings, s.files, s.seconds,
+      s.interrupted ? " - interrupted" : "");
 }
 
 void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
@@ -33,10 +34,11 @@ void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
   }
   for (const auto& ia : f.articles) {
     const auto& a = ia.article;
-    std::printf("%s (line %d)\n  id:        %s\n  title:     %s\n  published: %s\n  source:    %s\n"
-                "  authors:   ",
-                f.path.c_str(), ia.line, a.id.c_str(), a.title.c_str(),
-                a.published ? gazette::format_iso8601(*a.published).c_str() : "-", a.source.c_str());
+    std::printf(
+        "%s (line %d)\n  id:        %s\n  title:     %s\n  published: %s\n  source:    %s\n"
+        "  authors:   ",
+        f.path.c_str(), ia.line, a.id.c_str(), a.title.c_str(),
+        a.published ? gazette::format_iso8601(*a.published).c_str() : "-", a.source.c_str());
     for (std::size_t i = 0; i < a.authors.size(); ++i) std::printf("%s%s", i ? ", " : "", a.authors[i].c_str());
     std::printf("\n  section:   %s\n  language:  %s\n  url:       %s\n  body:      %zu bytes, %zu words, %zu terms\n",
                 a.section.c_str(), a.lang.c_str(), a.url.c_str(), a.body.size(), ia.words, ia.terms);
@@ -54,8 +56,7 @@ void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
 void print_scores(const std::vector<gazette::ChunkScore>& scores) {
   std::printf("%-8s %9s %9s %9s %7s %7s\n", "type", "precision", "recall", "F1", "gold", "found");
   for (const auto& s : scores) {
-    std::printf("%-8s %9.2f %9.2f %9.2f %7zu %7zu\n", s.type.c_str(), s.precision, s.recall, s.f1, s.gold,
-                s.predicted);
+    std::printf("%-8s %9.2f %9.2f %9.2f %7zu %7zu\n", s.type.c_str(), s.precision, s.recall, s.f1, s.gold, s.predicted);
   }
 }
 
@@ -71,16 +72,19 @@ int main(int argc, char** argv) {
   build->add_option("--db", config.db_path, "Database folder (created if missing)")->required();
   build->add_option("paths", config.inputs, "Files and folders to index (recursive)")->required();
   build->add_option("--threads", config.threads, "Reading and analysis threads (default: all cores)");
-  build->add_option("--shards", config.shards,
-                    "Parallel writers for a build into an empty database (0: one per core, at most 8)")
+  build
+      ->add_option("--shards", config.shards,
+                   "Parallel writers for a build into an empty database (0: one per core, at most 8)")
       ->capture_default_str();
   build->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
   build->add_flag("--rebuild", config.rebuild, "Start from an empty database");
-  build->add_option("--max-article-size", config.max_article_bytes,
-                    "Index at most this many bytes of an article's body (the rest is cut, with a warning)")
+  build
+      ->add_option("--max-article-size", config.max_article_bytes,
+                   "Index at most this many bytes of an article's body (the rest is cut, with a warning)")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
-  build->add_option("--max-file-seconds", config.max_file_seconds,
-                    "Skip the rest of a file once analysing it took this long (0: no limit)")
+  build
+      ->add_option("--max-file-seconds", config.max_file_seconds,
+                   "Skip the rest of a file once analysing it took this long (0: no limit)")
       ->check(CLI::Range(0.0, 86400.0));
   build->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")
       ->capture_default_str();
@@ -89,8 +93,9 @@ int main(int argc, char** argv) {
   build->add_option("--batch-size", config.batch_articles, "Commit after this many changed articles")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  build->add_option("--default-language", config.default_language,
-                    "Language of articles that state none when detection is unsure")
+  build
+      ->add_option("--default-language", config.default_language,
+                   "Language of articles that state none when detection is unsure")
       ->capture_default_str();
   build->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
   build->add_option("--synonyms", config.synonyms_path,
@@ -100,8 +105,9 @@ int main(int argc, char** argv) {
   bool keep_boilerplate = false;
   build->add_flag("--keep-boilerplate", keep_boilerplate,
                   "Index bodies as read: keep comment forms, share and related links, cookie notices at their ends");
-  build->add_option("--min-entity-confidence", config.min_entity_confidence,
-                    "Leave out entities whose calibrated confidence is below this (0-1)")
+  build
+      ->add_option("--min-entity-confidence", config.min_entity_confidence,
+                   "Leave out entities whose calibrated confidence is below this (0-1)")
       ->check(CLI::Range(0.0f, 1.0f))
       ->capture_default_str();
 
@@ -128,11 +134,13 @@ int main(int argc, char** argv) {
   train->add_option("--epochs", train_config.epochs, "Passes over the training data")->capture_default_str();
   train->add_option("--prune", train_config.prune_below, "Drop weights smaller than this (model size)")
       ->capture_default_str();
-  train->add_option("--clusters", train_config.clusters_path, "Word clusters (from word-clusters) for the cluster features");
+  train->add_option("--clusters", train_config.clusters_path,
+                    "Word clusters (from word-clusters) for the cluster features");
 
   gazette::indexer::WordClustersConfig clusters_config;
   CLI::App* clusters = app.add_subcommand("word-clusters", "Learn word clusters from unlabeled text (for train-ner)");
-  clusters->add_option("inputs", clusters_config.inputs, ".jsonl files, folders of .txt files, CoNLL files")->required();
+  clusters->add_option("inputs", clusters_config.inputs, ".jsonl files, folders of .txt files, CoNLL files")
+      ->required();
   clusters->add_option("--out", clusters_config.out_path, "Clusters file to write (word<TAB>classes)")->required();
   clusters->add_option("--min-count", clusters_config.options.min_count, "Cluster words seen at least this often")
       ->capture_default_str();
@@ -199,10 +207,11 @@ int main(int argc, char** argv) {
                   static_cast<double>(r.model_bytes) / 1e6);
       if (!r.dev_scores.empty()) {
         print_scores(r.dev_scores);
-        std::printf("confidence: temperature %.2f, a %.3f, b %.3f; expected calibration error on %zu held-out "
-                    "mentions %.2f -> %.2f points\n",
-                    r.calibration.temperature, r.calibration.a, r.calibration.b, r.calibration_mentions, r.ece_before,
-                    r.ece_after);
+        std::printf(
+            "confidence: temperature %.2f, a %.3f, b %.3f; expected calibration error on %zu held-out "
+            "mentions %.2f -> %.2f points\n",
+            r.calibration.temperature, r.calibration.a, r.calibration.b, r.calibration_mentions, r.ece_before,
+            r.ece_after);
       }
       return 0;
     }

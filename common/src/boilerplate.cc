@@ -20,7 +20,7 @@ namespace {
 struct Pattern {
   const char* start;  // the line's first words, lower case, as normalise() leaves them
   const char* rule;
-  bool opens_tail;    // the lines after it belong to the tail too
+  bool opens_tail;  // the lines after it belong to the tail too
 };
 
 // The tails of WordPress, Blogger and news-site templates in English, German, French, Spanish,
@@ -148,8 +148,8 @@ constexpr Pattern kPatterns[] = {
     {"publicidade", "advertisement", false},
 };
 
-constexpr std::size_t kMaxWords = 40;       // a pattern line is short...
-constexpr std::size_t kMoreWords = 12;      // ...and has at most this many words past the pattern
+constexpr std::size_t kMaxWords = 40;        // a pattern line is short...
+constexpr std::size_t kMoreWords = 12;       // ...and has at most this many words past the pattern
 constexpr std::size_t kShortTailWords = 12;  // a line that may follow a tail's opener (a site name)
 constexpr std::size_t kTailLines = 25;       // a tail opens within the body's last lines
 
@@ -296,7 +296,8 @@ std::vector<Removal> apply_marks(std::string& body, const std::vector<Line>& lin
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Mark& m = marks[i];
     if (m.removed) {
-      out.push_back({lines[i].start, lines[i].end, m.rule, body.substr(lines[i].start, lines[i].end - lines[i].start), m.why});
+      out.push_back(
+          {lines[i].start, lines[i].end, m.rule, body.substr(lines[i].start, lines[i].end - lines[i].start), m.why});
     } else if (m.cut > 0) {
       out.push_back({lines[i].start, lines[i].start + m.cut, m.rule, body.substr(lines[i].start, m.cut), m.why});
     }
@@ -395,8 +396,8 @@ bool is_name_joiner(std::string_view w) {
 }
 
 bool is_name_particle(std::string_view w) {
-  static const char* const kParticles[] = {"de", "da", "di", "del", "della", "do", "dos", "das", "van", "von",
-                                           "der", "den", "le", "la", "du", "bin", "al", "el", "ter", "ten"};
+  static const char* const kParticles[] = {"de",  "da",  "di", "del", "della", "do",  "dos", "das", "van", "von",
+                                           "der", "den", "le", "la",  "du",    "bin", "al",  "el",  "ter", "ten"};
   for (const char* p : kParticles) {
     if (w == p) return true;
   }
@@ -512,8 +513,8 @@ bool ends_prose(const std::string& norm) {
   return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
 }
 
-constexpr std::size_t kLeadLines = 4;           // the lead's furniture is among the first lines
-constexpr std::size_t kSectionLabelWords = 5;   // "Energy & Environment", "Music & Nightlife"
+constexpr std::size_t kLeadLines = 4;          // the lead's furniture is among the first lines
+constexpr std::size_t kSectionLabelWords = 5;  // "Energy & Environment", "Music & Nightlife"
 
 // Marks the lead's furniture among lines [head, tail) and the dateline of its first kept line.
 void mark_lead(Article& a, const std::string& body, const std::vector<Line>& lines, std::vector<Mark>& marks,
@@ -526,8 +527,8 @@ void mark_lead(Article& a, const std::string& body, const std::vector<Line>& lin
   for (std::size_t i = head; i < last && !title.empty(); ++i) {
     // The headline alone, or as a page's title gives it ("Headline | Site", "You are reading:
     // Headline"): up to 8 words around it.
-    if (lines[i].norm == title ||
-        (title.size() >= 20 && lines[i].words <= count_words(title) + 8 && lines[i].norm.find(title) != std::string::npos)) {
+    if (lines[i].norm == title || (title.size() >= 20 && lines[i].words <= count_words(title) + 8 &&
+                                   lines[i].norm.find(title) != std::string::npos)) {
       title_at = i;
       break;
     }
@@ -789,7 +790,9 @@ std::vector<Removal> clean_article(Article& a, const RecurringLines* recurring,
     if (marks[i].removed) return true;
     const Pattern* p = marks[i].cut == 0 ? match(lines[i]) : nullptr;
     if (p == nullptr) return false;
-    marks[i] = {true, p->rule, "a page's " + std::string(p->rule) + " line next to the boilerplate removed at the " + where + " of the body"};
+    marks[i] = {
+        true, p->rule,
+        "a page's " + std::string(p->rule) + " line next to the boilerplate removed at the " + where + " of the body"};
     return true;
   };
   bool any_removed = std::any_of(marks.begin(), marks.end(), [](const Mark& m) { return m.removed; });

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <cctype>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -126,9 +126,9 @@ std::optional<std::int64_t> parse_iso(std::string_view s) {
 }
 
 int month_from_name(std::string lower) {
-  static constexpr std::array<const char*, 12> kNames = {"january", "february", "march",     "april",
-                                                         "may",     "june",     "july",      "august",
-                                                         "september", "october", "november", "december"};
+  static constexpr std::array<const char*, 12> kNames = {"january",   "february", "march",    "april",
+                                                         "may",       "june",     "july",     "august",
+                                                         "september", "october",  "november", "december"};
   if (!lower.empty() && lower.back() == '.') lower.pop_back();
   if (lower == "sept") lower = "sep";
   if (lower.size() < 3) return -1;
@@ -140,7 +140,7 @@ int month_from_name(std::string lower) {
 }
 
 bool is_weekday(std::string lower) {
-  static constexpr std::array<const char*, 7> kDays = {"monday", "tuesday", "wednesday", "thursday",
+  static constexpr std::array<const char*, 7> kDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                        "friday", "saturday", "sunday"};
   if (!lower.empty() && lower.back() == '.') lower.pop_back();
   for (std::string_view d : kDays) {
@@ -247,8 +247,8 @@ CivilDate civil_from_seconds(std::int64_t seconds) {
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   // Years past an int (times beyond +-2.1 billion years) saturate instead of wrapping into a
   // plausible year (fuzzing found 0xba67ba53736fbaba seconds printed as 3528-06-30).
-  const std::int64_t year = std::clamp<std::int64_t>(y + (m <= 2), std::numeric_limits<int>::min(),
-                                                     std::numeric_limits<int>::max());
+  const std::int64_t year =
+      std::clamp<std::int64_t>(y + (m <= 2), std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
   return CivilDate{static_cast<int>(year), static_cast<int>(m), static_cast<int>(d)};
 }
 
@@ -259,8 +259,8 @@ std::string format_iso8601(std::int64_t seconds) {
   std::int64_t rem = seconds % 86400;
   if (rem < 0) rem += 86400;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, static_cast<int>(rem / 3600),
+                static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
   return buf;
 }
 

@@ -20,10 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // A byline or list separator ("·", "•", "|", "/", "—"), or a date or time ("10.07.2025", "09:00").
 bool separator_word(std::string_view w) {
-  static const std::unordered_set<std::string_view> kSeparators = {"\xC2\xB7", "\xE2\x80\xA2", "|", "/", "\xE2\x80\x94", "--"};
+  static const std::unordered_set<std::string_view> kSeparators = {"\xC2\xB7", "\xE2\x80\xA2", "|",
+                                                                   "/",        "\xE2\x80\x94", "--"};
   if (kSeparators.count(w) != 0) return true;
   bool digit = false, mark = false;
   for (char c : w) {
@@ -90,11 +90,11 @@ bool latin_capitalised(std::string_view lang) {
 
 const std::unordered_set<std::string>& strippable_titles() {
   static const std::unordered_set<std::string> words = {
-      "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "President", "Prime", "Minister", "Chancellor",
-      "Senator", "Sen.", "Governor", "Gov.", "General", "Gen.", "Judge", "Professor", "Prof.", "Sir", "Mayor",
-      "Leader", "leader", "King", "Queen", "Pope", "Secretary", "Ambassador", "Rep.", "Premier", "Chairman",
-      "Coach", "Captain", "Lt.", "Col.", "Capt.", "Vice", "Foreign", "Defence", "Defense", "Deputy", "State",
-      "North", "South"};
+      "Mr",       "Mr.",        "Mrs",      "Mrs.",   "Ms",       "Ms.",  "Dr",      "Dr.",   "President", "Prime",
+      "Minister", "Chancellor", "Senator",  "Sen.",   "Governor", "Gov.", "General", "Gen.",  "Judge",     "Professor",
+      "Prof.",    "Sir",        "Mayor",    "Leader", "leader",   "King", "Queen",   "Pope",  "Secretary", "Ambassador",
+      "Rep.",     "Premier",    "Chairman", "Coach",  "Captain",  "Lt.",  "Col.",    "Capt.", "Vice",      "Foreign",
+      "Defence",  "Defense",    "Deputy",   "State",  "North",    "South"};
   return words;
 }
 
@@ -111,37 +111,41 @@ bool name_word(const std::string& w) {
 const std::unordered_set<std::string>& org_heads() {
   // Last words that make a name an organisation whatever the tagger said.
   static const std::unordered_set<std::string> words = {
-      "Agency", "Ministry", "Party", "Bank", "Corp", "Corp.", "Corporation", "Inc", "Inc.", "Ltd", "Ltd.",
-      "Group", "Council", "Union", "Association", "University", "Institute", "Committee", "Commission",
-      "Company", "Systems", "Federation", "Organisation", "Organization", "Authority", "Department",
-      "Foundation", "Airlines", "Airways", "Motors", "Technologies", "Holdings", "Robotics", "Maritime",
-      "Alliance", "Bureau", "Industries", "Labs", "Laboratories", "Partners", "Wire", "Ledger", "Courier",
-      "Dispatch", "Observer", "Herald", "Journal", "Tribune", "Gazette", "Times", "Post", "Press", "Compass",
-      "FC", "Club", "United", "Rovers", "Athletic", "Wanderers", "Academy", "College", "Parliament", "Congress", "Senate", "Assembly", "Court"};
+      "Agency",    "Ministry",   "Party",      "Bank",     "Corp",       "Corp.",      "Corporation",  "Inc",
+      "Inc.",      "Ltd",        "Ltd.",       "Group",    "Council",    "Union",      "Association",  "University",
+      "Institute", "Committee",  "Commission", "Company",  "Systems",    "Federation", "Organisation", "Organization",
+      "Authority", "Department", "Foundation", "Airlines", "Airways",    "Motors",     "Technologies", "Holdings",
+      "Robotics",  "Maritime",   "Alliance",   "Bureau",   "Industries", "Labs",       "Laboratories", "Partners",
+      "Wire",      "Ledger",     "Courier",    "Dispatch", "Observer",   "Herald",     "Journal",      "Tribune",
+      "Gazette",   "Times",      "Post",       "Press",    "Compass",    "FC",         "Club",         "United",
+      "Rovers",    "Athletic",   "Wanderers",  "Academy",  "College",    "Parliament", "Congress",     "Senate",
+      "Assembly",  "Court"};
   return words;
 }
 
 const std::unordered_set<std::string>& place_heads() {
   // Last words that make a name of several words a place ("Mombasa Road", "Kilifi County").
   static const std::unordered_set<std::string> words = {
-      "Road", "Street", "Avenue", "Square", "Bridge", "River", "Sea", "Ocean", "Lake", "Bay", "Gulf", "Coast",
-      "Island", "Islands", "Mountain", "Mountains", "Valley", "Peninsula", "Desert", "Forest", "Strait",
-      "Straits", "Canal", "County", "Province", "Region", "District", "City", "Town", "Village", "State",
-      "States", "Republic", "Kingdom", "Port", "Airport", "Harbour", "Harbor", "Park", "Hills", "Heights",
-      "Falls", "Springs", "Beach", "Delta", "Basin", "Plateau", "Plains", "Highlands", "Territory",
-      "Territories", "Estate", "Market", "Station", "Course", "Stadium", "Arena", "Centre", "Center", "Hall",
-      "Palace", "Castle", "Cathedral", "Church", "Temple", "Mosque", "Tower", "Gardens", "Zoo", "Circuit",
-      "Prison", "Camp", "Mine", "Field", "Fields", "Wells"};
+      "Road",    "Street",  "Avenue",  "Square",    "Bridge",    "River",       "Sea",       "Ocean",  "Lake",
+      "Bay",     "Gulf",    "Coast",   "Island",    "Islands",   "Mountain",    "Mountains", "Valley", "Peninsula",
+      "Desert",  "Forest",  "Strait",  "Straits",   "Canal",     "County",      "Province",  "Region", "District",
+      "City",    "Town",    "Village", "State",     "States",    "Republic",    "Kingdom",   "Port",   "Airport",
+      "Harbour", "Harbor",  "Park",    "Hills",     "Heights",   "Falls",       "Springs",   "Beach",  "Delta",
+      "Basin",   "Plateau", "Plains",  "Highlands", "Territory", "Territories", "Estate",    "Market", "Station",
+      "Course",  "Stadium", "Arena",   "Centre",    "Center",    "Hall",        "Palace",    "Castle", "Cathedral",
+      "Church",  "Temple",  "Mosque",  "Tower",     "Gardens",   "Zoo",         "Circuit",   "Prison", "Camp",
+      "Mine",    "Field",   "Fields",  "Wells"};
   return words;
 }
 
 const std::unordered_set<std::string>& place_fronts() {
   // First words that do ("Gulf of Riga", "Mount Kenya", "North Sea", "Praça do Comércio").
   static const std::unordered_set<std::string> words = {
-      "Gulf", "Bay", "Lake", "Mount", "Cape", "Isle", "Strait", "Port", "Fort", "Saint", "St", "St.", "San",
-      "Santa", "Santo", "São", "New", "North", "South", "East", "West", "Northern", "Southern", "Eastern",
-      "Western", "Central", "Upper", "Lower", "Greater", "Praia", "Praça", "Rua", "Via", "Piazza", "Plaza",
-      "Calle", "Rue", "Republic", "Kingdom", "Sea", "Isla", "Ilha", "Monte", "Rio", "Río", "Puerto", "Porto"};
+      "Gulf",  "Bay",      "Lake",     "Mount",   "Cape",    "Isle",    "Strait", "Port",     "Fort",    "Saint",
+      "St",    "St.",      "San",      "Santa",   "Santo",   "São",     "New",    "North",    "South",   "East",
+      "West",  "Northern", "Southern", "Eastern", "Western", "Central", "Upper",  "Lower",    "Greater", "Praia",
+      "Praça", "Rua",      "Via",      "Piazza",  "Plaza",   "Calle",   "Rue",    "Republic", "Kingdom", "Sea",
+      "Isla",  "Ilha",     "Monte",    "Rio",     "Río",     "Puerto",  "Porto"};
   return words;
 }
 
@@ -149,17 +153,19 @@ const std::unordered_set<std::string>& place_fronts() {
 // model's person they decide.
 const std::unordered_set<std::string>& corporate_heads() {
   static const std::unordered_set<std::string> words = {
-      "Agency", "Ministry", "Corp", "Corp.", "Corporation", "Inc", "Inc.", "Ltd", "Ltd.", "Systems", "Technologies",
-      "Holdings", "Robotics", "Airlines", "Airways", "Motors", "Industries", "Laboratories", "Labs", "Association",
-      "Federation", "Organisation", "Organization", "Commission", "Committee", "Council", "Institute", "University",
-      "Foundation", "Authority", "Department", "Bureau", "Maritime"};
+      "Agency",       "Ministry",     "Corp",       "Corp.",        "Corporation", "Inc",         "Inc.",
+      "Ltd",          "Ltd.",         "Systems",    "Technologies", "Holdings",    "Robotics",    "Airlines",
+      "Airways",      "Motors",       "Industries", "Laboratories", "Labs",        "Association", "Federation",
+      "Organisation", "Organization", "Commission", "Committee",    "Council",     "Institute",   "University",
+      "Foundation",   "Authority",    "Department", "Bureau",       "Maritime"};
   return words;
 }
 
 const std::unordered_set<std::string>& person_titles() {
   static const std::unordered_set<std::string> words = {
-      "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "President", "Senator", "Sen.", "Governor", "Gov.",
-      "Judge", "Professor", "Prof.", "Sir", "Mayor", "Chancellor", "Pope", "Ambassador", "Rep.", "Premier"};
+      "Mr",        "Mr.",     "Mrs",        "Mrs.",     "Ms",         "Ms.",   "Dr",        "Dr.",
+      "President", "Senator", "Sen.",       "Governor", "Gov.",       "Judge", "Professor", "Prof.",
+      "Sir",       "Mayor",   "Chancellor", "Pope",     "Ambassador", "Rep.",  "Premier"};
   return words;
 }
 
@@ -211,8 +217,8 @@ bool plausible_name(const std::string& name) {
   // Two letters make a name only as an acronym ("UN", "EU"), never "Un" or "Mr".
   if (name.size() == 2 && !(name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'A' && name[1] <= 'Z')) return false;
   // A bare compass word ("the North said") is a direction, not a facet value.
-  static const std::unordered_set<std::string> kDirections = {"North", "South", "East", "West", "Northern",
-                                                               "Southern", "Eastern", "Western", "Central"};
+  static const std::unordered_set<std::string> kDirections = {"North",    "South",   "East",    "West",   "Northern",
+                                                              "Southern", "Eastern", "Western", "Central"};
   if (kDirections.count(name) != 0) return false;
   bool upper = false, letter = false;
   for (char c : name) {
@@ -250,9 +256,12 @@ struct Found {
 
 std::string_view kind_name(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kPerson: return "person";
-    case EntityKind::kOrganization: return "organization";
-    case EntityKind::kPlace: return "place";
+    case EntityKind::kPerson:
+      return "person";
+    case EntityKind::kOrganization:
+      return "organization";
+    case EntityKind::kPlace:
+      return "place";
   }
   return "person";
 }
@@ -260,8 +269,8 @@ std::string_view kind_name(EntityKind kind) {
 bool parse_kind(std::string_view name, EntityKind& kind) {
   if (name == "person" || name == "people" || name == "per" || name == "PER") {
     kind = EntityKind::kPerson;
-  } else if (name == "organization" || name == "organizations" || name == "organisation" ||
-             name == "organisations" || name == "org" || name == "ORG") {
+  } else if (name == "organization" || name == "organizations" || name == "organisation" || name == "organisations" ||
+             name == "org" || name == "ORG") {
     kind = EntityKind::kOrganization;
   } else if (name == "place" || name == "places" || name == "loc" || name == "LOC" || name == "location") {
     kind = EntityKind::kPlace;
@@ -318,10 +327,10 @@ std::shared_ptr<const EntityExtractor> EntityExtractor::load_default() {
 static bool sports_report(const std::vector<Sentence>& doc) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   static const std::unordered_set<std::string> kWords = {
-      "beat",   "drew",     "draw",      "halftime", "half-time", "goals",   "scored",  "innings", "wickets",
-      "striker", "midfielder", "goalkeeper", "league", "champions", "defeated", "semifinal", "quarterfinal",
-      "semi-final", "quarter-final", "unbeaten", "equaliser", "equalizer", "penalty", "captain", "tournament",
-      "results", "standings", "postponed", "division"};
+      "beat",         "drew",       "draw",          "halftime",   "half-time", "goals",     "scored",   "innings",
+      "wickets",      "striker",    "midfielder",    "goalkeeper", "league",    "champions", "defeated", "semifinal",
+      "quarterfinal", "semi-final", "quarter-final", "unbeaten",   "equaliser", "equalizer", "penalty",  "captain",
+      "tournament",   "results",    "standings",     "postponed",  "division"};
   auto capital = [](const std::string& w) { return !w.empty() && w[0] >= 'A' && w[0] <= 'Z'; };
   auto small_number = [&digit](const std::string& w) {
     return !w.empty() && w.size() <= 2 && std::all_of(w.begin(), w.end(), digit);
@@ -393,7 +402,8 @@ Dateline find_dateline(const Sentence& s) {
   if (open == 0 || open >= s.size() || open >= 8) return d;
   std::size_t close = open + 1;
   while (close < s.size() && close < open + 6 && s[close] != ")") ++close;
-  if (close >= s.size() || s[close] != ")" || close == open + 1 || close + 1 >= s.size() || !dash(s[close + 1])) return d;
+  if (close >= s.size() || s[close] != ")" || close == open + 1 || close + 1 >= s.size() || !dash(s[close + 1]))
+    return d;
   // The place: the leading words in capitals, up to a comma.
   std::size_t e = 0;
   while (e < open && !s[e].empty() && all_capitals(s[e]) && s[e][0] >= 'A' && s[e][0] <= 'Z') ++e;
@@ -417,15 +427,17 @@ Dateline find_dateline(const Sentence& s) {
 // "project": "the EU summit").
 const std::unordered_set<std::string>& thing_heads() {
   static const std::unordered_set<std::string> words = {
-      "festival", "summit", "marathon", "championship", "championships", "games", "olympics", "tournament",
-      "conference", "expo", "award", "awards", "prize", "treaty", "accord", "agreement", "act", "directive",
-      "protocol", "programme", "program", "initiative", "mission", "hurricane", "typhoon", "storm"};
+      "festival",   "summit",     "marathon",  "championship", "championships", "games",     "olympics",
+      "tournament", "conference", "expo",      "award",        "awards",        "prize",     "treaty",
+      "accord",     "agreement",  "act",       "directive",    "protocol",      "programme", "program",
+      "initiative", "mission",    "hurricane", "typhoon",      "storm"};
   return words;
 }
 const std::unordered_set<std::string>& thing_nouns() {
   static const std::unordered_set<std::string> words = {
-      "cable", "pipeline", "interconnector", "tunnel", "railway", "telescope", "satellite", "rocket",
-      "spacecraft", "vaccine", "drug", "app", "software", "chatbot", "smartphone", "console", "album", "novel"};
+      "cable",     "pipeline", "interconnector", "tunnel",  "railway", "telescope",
+      "satellite", "rocket",   "spacecraft",     "vaccine", "drug",    "app",
+      "software",  "chatbot",  "smartphone",     "console", "album",   "novel"};
   return words;
 }
 
@@ -452,9 +464,8 @@ bool names_a_thing(const Sentence& s, const Chunk& c) {
 // The kind of a chunk the model tagged, once the evidence is weighed (see above); nullopt when
 // it names something else (the model's MISC, or a thing by thing_nouns).
 std::optional<EntityKind> weigh_evidence(const Gazetteer& gazetteer, const std::vector<TypeBelief>& beliefs,
-                                         const Chunk& c, const std::vector<std::string>& words,
-                                         EntityKind model_kind, bool titled, bool org_head, bool sports,
-                                         const Dateline* dateline) {
+                                         const Chunk& c, const std::vector<std::string>& words, EntityKind model_kind,
+                                         bool titled, bool org_head, bool sports, const Dateline* dateline) {
   std::array<double, 3> score{};
   double other = 0;
   for (std::size_t i = c.begin; i < c.end && i < beliefs.size(); ++i) {
@@ -464,17 +475,20 @@ std::optional<EntityKind> weigh_evidence(const Gazetteer& gazetteer, const std::
     other += beliefs[i].misc;
   }
   if (titled) score[static_cast<std::size_t>(EntityKind::kPerson)] *= kStrongOdds;
-  if (dateline != nullptr && c.end <= dateline->place_end) score[static_cast<std::size_t>(EntityKind::kPlace)] *= kStrongOdds;
+  if (dateline != nullptr && c.end <= dateline->place_end)
+    score[static_cast<std::size_t>(EntityKind::kPlace)] *= kStrongOdds;
   if (dateline != nullptr && c.begin >= dateline->agency_begin && c.end <= dateline->agency_end) {
     score[static_cast<std::size_t>(EntityKind::kOrganization)] *= kStrongOdds;
   }
   // No person's name ends in "Agency" or "Maritime": against the model's person, the head word
   // is strong evidence; against its place ("West Bank"), weak.
   if (org_head) {
-    score[static_cast<std::size_t>(EntityKind::kOrganization)] *= model_kind == EntityKind::kPerson ? kStrongOdds : kEvidenceOdds;
+    score[static_cast<std::size_t>(EntityKind::kOrganization)] *=
+        model_kind == EntityKind::kPerson ? kStrongOdds : kEvidenceOdds;
   }
   // And some no person's name ever ends in: "Chipmaker Veltrix Systems" is no person.
-  if (words.size() >= 2 && corporate_heads().count(words.back()) != 0) score[static_cast<std::size_t>(EntityKind::kPerson)] = 0;
+  if (words.size() >= 2 && corporate_heads().count(words.back()) != 0)
+    score[static_cast<std::size_t>(EntityKind::kPerson)] = 0;
   for (EntityKind k : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
     if (k == EntityKind::kPlace && sports) continue;
     std::string name = clean_surface(words, k);
@@ -546,7 +560,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       // French town of 24,000).
       std::size_t first = 0;
       while (first < s.size() && !s[first].empty() && !name_word(s[first])) ++first;
-      if (first < s.size() && t[first].compare(0, 2, "B-") == 0 && (first + 1 == s.size() || t[first + 1].compare(0, 2, "I-") != 0)) {
+      if (first < s.size() && t[first].compare(0, 2, "B-") == 0 &&
+          (first + 1 == s.size() || t[first + 1].compare(0, 2, "I-") != 0)) {
         const GazetteerEntry* place = gazetteer_->best(s[first], EntityKind::kPlace);
         if (place == nullptr || place->weight < 100000) t[first] = "O";
       }
@@ -594,9 +609,9 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
 
   // Chunks of one kind joined by a name's particles are one name the tagger broke at the lower-case
   // word: "Dar" es "Salaam", "Praça" do "Comércio", "Ursula" von der "Leyen".
-  static const std::unordered_set<std::string> kParticles = {
-      "de", "do", "da", "dos", "das", "del", "della", "delle", "di", "du", "des", "van", "von", "der",
-      "den", "ter", "es", "el", "al", "la", "le", "bin", "ibn", "zu"};
+  static const std::unordered_set<std::string> kParticles = {"de", "do", "da",  "dos", "das", "del", "della", "delle",
+                                                             "di", "du", "des", "van", "von", "der", "den",   "ter",
+                                                             "es", "el", "al",  "la",  "le",  "bin", "ibn",   "zu"};
   for (std::size_t s = 0; s < tags.size(); ++s) {
     std::vector<Chunk> cs = chunks_of(tags[s]);
     for (std::size_t k = 1; k < cs.size(); ++k) {
@@ -626,9 +641,9 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
 
   // Words after a nationality that make it stand for its state (see the demonyms below).
   static const std::unordered_set<std::string> kOffices = {
-      "president", "prime", "premier", "chancellor", "leader", "king", "queen", "minister", "foreign",
-      "defence", "defense", "finance", "government", "ambassador", "embassy", "ministry", "state",
-      "authorities", "parliament", "envoy", "regime"};
+      "president", "prime",    "premier", "chancellor",  "leader",     "king",       "queen",
+      "minister",  "foreign",  "defence", "defense",     "finance",    "government", "ambassador",
+      "embassy",   "ministry", "state",   "authorities", "parliament", "envoy",      "regime"};
   // (Not "forces", "troops", "army": "Armenian forces" in Nagorno-Karabakh, "Kurdish fighters"
   // are a people's, not a state's.)
   auto office = [](const std::string& w) {
@@ -650,8 +665,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       // A name neither starts with "the" nor ends with a lower-case word or a possessive: the
       // tagger's "NAPM rose", "Lotte and", "Fed 's" are "NAPM", "Lotte", "Fed".
       auto lower_start = [](const std::string& w) { return !w.empty() && w[0] >= 'a' && w[0] <= 'z'; };
-      while (c.end > c.begin + 1 && (lower_start(doc[s][c.end - 1]) || doc[s][c.end - 1] == "'s" ||
-                                     doc[s][c.end - 1] == "\xE2\x80\x99s")) {
+      while (c.end > c.begin + 1 &&
+             (lower_start(doc[s][c.end - 1]) || doc[s][c.end - 1] == "'s" || doc[s][c.end - 1] == "\xE2\x80\x99s")) {
         --c.end;
       }
       // "the" is never part of a name; "The" is when the model says so ("The Oval", "The
@@ -667,10 +682,12 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       }
       // A lone lower-case word is no name unless capitals follow inside it ("al-Aqsa", "eBay").
       if (lower_start(doc[s][c.begin]) && c.end == c.begin + 1 &&
-          std::none_of(doc[s][c.begin].begin(), doc[s][c.begin].end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+          std::none_of(doc[s][c.begin].begin(), doc[s][c.begin].end(),
+                       [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
         continue;
       }
-      std::vector<std::string> words(doc[s].begin() + static_cast<long>(c.begin), doc[s].begin() + static_cast<long>(c.end));
+      std::vector<std::string> words(doc[s].begin() + static_cast<long>(c.begin),
+                                     doc[s].begin() + static_cast<long>(c.end));
       // Evidence the tagger may have missed: a person's title in front ("Senator Ruth
       // Calloway"), an organisation's head word at the end ("Veltrix Systems"), the kinds the
       // gazetteer knows the name as. For the rules tagger it decides; for the model it weighs
@@ -746,15 +763,16 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       m.surface = text.substr(m.start, m.end - m.start);
       m.confidence = confidence;
       found.push_back({kind, name, std::move(m), found.size(), tagged});
-      if (c.end + 2 < doc[s].size() && doc[s][c.end] == "(" && doc[s][c.end + 2] == ")" && is_acronym(doc[s][c.end + 1]) &&
-          split_words(name).size() >= 2 && abbreviates(doc[s][c.end + 1], name)) {
+      if (c.end + 2 < doc[s].size() && doc[s][c.end] == "(" && doc[s][c.end + 2] == ")" &&
+          is_acronym(doc[s][c.end + 1]) && split_words(name).size() >= 2 && abbreviates(doc[s][c.end + 1], name)) {
         acronyms.emplace(doc[s][c.end + 1], std::make_pair(kind, name));
       }
     }
   }
 
-  found.erase(std::remove_if(found.begin(), found.end(), [&things](const Found& f) { return things.count(f.name) != 0; }),
-              found.end());
+  found.erase(
+      std::remove_if(found.begin(), found.end(), [&things](const Found& f) { return things.count(f.name) != 0; }),
+      found.end());
   for (std::size_t i = 0; i < found.size(); ++i) found[i].order = i;
 
   // Nationality adjectives outside any name point at their place when they stand for its state,
@@ -767,7 +785,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       bool inside = tags[s][i] != "O" && tags[s][i].compare(2, 4, "MISC") != 0;
       if (inside || doc[s][i].empty() || doc[s][i][0] < 'A' || doc[s][i][0] > 'Z') continue;
       // Only before an office (one word or two on): look nothing up elsewhere.
-      if (!(i + 1 < doc[s].size() && office(doc[s][i + 1])) && !(i + 2 < doc[s].size() && office(doc[s][i + 2]))) continue;
+      if (!(i + 1 < doc[s].size() && office(doc[s][i + 1])) && !(i + 2 < doc[s].size() && office(doc[s][i + 2])))
+        continue;
       std::size_t n = 0;
       const std::string* place = nullptr;
       if (i + 1 < doc[s].size() && (tags[s][i + 1] == "O" || tags[s][i + 1].compare(2, 4, "MISC") == 0)) {
@@ -874,8 +893,8 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       // its head word: "Hanbit" beside Hanbit Robotics; not "Riga" beside Riga City Council, nor
       // "Insein" beside the Insein Prison the tagger took for one.)
       bool org_head = target->kind == EntityKind::kOrganization && tw.front() == words[0] &&
-                      (f.kind != EntityKind::kPlace || (gazetteer_->best(f.name, EntityKind::kPlace) == nullptr &&
-                                                        org_heads().count(tw.back()) != 0));
+                      (f.kind != EntityKind::kPlace ||
+                       (gazetteer_->best(f.name, EntityKind::kPlace) == nullptr && org_heads().count(tw.back()) != 0));
       if (person_part || org_head) {
         if (person_part && f.kind == EntityKind::kPerson) short_forms.emplace_back(words[0], target->name);
         f.name = target->name;

@@ -23,9 +23,12 @@ bool is_connector(std::string_view w) {
 
 const char* kind_tag(EntityKind k) {
   switch (k) {
-    case EntityKind::kPerson: return "PER";
-    case EntityKind::kOrganization: return "ORG";
-    case EntityKind::kPlace: return "LOC";
+    case EntityKind::kPerson:
+      return "PER";
+    case EntityKind::kOrganization:
+      return "ORG";
+    case EntityKind::kPlace:
+      return "LOC";
   }
   return "MISC";
 }
@@ -141,7 +144,7 @@ std::vector<std::string> Gazetteer::match(const Sentence& words) const {
         for (char c : w) x = (x ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
         if (n > 1) key.push_back(' ');
         key += w;
-        if (!filter_has(x)) break;  // no alias is these words or starts with them
+        if (!filter_has(x)) break;             // no alias is these words or starts with them
         if (!starts_capitalised(w)) continue;  // a connector ends no name
         const std::vector<GazetteerEntry>& hits = lookup(key);
         if (!hits.empty()) {

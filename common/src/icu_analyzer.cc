@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 #include <optional>
+#include <unordered_map>
 
 #include <unicode/brkiter.h>
 #include <unicode/bytestream.h>
@@ -46,8 +46,7 @@ std::string icu_fold(std::string_view s) {
   std::string out;
   icu::StringByteSink<std::string> sink(&out);
   UErrorCode status = U_ZERO_ERROR;
-  nfkc_casefold().normalizeUTF8(0, icu::StringPiece(s.data(), static_cast<int32_t>(s.size())), sink,
-                                nullptr, status);
+  nfkc_casefold().normalizeUTF8(0, icu::StringPiece(s.data(), static_cast<int32_t>(s.size())), sink, nullptr, status);
   if (U_FAILURE(status)) return std::string(s);
   return out;
 }
@@ -119,8 +118,9 @@ Script script_of(std::string_view term) {
 std::string strip_korean_particle(std::string_view term) {
   static const std::vector<std::string> particles = [] {
     std::vector<std::string> p = {"에서는", "에서도", "으로는", "에게서", "까지는", "부터는", "에서", "에게",
-                                  "으로", "까지", "부터", "처럼", "보다", "이나", "에는", "와의", "과의",
-                                  "은", "는", "이", "가", "을", "를", "에", "의", "로", "와", "과", "도", "만"};
+                                  "으로",   "까지",   "부터",   "처럼",   "보다",   "이나",   "에는", "와의",
+                                  "과의",   "은",     "는",     "이",     "가",     "을",     "를",   "에",
+                                  "의",     "로",     "와",     "과",     "도",     "만"};
     std::sort(p.begin(), p.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     return p;
   }();

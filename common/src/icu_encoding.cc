@@ -29,8 +29,8 @@ bool convert(std::string_view bytes, const char* charset, std::string& out) {
   out.assign(bytes.size() * 3 + 16, '\0');
   char* target = out.data();
   const char* source = bytes.data();
-  ucnv_convertEx(to, from, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(), nullptr,
-                 nullptr, nullptr, nullptr, true, true, &status);
+  ucnv_convertEx(to, from, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(), nullptr, nullptr,
+                 nullptr, nullptr, true, true, &status);
   if (U_FAILURE(status)) return false;
   out.resize(static_cast<std::size_t>(target - out.data()));
   return true;

@@ -64,7 +64,8 @@ std::optional<MinHash> decode_minhash(std::string_view s) {
   if (s.size() != m.size() * 4) return std::nullopt;
   for (std::size_t i = 0; i < m.size(); ++i) {
     std::uint32_t v = 0;
-    for (int b = 0; b < 4; ++b) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i * 4 + static_cast<std::size_t>(b)])) << (8 * b);
+    for (int b = 0; b < 4; ++b)
+      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i * 4 + static_cast<std::size_t>(b)])) << (8 * b);
     m[i] = v;
   }
   return m;

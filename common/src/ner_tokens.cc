@@ -30,9 +30,9 @@ std::size_t space_at(std::string_view s, std::size_t i) {
 }
 
 // UTF-8 punctuation that is split off a word: quotes, dashes, ellipsis.
-constexpr std::array<const char*, 9> kUnicodePunct = {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99",
-                                                      "\xC2\xAB",     "\xC2\xBB",     "\xE2\x80\x94", "\xE2\x80\x93",
-                                                      "\xE2\x80\xA6"};
+constexpr std::array<const char*, 9> kUnicodePunct = {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98",
+                                                      "\xE2\x80\x99", "\xC2\xAB",     "\xC2\xBB",
+                                                      "\xE2\x80\x94", "\xE2\x80\x93", "\xE2\x80\xA6"};
 
 std::size_t unicode_punct_at(std::string_view s, std::size_t i) {
   if (s[i] != '\xE2' && s[i] != '\xC2') return 0;  // the lead bytes of kUnicodePunct
@@ -56,10 +56,10 @@ bool is_abbreviation(std::string_view word) {
     }
     if (letters) return true;
   }
-  static const std::array<const char*, 30> kKnown = {
-      "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "Sr.", "Inc.", "Corp.", "Ltd.", "Co.", "Gen.", "Sen.", "Rep.", "Gov.",
-      "Lt.", "Col.", "Capt.", "Prof.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "No.", "vs.", "Mt.",
-      "Ft."};
+  static const std::array<const char*, 30> kKnown = {"Mr.",   "Mrs.",  "Ms.",   "Dr.",  "St.",  "Jr.",  "Sr.",   "Inc.",
+                                                     "Corp.", "Ltd.",  "Co.",   "Gen.", "Sen.", "Rep.", "Gov.",  "Lt.",
+                                                     "Col.",  "Capt.", "Prof.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.",
+                                                     "Nov.",  "Dec.",  "No.",   "vs.",  "Mt.",  "Ft."};
   for (const char* k : kKnown) {
     if (word == k) return true;
   }

@@ -12,8 +12,8 @@
 #include <unordered_map>
 
 #include <unicode/translit.h>
-#include <zlib.h>
 #include <unicode/unistr.h>
+#include <zlib.h>
 
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
@@ -22,7 +22,7 @@
 namespace gazette {
 namespace {
 
-constexpr std::array<const char*, 9> kLabels = {"O",     "B-PER", "I-PER", "B-ORG", "I-ORG",
+constexpr std::array<const char*, 9> kLabels = {"O",     "B-PER", "I-PER",  "B-ORG", "I-ORG",
                                                 "B-LOC", "I-LOC", "B-MISC", "I-MISC"};
 constexpr std::size_t kNumLabels = kLabels.size();
 // 003: the word-cluster table zlib-compressed; 002: plain; 001: no clusters.
@@ -75,7 +75,8 @@ std::string fold_latin(const std::string& w) {
   latin_ascii->transliterate(u);
   std::string out;
   u.toUTF8String(out);
-  bool ascii = !out.empty() && std::all_of(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  bool ascii =
+      !out.empty() && std::all_of(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   return ascii ? out : w;
 }
 
@@ -120,7 +121,6 @@ bool plain_word(std::string_view w) {
   return true;                        // punctuation, or a number with its punctuation
 }
 
-
 // Hashes of the lower-case word and of its shape ("Kim" -> "Xxx", "U.S." -> "X.X.", "1996" ->
 // "dddd"; the short shape collapses repeats: "Xx"; at most 13 characters), as fnv1a64 of those
 // strings but without building them.
@@ -139,7 +139,11 @@ std::uint64_t shape_hash(std::string_view w, bool collapse) {
   char last = 0;
   for (char ch : w) {
     auto c = static_cast<unsigned char>(ch);
-    char s = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd' : c >= 0x80 ? 'u' : ch;
+    char s = c >= 'A' && c <= 'Z'   ? 'X'
+             : c >= 'a' && c <= 'z' ? 'x'
+             : c >= '0' && c <= '9' ? 'd'
+             : c >= 0x80            ? 'u'
+                                    : ch;
     if (collapse && length > 0 && last == s) continue;
     x ^= static_cast<unsigned char>(s);
     x *= 1099511628211ULL;
@@ -299,7 +303,14 @@ class StaticFeatures {
  public:
   StaticFeatures(const Sentence& s, const Sentence& written, const DocContext& ctx, const Gazetteer* gazetteer,
                  const ClusterIndex* clusters)
-      : s_(s), written_(written), ctx_(ctx), clusters_(clusters), n_(s.size()), hlw_(n_), hsh_(n_), hgaz_(n_),
+      : s_(s),
+        written_(written),
+        ctx_(ctx),
+        clusters_(clusters),
+        n_(s.size()),
+        hlw_(n_),
+        hsh_(n_),
+        hgaz_(n_),
         cls_(clusters != nullptr ? n_ : 0, nullptr) {
     all_caps_sentence_ = std::none_of(s.begin(), s.end(), [](const std::string& w) { return has_lower(w); });
     std::vector<std::string> gaz = gazetteer != nullptr ? gazetteer->match(written) : std::vector<std::string>(n_);
@@ -321,9 +332,9 @@ class StaticFeatures {
                                kBiR = tmpl("w|w+1"), kShm1 = tmpl("sh-1"), kShp1 = tmpl("sh+1"),
                                kSh3 = tmpl("sh-1|sh|sh+1"), kFirst = tmpl("first"), kCapsent = tmpl("capsent|lw"),
                                kGaz = tmpl("gaz"), kGazSh = tmpl("gaz|sh"), kGazm1 = tmpl("gaz-1"),
-                               kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"),
-                               kCapElse = tmpl("cap_elsewhere"), kC = tmpl("cluster"), kCm1 = tmpl("cluster-1"),
-                               kCp1 = tmpl("cluster+1"), kCSh = tmpl("cluster|sh");
+                               kGazp1 = tmpl("gaz+1"), kLcElse = tmpl("lc_elsewhere"), kCapElse = tmpl("cap_elsewhere"),
+                               kC = tmpl("cluster"), kCm1 = tmpl("cluster-1"), kCp1 = tmpl("cluster+1"),
+                               kCSh = tmpl("cluster|sh");
     auto li = static_cast<long>(i);
     const std::string& w = s_[i];
     const std::string l = lower_ascii(w);
@@ -429,7 +440,8 @@ class PackedTable {
       while (slots_[i].key != 0) i = (i + 1) & mask_;
       slots_[i].key = f;
       for (std::size_t l = 0; l < kNumLabels; ++l) {
-        slots_[i].w[l] = static_cast<std::int16_t>(std::lround(weights[static_cast<std::size_t>(r) * kNumLabels + l] / scale));
+        slots_[i].w[l] =
+            static_cast<std::int16_t>(std::lround(weights[static_cast<std::size_t>(r) * kNumLabels + l] / scale));
       }
     });
   }
@@ -459,7 +471,7 @@ class PackedTable {
 };
 
 struct PerceptronTagger::Impl {
-  FeatureTable rows;          // feature -> row in weights
+  FeatureTable rows;           // feature -> row in weights
   std::vector<float> weights;  // rows * kNumLabels
   PackedTable packed;          // the same, for tagging, once loaded (empty while training)
   std::shared_ptr<const WordClusters> clusters;
@@ -708,7 +720,7 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
   Impl& m = *impl_;
   m.rows.clear();
   m.weights.clear();
-  std::vector<double> totals;       // sum of weights over time, for averaging
+  std::vector<double> totals;         // sum of weights over time, for averaging
   std::vector<std::uint64_t> stamps;  // last update time per weight
   std::uint64_t clock = 0;
   auto row_of = [&](std::uint64_t f) -> std::size_t {
@@ -738,7 +750,8 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
     DocContext ctx = doc_context(fdoc);
     for (std::size_t si = 0; si < fdoc.size(); ++si) {
       SentenceFeatures sf;
-      static_features(fdoc[si], docs[d][si], ctx, gazetteer, m.cluster_index.get(), sf.features, sf.offsets, sf.lw_hash);
+      static_features(fdoc[si], docs[d][si], ctx, gazetteer, m.cluster_index.get(), sf.features, sf.offsets,
+                      sf.lw_hash);
       stat[d].push_back(std::move(sf));
     }
   }

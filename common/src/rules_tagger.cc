@@ -20,39 +20,54 @@ bool acronym(const std::string& w) {
 const std::unordered_set<std::string>& sentence_starters() {
   // Capitalised only because they open a sentence: never a name on their own.
   static const std::unordered_set<std::string> words = {
-      "The", "A", "An", "In", "On", "At", "But", "And", "Or", "It", "He", "She", "They", "We", "I", "You", "This",
-      "That", "These", "Those", "After", "Before", "When", "While", "As", "If", "For", "With", "From", "By", "Of",
-      "To", "Meanwhile", "However", "Also", "There", "Here", "His", "Her", "Their", "Our", "Its", "Some", "Many",
-      "Most", "Other", "Others", "One", "Two", "Three", "Last", "Next", "Now", "Then", "So", "Yet", "Still",
-      "Although", "Though", "Since", "During", "Under", "Over", "About", "According", "Despite", "Without",
-      "What", "Who", "Why", "How", "Where", "Which", "Not", "No", "Yes", "All", "Both", "Each", "Every", "More",
-      "Such", "Even", "Only", "Once", "Earlier", "Later", "Today", "Yesterday", "Tomorrow", "Monday", "Tuesday",
-      "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
-      "June", "July", "August", "September", "October", "November", "December", "Mr", "Mrs", "Ms", "Dr"};
+      "The",      "A",         "An",        "In",       "On",      "At",        "But",       "And",       "Or",
+      "It",       "He",        "She",       "They",     "We",      "I",         "You",       "This",      "That",
+      "These",    "Those",     "After",     "Before",   "When",    "While",     "As",        "If",        "For",
+      "With",     "From",      "By",        "Of",       "To",      "Meanwhile", "However",   "Also",      "There",
+      "Here",     "His",       "Her",       "Their",    "Our",     "Its",       "Some",      "Many",      "Most",
+      "Other",    "Others",    "One",       "Two",      "Three",   "Last",      "Next",      "Now",       "Then",
+      "So",       "Yet",       "Still",     "Although", "Though",  "Since",     "During",    "Under",     "Over",
+      "About",    "According", "Despite",   "Without",  "What",    "Who",       "Why",       "How",       "Where",
+      "Which",    "Not",       "No",        "Yes",      "All",     "Both",      "Each",      "Every",     "More",
+      "Such",     "Even",      "Only",      "Once",     "Earlier", "Later",     "Today",     "Yesterday", "Tomorrow",
+      "Monday",   "Tuesday",   "Wednesday", "Thursday", "Friday",  "Saturday",  "Sunday",    "January",   "February",
+      "March",    "April",     "May",       "June",     "July",    "August",    "September", "October",   "November",
+      "December", "Mr",        "Mrs",       "Ms",       "Dr"};
   return words;
 }
 
 const std::unordered_set<std::string>& person_titles() {
   static const std::unordered_set<std::string> words = {
-      "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "President", "Minister", "Chancellor", "King", "Queen",
-      "Pope", "Senator", "Sen.", "Governor", "Gov.", "General", "Gen.", "Judge", "Professor", "Prof.", "Sir",
-      "Lord", "Lady", "Mayor", "Chairman", "Chairwoman", "Secretary", "Ambassador", "Prince", "Princess", "Coach",
-      "leader", "minister", "president", "spokesman", "spokeswoman", "chief", "director", "manager", "striker",
-      "coach", "captain", "CEO", "Rep.", "Representative", "Premier", "Sheikh", "Emperor"};
+      "Mr",        "Mr.",      "Mrs",        "Mrs.",     "Ms",         "Ms.",       "Dr",          "Dr.",
+      "President", "Minister", "Chancellor", "King",     "Queen",      "Pope",      "Senator",     "Sen.",
+      "Governor",  "Gov.",     "General",    "Gen.",     "Judge",      "Professor", "Prof.",       "Sir",
+      "Lord",      "Lady",     "Mayor",      "Chairman", "Chairwoman", "Secretary", "Ambassador",  "Prince",
+      "Princess",  "Coach",    "leader",     "minister", "president",  "spokesman", "spokeswoman", "chief",
+      "director",  "manager",  "striker",    "coach",    "captain",    "CEO",       "Rep.",        "Representative",
+      "Premier",   "Sheikh",   "Emperor"};
   return words;
 }
 
 const std::unordered_set<std::string>& org_heads() {
   static const std::unordered_set<std::string> words = {
-      "Agency", "Ministry", "Party", "Bank", "Corp", "Corp.", "Corporation", "Inc", "Inc.", "Ltd", "Ltd.", "Group",
-      "Council", "Union", "Association", "University", "Institute", "Committee", "Commission", "Company", "Co.",
-      "Systems", "Times", "News", "Post", "Federation", "Organisation", "Organization", "Authority", "Department",
-      "Office", "Court", "Parliament", "Congress", "Senate", "Assembly", "Fund", "Foundation", "Airlines", "Airways",
-      "Motors", "Technologies", "Holdings", "Club", "United", "FC", "Robotics", "Maritime", "Alliance", "Service",
-      "Network", "Bureau", "Board", "Police", "Army", "Navy", "Forces", "Guard", "Command", "Centre", "Center",
-      "Ledger", "Wire", "Courier", "Dispatch", "Observer", "Herald", "Journal", "Tribune", "Press", "Industries",
-      "Energy", "Telecom", "Communications", "Labs", "Media", "Exchange", "Reserve", "Council", "League", "Rovers",
-      "City", "Academy", "School", "College", "Hospital", "Council", "Cabinet", "Government", "Institute"};
+      "Agency",     "Ministry",     "Party",        "Bank",           "Corp",
+      "Corp.",      "Corporation",  "Inc",          "Inc.",           "Ltd",
+      "Ltd.",       "Group",        "Council",      "Union",          "Association",
+      "University", "Institute",    "Committee",    "Commission",     "Company",
+      "Co.",        "Systems",      "Times",        "News",           "Post",
+      "Federation", "Organisation", "Organization", "Authority",      "Department",
+      "Office",     "Court",        "Parliament",   "Congress",       "Senate",
+      "Assembly",   "Fund",         "Foundation",   "Airlines",       "Airways",
+      "Motors",     "Technologies", "Holdings",     "Club",           "United",
+      "FC",         "Robotics",     "Maritime",     "Alliance",       "Service",
+      "Network",    "Bureau",       "Board",        "Police",         "Army",
+      "Navy",       "Forces",       "Guard",        "Command",        "Centre",
+      "Center",     "Ledger",       "Wire",         "Courier",        "Dispatch",
+      "Observer",   "Herald",       "Journal",      "Tribune",        "Press",
+      "Industries", "Energy",       "Telecom",      "Communications", "Labs",
+      "Media",      "Exchange",     "Reserve",      "Council",        "League",
+      "Rovers",     "City",         "Academy",      "School",         "College",
+      "Hospital",   "Council",      "Cabinet",      "Government",     "Institute"};
   return words;
 }
 
@@ -126,8 +141,8 @@ std::vector<Tags> rules_tag(const std::vector<Sentence>& doc, const Gazetteer& g
       const std::vector<GazetteerEntry>& whole = gazetteer.lookup(phrase);
       bool org_head = org_heads().count(s[e - 1]) != 0 && n >= 2;
       bool said_after = e < s.size() && (s[e] == "said" || s[e] == "says" || s[e] == "told");
-      bool place_before = b > 0 && (s[b - 1] == "in" || s[b - 1] == "from" || s[b - 1] == "near" ||
-                                    s[b - 1] == "at" || s[b - 1] == "to");
+      bool place_before = b > 0 && (s[b - 1] == "in" || s[b - 1] == "from" || s[b - 1] == "near" || s[b - 1] == "at" ||
+                                    s[b - 1] == "to");
 
       if (org_head) {
         label(tags, b, e, "ORG");

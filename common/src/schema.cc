@@ -42,18 +42,24 @@ std::vector<std::string> date_terms(std::int64_t seconds) {
 
 std::string_view entity_prefix(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kPerson: return kPersonPrefix;
-    case EntityKind::kOrganization: return kOrganizationPrefix;
-    case EntityKind::kPlace: return kPlacePrefix;
+    case EntityKind::kPerson:
+      return kPersonPrefix;
+    case EntityKind::kOrganization:
+      return kOrganizationPrefix;
+    case EntityKind::kPlace:
+      return kPlacePrefix;
   }
   return kPersonPrefix;
 }
 
 Xapian::valueno entity_slot(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kPerson: return kPeopleSlot;
-    case EntityKind::kOrganization: return kOrganizationsSlot;
-    case EntityKind::kPlace: return kPlacesSlot;
+    case EntityKind::kPerson:
+      return kPeopleSlot;
+    case EntityKind::kOrganization:
+      return kOrganizationsSlot;
+    case EntityKind::kPlace:
+      return kPlacesSlot;
   }
   return kPeopleSlot;
 }
@@ -80,10 +86,17 @@ char kind_letter(EntityKind kind) {
 
 bool kind_of_letter(char letter, EntityKind& kind) {
   switch (letter) {
-    case 'P': kind = EntityKind::kPerson; return true;
-    case 'O': kind = EntityKind::kOrganization; return true;
-    case 'L': kind = EntityKind::kPlace; return true;
-    default: return false;
+    case 'P':
+      kind = EntityKind::kPerson;
+      return true;
+    case 'O':
+      kind = EntityKind::kOrganization;
+      return true;
+    case 'L':
+      kind = EntityKind::kPlace;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -97,7 +110,9 @@ std::string full_name_term(std::string_view name) {
   t.append(name);
   return t.size() > kMaxTermBytes ? std::string() : t;  // as alias_term: never shortened
 }
-std::string short_form_term(std::string_view word, std::string_view name) { return alias_term(kShortFormPrefix, word, name); }
+std::string short_form_term(std::string_view word, std::string_view name) {
+  return alias_term(kShortFormPrefix, word, name);
+}
 
 std::string encode_list(const std::vector<std::string>& values) {
   std::string out;
@@ -121,9 +136,7 @@ std::string day_value(std::int64_t seconds) {
   return buf;
 }
 
-std::string encode_published(std::int64_t seconds) {
-  return Xapian::sortable_serialise(static_cast<double>(seconds));
-}
+std::string encode_published(std::int64_t seconds) { return Xapian::sortable_serialise(static_cast<double>(seconds)); }
 
 std::optional<std::int64_t> decode_published(const std::string& value) {
   if (value.empty()) return std::nullopt;

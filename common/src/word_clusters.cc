@@ -17,8 +17,8 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -34,11 +34,12 @@ namespace {
 class XLogX {
  public:
   XLogX() {
-    for (std::size_t i = 0; i < table_.size(); ++i) table_[i] = i == 0 ? 0.0 : static_cast<double>(i) * std::log(static_cast<double>(i));
+    for (std::size_t i = 0; i < table_.size(); ++i)
+      table_[i] = i == 0 ? 0.0 : static_cast<double>(i) * std::log(static_cast<double>(i));
   }
   double operator()(std::int64_t x) const {
     return x < static_cast<std::int64_t>(table_.size()) ? table_[static_cast<std::size_t>(x)]
-                                                       : static_cast<double>(x) * std::log(static_cast<double>(x));
+                                                        : static_cast<double>(x) * std::log(static_cast<double>(x));
   }
 
  private:
@@ -89,7 +90,9 @@ std::vector<std::uint32_t> exchange(const std::vector<std::vector<std::pair<std:
       for (const auto& [v, c] : pred[w]) nvc[static_cast<std::size_t>(v) * k + best] += static_cast<std::int32_t>(c);
       nc[best] += nw;
     }
-    if (log) log("k=" + std::to_string(k) + " pass " + std::to_string(pass + 1) + ": " + std::to_string(moved) + " words moved");
+    if (log)
+      log("k=" + std::to_string(k) + " pass " + std::to_string(pass + 1) + ": " + std::to_string(moved) +
+          " words moved");
     if (moved * 1000 < n) break;  // fewer than 0.1% move: converged
   }
   return cls;
@@ -158,7 +161,8 @@ WordClusters WordClusters::learn(const std::vector<std::vector<std::string>>& se
       std::uint32_t prev = kBoundary;
       for (std::size_t i = 0; i <= row.size(); ++i) {
         std::uint32_t w = i < row.size() ? vocab_index[row[i]] : kBoundary;
-        pairs.push_back(before ? static_cast<std::uint64_t>(w) << 32 | prev : static_cast<std::uint64_t>(prev) << 32 | w);
+        pairs.push_back(before ? static_cast<std::uint64_t>(w) << 32 | prev
+                               : static_cast<std::uint64_t>(prev) << 32 | w);
         prev = w;
       }
     }
@@ -167,7 +171,8 @@ WordClusters WordClusters::learn(const std::vector<std::vector<std::string>>& se
     for (std::size_t i = 0; i < pairs.size();) {
       std::size_t e = i;
       while (e < pairs.size() && pairs[e] == pairs[i]) ++e;
-      lists[pairs[i] >> 32].emplace_back(static_cast<std::uint32_t>(pairs[i] & 0xFFFFFFFFu), static_cast<std::uint32_t>(e - i));
+      lists[pairs[i] >> 32].emplace_back(static_cast<std::uint32_t>(pairs[i] & 0xFFFFFFFFu),
+                                         static_cast<std::uint32_t>(e - i));
       i = e;
     }
     return lists;
@@ -175,7 +180,8 @@ WordClusters WordClusters::learn(const std::vector<std::vector<std::string>>& se
   std::vector<std::vector<std::uint32_t>> levels;
   for (bool before : {true, false}) {
     auto lists = neighbours(before);
-    for (std::size_t k : options.classes) levels.push_back(exchange(lists, vcount, std::min(k, n), options.passes, options.log));
+    for (std::size_t k : options.classes)
+      levels.push_back(exchange(lists, vcount, std::min(k, n), options.passes, options.log));
   }
   std::vector<std::vector<std::uint32_t>>().swap(text);
   WordClusters clusters;

@@ -242,7 +242,8 @@ void resolve_demonyms() {
     long long target = 0;
     if (auto it = places.find(e.canonical); it != places.end()) target = it->second.first;
     const std::pair<long long, std::string>* pick = nullptr;
-    for (auto it = places.lower_bound(e.alias.substr(0, 4)); it != places.end() && it->first.compare(0, 4, e.alias, 0, 4) == 0; ++it) {
+    for (auto it = places.lower_bound(e.alias.substr(0, 4));
+         it != places.end() && it->first.compare(0, 4, e.alias, 0, 4) == 0; ++it) {
       // Countries only (a town "Balta" or a province "Araba" must not take "Baltic", "Arabian").
       if (!derived(e.alias, it->first) || it->second.first < std::max(target, 1000000000LL)) continue;
       if (pick == nullptr || it->second.first > pick->first) pick = &it->second;

@@ -25,15 +25,16 @@ nlohmann::json load(const std::string& path, const char* key) {
 std::vector<IsoCountry> read_iso_3166_1(const std::string& path) {
   std::vector<IsoCountry> out;
   for (const auto& c : load(path, "3166-1")) {
-    out.push_back({c.value("alpha_2", ""), c.value("name", ""), c.value("official_name", ""),
-                   c.value("common_name", "")});
+    out.push_back(
+        {c.value("alpha_2", ""), c.value("name", ""), c.value("official_name", ""), c.value("common_name", "")});
   }
   return out;
 }
 
 std::vector<IsoSubdivision> read_iso_3166_2(const std::string& path) {
   std::vector<IsoSubdivision> out;
-  for (const auto& s : load(path, "3166-2")) out.push_back({s.value("code", ""), s.value("name", ""), s.value("type", "")});
+  for (const auto& s : load(path, "3166-2"))
+    out.push_back({s.value("code", ""), s.value("name", ""), s.value("type", "")});
   return out;
 }
 

@@ -87,7 +87,8 @@ std::vector<LeftoverBuild> leftover_builds(const std::string& db_path) {
     }
     if ((rebuild == 0 || rebuild == 1) && shards > 0 && shards <= 1024) {
       bool complete = true;
-      for (long s = 0; s < shards; ++s) complete = complete && fs::is_directory(entry.path() / ("shard" + std::to_string(s)), ec);
+      for (long s = 0; s < shards; ++s)
+        complete = complete && fs::is_directory(entry.path() / ("shard" + std::to_string(s)), ec);
       if (complete) {
         b.rebuild = rebuild == 1;
         b.shards = static_cast<unsigned>(shards);

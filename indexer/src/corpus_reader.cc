@@ -172,11 +172,11 @@ Key header_key(const std::string& line, std::string& value) {
   std::string key = lower(trim(line.substr(0, colon)));
   value = trim(line.substr(colon + 1));
   static const std::vector<std::pair<std::string, Key>> kKeys = {
-      {"title", Key::kTitle},     {"headline", Key::kTitle},   {"date", Key::kDate},
-      {"published", Key::kDate},  {"source", Key::kSource},    {"url", Key::kUrl},
-      {"link", Key::kUrl},        {"author", Key::kAuthor},    {"authors", Key::kAuthor},
-      {"byline", Key::kAuthor},   {"section", Key::kSection},  {"category", Key::kSection},
-      {"language", Key::kLanguage}, {"lang", Key::kLanguage},  {"id", Key::kId}};
+      {"title", Key::kTitle},       {"headline", Key::kTitle},  {"date", Key::kDate},
+      {"published", Key::kDate},    {"source", Key::kSource},   {"url", Key::kUrl},
+      {"link", Key::kUrl},          {"author", Key::kAuthor},   {"authors", Key::kAuthor},
+      {"byline", Key::kAuthor},     {"section", Key::kSection}, {"category", Key::kSection},
+      {"language", Key::kLanguage}, {"lang", Key::kLanguage},   {"id", Key::kId}};
   for (const auto& [name, k] : kKeys) {
     if (key == name) return k;
   }
@@ -231,8 +231,7 @@ void drop_impossible_dates(std::vector<ReadArticle>& articles, std::vector<Probl
     std::int64_t t = *r.article.published;
     if (t >= kEarliest && t <= latest) continue;
     problems.push_back({r.line,
-                        "date " + format_iso8601(t) +
-                            (t > latest ? " is in the future" : " is before 1800") +
+                        "date " + format_iso8601(t) + (t > latest ? " is in the future" : " is before 1800") +
                             ": not used as the publication date (kept as date_given)",
                         false});
     r.article.date_given = format_iso8601(t);
@@ -336,20 +335,35 @@ FileContents read_text_article(const std::string& text, const std::string& id_ba
   if (header) {
     for (std::size_t k = i; k < j; ++k) {
       switch (header_key(lines[k], value)) {
-        case Key::kTitle: a.title = value; break;
-        case Key::kSource: a.source = value; break;
-        case Key::kUrl: a.url = value; break;
-        case Key::kAuthor: a.authors = split_authors(value); break;
-        case Key::kSection: a.section = value; break;
-        case Key::kLanguage: a.lang = lower(value); break;
-        case Key::kId: a.id = value; break;
+        case Key::kTitle:
+          a.title = value;
+          break;
+        case Key::kSource:
+          a.source = value;
+          break;
+        case Key::kUrl:
+          a.url = value;
+          break;
+        case Key::kAuthor:
+          a.authors = split_authors(value);
+          break;
+        case Key::kSection:
+          a.section = value;
+          break;
+        case Key::kLanguage:
+          a.lang = lower(value);
+          break;
+        case Key::kId:
+          a.id = value;
+          break;
         case Key::kDate:
           a.published = parse_date(value);
           if (!a.published && !value.empty()) {
             out.problems.push_back({static_cast<int>(k) + 1, "unparseable date \"" + value + "\"", false});
           }
           break;
-        case Key::kNone: break;
+        case Key::kNone:
+          break;
       }
     }
     i = j;
@@ -414,8 +428,10 @@ FileContents read_json_lines(const std::string& text, const std::string& id_base
       continue;
     }
     if (lines[n].size() > max_line_bytes) {
-      out.problems.push_back({line, "record is " + std::to_string(lines[n].size()) + " bytes, over the limit of " +
-                                        std::to_string(max_line_bytes) + " (--max-file-size)", true});
+      out.problems.push_back({line,
+                              "record is " + std::to_string(lines[n].size()) + " bytes, over the limit of " +
+                                  std::to_string(max_line_bytes) + " (--max-file-size)",
+                              true});
       continue;
     }
     std::vector<std::string> warnings;
@@ -518,8 +534,10 @@ FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes) {
     return out;
   }
   if (size > max_bytes) {
-    out.problems.push_back({0, "file is " + std::to_string(size) + " bytes, over the limit of " +
-                                   std::to_string(max_bytes) + " (--max-file-size)", true});
+    out.problems.push_back({0,
+                            "file is " + std::to_string(size) + " bytes, over the limit of " +
+                                std::to_string(max_bytes) + " (--max-file-size)",
+                            true});
     return out;
   }
   std::string bytes;
@@ -551,11 +569,20 @@ FileContents read_file_bytes(const SourceFile& file, std::string bytes) {
     notes.push_back({0, "decoded from " + decoded.charset, false});
   }
   switch (format) {
-    case Format::kText: out = read_text_article(decoded.text, file.id_base); break;
-    case Format::kJson: out = read_json_document(decoded.text, file.id_base); break;
-    case Format::kJsonLines: out = read_json_lines(decoded.text, file.id_base); break;
-    case Format::kHtml: out = read_html_article(decoded.text, file.id_base); break;
-    case Format::kUnsupported: break;
+    case Format::kText:
+      out = read_text_article(decoded.text, file.id_base);
+      break;
+    case Format::kJson:
+      out = read_json_document(decoded.text, file.id_base);
+      break;
+    case Format::kJsonLines:
+      out = read_json_lines(decoded.text, file.id_base);
+      break;
+    case Format::kHtml:
+      out = read_html_article(decoded.text, file.id_base);
+      break;
+    case Format::kUnsupported:
+      break;
   }
   out.problems.insert(out.problems.begin(), notes.begin(), notes.end());
   // Stored absolute, so --prune's existence check does not depend on the working directory.

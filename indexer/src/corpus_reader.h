@@ -12,8 +12,8 @@ namespace gazette::indexer {
 
 // A file to read, and the name articles from it get as an id when they have no id or URL.
 struct SourceFile {
-  std::string path;     // as found on disk
-  std::string id_base;  // input folder's name + path inside it: "bbc/business/001.txt" (valid UTF-8)
+  std::string path;          // as found on disk
+  std::string id_base;       // input folder's name + path inside it: "bbc/business/001.txt" (valid UTF-8)
   std::string problem = {};  // why it cannot be read (a FIFO, a broken link, ...); "" for a regular file
 };
 
@@ -34,14 +34,14 @@ Format format_of(const std::string& path);
 std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs);
 
 struct Problem {
-  int line = 0;          // 1-based; 0 when it concerns the whole file
+  int line = 0;  // 1-based; 0 when it concerns the whole file
   std::string message;
-  bool error = true;     // false: a warning, the article is still indexed
+  bool error = true;  // false: a warning, the article is still indexed
 };
 
 struct ReadArticle {
   Article article;
-  int line = 1;          // where the article starts in the file
+  int line = 1;  // where the article starts in the file
   // Paragraphs of the body that are mostly link text (HTML: a list of related stories inside
   // the article), for clean_article to take out ("link list").
   std::vector<std::string> link_lists = {};

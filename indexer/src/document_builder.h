@@ -18,7 +18,7 @@ namespace gazette::indexer {
 struct BuiltDocument {
   Xapian::Document document;
   std::string id_term;
-  std::size_t text_bytes = 0;  // title + body, for batching by size
+  std::size_t text_bytes = 0;        // title + body, for batching by size
   std::optional<MinHash> signature;  // near-duplicate signature of the body, if long enough
 };
 
@@ -32,7 +32,8 @@ class DocumentBuilder {
   // `entities` may be null: no entity extraction.
   // Entities whose confidence is below `min_entity_confidence` are left out.
   explicit DocumentBuilder(std::string default_language = "en",
-                           std::shared_ptr<const EntityExtractor> entities = nullptr, float min_entity_confidence = 0.0f);
+                           std::shared_ptr<const EntityExtractor> entities = nullptr,
+                           float min_entity_confidence = 0.0f);
 
   // Fills in `article.lang` when empty (detected, else the default language) and
   // `article.entities` (when extraction is on), then builds.

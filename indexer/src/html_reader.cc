@@ -52,11 +52,26 @@ std::string squeeze(std::string_view s) {
 
 bool skipped_tag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_FORM: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO: case GUMBO_TAG_AUDIO: case GUMBO_TAG_MENU:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_MENU:
       return true;
     default:
       return false;
@@ -65,12 +80,33 @@ bool skipped_tag(GumboTag tag) {
 
 bool block_tag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TR: case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_DL: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_HR: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_BODY:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_BODY:
       return true;
     default:
       return false;
@@ -173,14 +209,15 @@ std::string visible_text(const GumboNode* root, std::vector<std::string>* link_l
 // kMaxHtmlDepth is refused before it is parsed.
 std::size_t estimated_depth(std::string_view html, std::size_t stop_at) {
   static const char* const kNotNesting[] = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-      "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
-      "colgroup", "caption", "rp", "rt", "html", "head", "body", "!doctype", "image", "keygen", "basefont",
-      "bgsound", "frame", "menuitem"};
+      "area",  "base",   "br",       "col",      "embed", "hr",     "img",      "input",   "link",  "meta",
+      "param", "source", "track",    "wbr",      "p",     "li",     "dt",       "dd",      "tr",    "td",
+      "th",    "option", "optgroup", "thead",    "tbody", "tfoot",  "colgroup", "caption", "rp",    "rt",
+      "html",  "head",   "body",     "!doctype", "image", "keygen", "basefont", "bgsound", "frame", "menuitem"};
   std::size_t depth = 0, deepest = 0, i = 0;
   auto name_at = [&html](std::size_t at) {
     std::size_t e = at;
-    while (e < html.size() && (std::isalnum(static_cast<unsigned char>(html[e])) || html[e] == '!' || html[e] == '-')) ++e;
+    while (e < html.size() && (std::isalnum(static_cast<unsigned char>(html[e])) || html[e] == '!' || html[e] == '-'))
+      ++e;
     std::string n(html.substr(at, e - at));
     for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return n;
@@ -248,9 +285,9 @@ struct Page {
 // gives the text's container (WordPress "entry-content", "article-body", "story-body", ...).
 bool marks_article_body(const GumboNode* node) {
   if (lower(attr(node, "itemprop")) == "articlebody") return true;
-  static const char* const kClasses[] = {"article-body", "articlebody", "article__body", "article-content",
-                                         "article__content", "story-body", "story-content", "entry-content",
-                                         "post-content", "post-body", "content-body", "article-text"};
+  static const char* const kClasses[] = {"article-body",     "articlebody", "article__body", "article-content",
+                                         "article__content", "story-body",  "story-content", "entry-content",
+                                         "post-content",     "post-body",   "content-body",  "article-text"};
   std::string cls = lower(attr(node, "class"));
   if (cls.empty()) return false;
   std::size_t i = 0;
@@ -313,9 +350,9 @@ void collect(const GumboNode* root, Page& page) {
         std::string content = squeeze(attr(node, "content"));
         if (content.empty()) break;
         if (key == "og:title" && page.og_title.empty()) page.og_title = content;
-        if ((key == "article:published_time" || key == "og:published_time" || key == "datepublished" ||
-             key == "date" || key == "pubdate" || key == "publishdate" || key == "dc.date" ||
-             key == "dc.date.issued" || key == "dcterms.created") &&
+        if ((key == "article:published_time" || key == "og:published_time" || key == "datepublished" || key == "date" ||
+             key == "pubdate" || key == "publishdate" || key == "dc.date" || key == "dc.date.issued" ||
+             key == "dcterms.created") &&
             page.date_meta.empty()) {
           page.date_meta = content;
         }
@@ -371,8 +408,10 @@ void collect(const GumboNode* root, Page& page) {
 FileContents read_html_article(const std::string& text, const std::string& id_base) {
   FileContents out;
   if (std::size_t depth = estimated_depth(text, kMaxHtmlDepth); depth > kMaxHtmlDepth) {
-    out.problems.push_back({0, "HTML elements nested deeper than " + std::to_string(kMaxHtmlDepth) +
-                                   " levels: not parsed (a page that deep is not an article)", true});
+    out.problems.push_back({0,
+                            "HTML elements nested deeper than " + std::to_string(kMaxHtmlDepth) +
+                                " levels: not parsed (a page that deep is not an article)",
+                            true});
     return out;
   }
   GumboOptions options = kGumboDefaultOptions;

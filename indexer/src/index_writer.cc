@@ -49,8 +49,8 @@ std::unordered_map<std::string, IndexedArticle> IndexWriter::load_existing() con
       auto p = db_.postlist_begin(*t);
       if (p == db_.postlist_end(*t)) continue;
       Xapian::Document doc = db_.get_document(*p, Xapian::DOC_ASSUME_VALID);
-      existing.emplace(*t, IndexedArticle{doc.get_value(schema::kContentHashSlot),
-                                          doc.get_value(schema::kSourceFileSlot)});
+      existing.emplace(*t,
+                       IndexedArticle{doc.get_value(schema::kContentHashSlot), doc.get_value(schema::kSourceFileSlot)});
     }
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot read the existing index: " + e.get_description());
@@ -59,7 +59,7 @@ std::unordered_map<std::string, IndexedArticle> IndexWriter::load_existing() con
 }
 
 std::string IndexWriter::assign_duplicate_group(Xapian::Document& doc, const std::string& id_term,
-                                               const std::optional<MinHash>& signature) {
+                                                const std::optional<MinHash>& signature) {
   std::string group;
   try {
     if (signature) {
@@ -143,14 +143,16 @@ std::vector<std::vector<std::string>> parse_synonyms(std::string_view text, cons
     std::size_t start = 0;
     while (start <= line.size()) {
       std::size_t comma = line.find(',', start);
-      std::string_view member = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      std::string_view member =
+          line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
       std::string key;
       for (const Token& t : analyzer.tokenize(member)) key += (key.empty() ? "" : " ") + t.term;
       if (!key.empty()) group.push_back(key);
       if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
-    if (group.size() == 1) throw DataError(path + ":" + std::to_string(n) + ": a synonym group needs two or more members");
+    if (group.size() == 1)
+      throw DataError(path + ":" + std::to_string(n) + ": a synonym group needs two or more members");
     if (group.size() > 1) groups.push_back(std::move(group));
   }
   return groups;
@@ -226,8 +228,7 @@ void IndexWriter::remove(const std::string& id_term) {
     if (old != db_.postlist_end(id_term)) spelling(db_.get_document(*old), false);
     db_.delete_document(id_term);
   } catch (const Xapian::Error& e) {
-    throw IndexError("cannot delete article " + id_term.substr(schema::kIdPrefix.size()) + ": " +
-                     e.get_description());
+    throw IndexError("cannot delete article " + id_term.substr(schema::kIdPrefix.size()) + ": " + e.get_description());
   }
 }
 

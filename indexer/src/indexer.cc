@@ -17,9 +17,9 @@
 #include "bounded_queue.h"
 #include "build_state.h"
 #include "document_builder.h"
+#include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
-#include "gazette/common/entities.h"
 #include "index_writer.h"
 #include "shard_writers.h"
 
@@ -60,9 +60,7 @@ bool cut_body(std::string& body, std::size_t limit) {
   return true;
 }
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Where a run writes: the database itself through one writer, or shard databases beside it.
 struct WriteTarget {
@@ -143,7 +141,8 @@ void count_recurring_lines(const std::vector<SourceFile>& files, const std::vect
   auto worker = [&](unsigned t) {
     for (std::size_t u = next.fetch_add(1); u < units.size(); u = next.fetch_add(1)) {
       if (config.stop != nullptr && config.stop->load()) return;
-      if (!files[units[u].file].problem.empty() || format_of(files[units[u].file].path) == Format::kUnsupported) continue;
+      if (!files[units[u].file].problem.empty() || format_of(files[units[u].file].path) == Format::kUnsupported)
+        continue;
       try {
         FileContents contents = read_unit(files, units[u], config);
         for (ReadArticle& r : contents.articles) {
@@ -186,7 +185,8 @@ IndexStats run_indexer(const IndexerConfig& config) {
     // A new database gets the shipped news aliases.
     std::string dir = default_data_dir();
     std::error_code ec;
-    if (!dir.empty() && fs::exists(fs::path(dir) / "synonyms.txt", ec)) meta.load_synonyms((fs::path(dir) / "synonyms.txt").string());
+    if (!dir.empty() && fs::exists(fs::path(dir) / "synonyms.txt", ec))
+      meta.load_synonyms((fs::path(dir) / "synonyms.txt").string());
   }
 
   unsigned threads = config.threads != 0 ? config.threads : cores;
@@ -228,8 +228,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
   std::atomic<bool> abort{false};
   std::atomic<unsigned> running{threads};
 
-  std::shared_ptr<const EntityExtractor> entities =
-      config.extract_entities ? EntityExtractor::load_default() : nullptr;
+  std::shared_ptr<const EntityExtractor> entities = config.extract_entities ? EntityExtractor::load_default() : nullptr;
   auto worker = [&] {
     DocumentBuilder builder(config.default_language, entities, config.min_entity_confidence);
     while (!abort.load()) {
@@ -260,17 +259,31 @@ IndexStats run_indexer(const IndexerConfig& config) {
           if (config.max_file_seconds > 0 && seconds_since(file_started) > config.max_file_seconds) {
             // One file must not hold a thread for ever: the rest of it is reported, not read.
             ok = false;
-            queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0,
-                            Problem{r.line, "over its time budget of " + std::to_string(config.max_file_seconds) +
-                                                " s: this article and the " + std::to_string(contents.articles.size() - n - 1) +
-                                                " after it are skipped (--max-file-seconds)", true}, true});
+            queue.push(Item{Item::Kind::kProblem,
+                            i,
+                            {},
+                            {},
+                            0,
+                            Problem{r.line,
+                                    "over its time budget of " + std::to_string(config.max_file_seconds) +
+                                        " s: this article and the " + std::to_string(contents.articles.size() - n - 1) +
+                                        " after it are skipped (--max-file-seconds)",
+                                    true},
+                            true});
             break;
           }
           if (std::size_t full = r.article.body.size(); cut_body(r.article.body, config.max_article_bytes)) {
-            queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0,
-                            Problem{r.line, "article " + r.article.id + " has " + std::to_string(full) +
-                                                " bytes of text: only the first " + std::to_string(r.article.body.size()) +
-                                                " are indexed (--max-article-size)", false}, true});
+            queue.push(Item{
+                Item::Kind::kProblem,
+                i,
+                {},
+                {},
+                0,
+                Problem{r.line,
+                        "article " + r.article.id + " has " + std::to_string(full) + " bytes of text: only the first " +
+                            std::to_string(r.article.body.size()) + " are indexed (--max-article-size)",
+                        false},
+                true});
           }
           if (config.remove_boilerplate) clean_article(r.article, &recurring, r.link_lists);
           std::string hash = content_hash(r.article);
@@ -282,11 +295,24 @@ IndexStats run_indexer(const IndexerConfig& config) {
           }
           try {
             BuiltDocument built = builder.build(r.article, hash);
-            queue.push(Item{Item::Kind::kDocument, i, std::move(built.id_term), std::move(built.document),
-                            built.text_bytes, {}, true, built.signature});
+            queue.push(Item{Item::Kind::kDocument,
+                            i,
+                            std::move(built.id_term),
+                            std::move(built.document),
+                            built.text_bytes,
+                            {},
+                            true,
+                            built.signature});
           } catch (const std::exception& e) {
             ok = false;
-            queue.push(Item{Item::Kind::kProblem, i, {}, {}, 0, Problem{r.line, std::string("cannot analyse article ") + r.article.id + ": " + e.what(), true}, true});
+            queue.push(
+                Item{Item::Kind::kProblem,
+                     i,
+                     {},
+                     {},
+                     0,
+                     Problem{r.line, std::string("cannot analyse article ") + r.article.id + ": " + e.what(), true},
+                     true});
           }
         }
       } catch (const std::exception& e) {
@@ -302,8 +328,8 @@ IndexStats run_indexer(const IndexerConfig& config) {
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
 
   IndexStats stats;
-  std::unordered_set<std::string> seen;             // id terms met in this run
-  std::unordered_set<std::string> files_read_ok;    // stored (absolute) paths of files read without error
+  std::unordered_set<std::string> seen;           // id terms met in this run
+  std::unordered_set<std::string> files_read_ok;  // stored (absolute) paths of files read without error
   std::size_t pending = 0, pending_bytes = 0, files_done = 0;
   auto last_progress = Clock::now();
   std::exception_ptr failure;
@@ -447,8 +473,7 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
   InspectedFile out;
   out.path = path;
   std::vector<SourceFile> files = discover_files({path});
-  DocumentBuilder builder(config.default_language,
-                          config.extract_entities ? EntityExtractor::load_default() : nullptr,
+  DocumentBuilder builder(config.default_language, config.extract_entities ? EntityExtractor::load_default() : nullptr,
                           config.min_entity_confidence);
   // Read everything first: the lines that recur across the files' articles are boilerplate, as
   // in a build of the same files into a new database.
@@ -475,8 +500,10 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
     }
     for (ReadArticle& r : contents.articles) {
       if (cut_body(r.article.body, config.max_article_bytes)) {
-        out.problems.push_back({r.line, "article " + r.article.id + ": only the first " +
-                                            std::to_string(r.article.body.size()) + " bytes of text are inspected", false});
+        out.problems.push_back({r.line,
+                                "article " + r.article.id + ": only the first " +
+                                    std::to_string(r.article.body.size()) + " bytes of text are inspected",
+                                false});
       }
       InspectedArticle ia;
       if (config.remove_boilerplate) ia.removed = clean_article(r.article, &recurring, r.link_lists);

@@ -16,20 +16,19 @@ namespace gazette::indexer {
 
 // Indexes config.inputs into config.db_path: files are read and analysed on a thread pool;
 // into an empty database, config.shards threads write shard databases that are merged by
-// compaction at the end (ShardWriters); into a non-empty one, one thread writes. Unchanged articles (same content hash) are skipped; with prune, articles
-// whose file is gone, or whose file no longer holds them, are deleted. Commits in batches, so an
-// interrupted run leaves every article of its last commit.
-// Bad files are logged through config.log and counted, never thrown.
-// Throws DataError when an input path does not exist, IndexError when the database fails.
+// compaction at the end (ShardWriters); into a non-empty one, one thread writes. Unchanged articles (same content hash)
+// are skipped; with prune, articles whose file is gone, or whose file no longer holds them, are deleted. Commits in
+// batches, so an interrupted run leaves every article of its last commit. Bad files are logged through config.log and
+// counted, never thrown. Throws DataError when an input path does not exist, IndexError when the database fails.
 IndexStats run_indexer(const IndexerConfig& config);
 
 // What the readers and the analyser make of a file, without writing anything.
 struct InspectedArticle {
-  Article article;       // lang filled in as the indexer would
+  Article article;  // lang filled in as the indexer would
   int line = 1;
-  std::size_t terms = 0;     // distinct terms of its Xapian document
-  std::size_t words = 0;     // positional words (title + body)
-  std::string term_list;     // describe_terms() of the document
+  std::size_t terms = 0;         // distinct terms of its Xapian document
+  std::size_t words = 0;         // positional words (title + body)
+  std::string term_list;         // describe_terms() of the document
   std::vector<Removal> removed;  // what was taken out of the body as read (remove_page_tails)
 };
 struct InspectedFile {
@@ -43,7 +42,7 @@ InspectedFile inspect_file(const std::string& path, const IndexerConfig& config)
 struct DatabaseStats {
   std::string path;
   std::uint64_t articles = 0;
-  std::uint64_t terms = 0;           // distinct terms
+  std::uint64_t terms = 0;  // distinct terms
   std::optional<std::int64_t> first_published, last_published;
   std::vector<std::pair<std::string, std::uint64_t>> sources;    // by article count, descending
   std::vector<std::pair<std::string, std::uint64_t>> languages;  // by article count, descending

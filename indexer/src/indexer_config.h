@@ -22,8 +22,8 @@ struct IndexerConfig {
   // then merged by compaction. 0 = one per core (at most kMaxAutoShards); 1 = one writer.
   // Updates to a non-empty database always use one writer.
   unsigned shards = 0;
-  bool prune = false;               // delete articles whose file is gone (or no longer holds them)
-  bool rebuild = false;             // start from an empty database
+  bool prune = false;    // delete articles whose file is gone (or no longer holds them)
+  bool rebuild = false;  // start from an empty database
   // Files read whole (text, JSON, HTML) over this size are errors; in JSON Lines, records are.
   std::uintmax_t max_file_bytes = 20u * 1024 * 1024;
   // Bodies longer than this are cut (at a word boundary, with a warning): analysis memory grows
@@ -34,13 +34,13 @@ struct IndexerConfig {
   double max_file_seconds = 120;
   // JSON Lines files over this size are read in runs of lines of about this size, on all threads.
   std::uintmax_t jsonl_chunk_bytes = 4u * 1024 * 1024;
-  std::size_t batch_articles = 1000;               // commit after this many changed articles...
-  std::size_t batch_bytes = 32u * 1024 * 1024;     // ...or this much article text, whichever first
-  std::size_t queue_capacity = 256;                // analysed documents waiting for the writer
-  long max_errors = -1;             // stop after more errors than this; -1 = never
-  std::string default_language = "en";  // when an article states none and detection is unsure
-  std::string synonyms_path;        // synonym groups to store; "" = the shipped defaults for a new database
-  bool extract_entities = true;     // people, organisations, places as facets
+  std::size_t batch_articles = 1000;            // commit after this many changed articles...
+  std::size_t batch_bytes = 32u * 1024 * 1024;  // ...or this much article text, whichever first
+  std::size_t queue_capacity = 256;             // analysed documents waiting for the writer
+  long max_errors = -1;                         // stop after more errors than this; -1 = never
+  std::string default_language = "en";          // when an article states none and detection is unsure
+  std::string synonyms_path;                    // synonym groups to store; "" = the shipped defaults for a new database
+  bool extract_entities = true;                 // people, organisations, places as facets
   // Take the page tails scrapers keep (comment forms, share buttons, related links, cookie
   // notices, copyright lines) out of bodies before they are indexed and stored (boilerplate.h).
   bool remove_boilerplate = true;
@@ -62,7 +62,7 @@ struct IndexStats {
   std::size_t errors = 0;     // bad files or records (reported, not indexed)
   std::size_t warnings = 0;   // non-fatal problems (bad date, repaired encoding)
   double seconds = 0;
-  bool interrupted = false;   // stopped early (signal or --max-errors)
+  bool interrupted = false;  // stopped early (signal or --max-errors)
 };
 
 }  // namespace gazette::indexer

@@ -31,10 +31,9 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 }  // namespace
 
 std::string stats_to_json(const IndexStats& s) {
-  json j = {{"indexed", s.indexed},   {"updated", s.updated}, {"unchanged", s.unchanged},
-            {"deleted", s.deleted},   {"skipped", s.skipped}, {"errors", s.errors},
-            {"warnings", s.warnings}, {"files", s.files},     {"seconds", s.seconds},
-            {"interrupted", s.interrupted}};
+  json j = {{"indexed", s.indexed}, {"updated", s.updated},        {"unchanged", s.unchanged}, {"deleted", s.deleted},
+            {"skipped", s.skipped}, {"errors", s.errors},          {"warnings", s.warnings},   {"files", s.files},
+            {"seconds", s.seconds}, {"interrupted", s.interrupted}};
   return dump(j);
 }
 
@@ -47,12 +46,21 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
     }
     for (const InspectedArticle& ia : f.articles) {
       const Article& a = ia.article;
-      json ja = {{"id", a.id},           {"line", ia.line},       {"url", a.url},
-                 {"title", a.title},     {"published", optional_date(a.published)},
-                 {"source", a.source},   {"authors", a.authors},  {"section", a.section},
-                 {"lang", a.lang},       {"dateline", a.dateline},      {"date_given", a.date_given},
-                 {"body_chars", a.body.size()}, {"terms", ia.terms},
-                 {"words", ia.words},    {"body", a.body}};
+      json ja = {{"id", a.id},
+                 {"line", ia.line},
+                 {"url", a.url},
+                 {"title", a.title},
+                 {"published", optional_date(a.published)},
+                 {"source", a.source},
+                 {"authors", a.authors},
+                 {"section", a.section},
+                 {"lang", a.lang},
+                 {"dateline", a.dateline},
+                 {"date_given", a.date_given},
+                 {"body_chars", a.body.size()},
+                 {"terms", ia.terms},
+                 {"words", ia.words},
+                 {"body", a.body}};
       json entities = json::array();
       for (const Entity& e : a.entities) {
         json mentions = json::array();
@@ -77,7 +85,8 @@ std::string inspected_to_json(const std::vector<InspectedFile>& files, bool with
       ja["entities"] = std::move(entities);
       json removed = json::array();
       for (const Removal& r : ia.removed) {
-        removed.push_back({{"byte_start", r.start}, {"byte_end", r.end}, {"rule", r.rule}, {"text", r.text}, {"why", r.why}});
+        removed.push_back(
+            {{"byte_start", r.start}, {"byte_end", r.end}, {"rule", r.rule}, {"text", r.text}, {"why", r.why}});
       }
       ja["removed"] = std::move(removed);
       if (with_terms) ja["term_list"] = ia.term_list;

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -80,9 +80,12 @@ std::vector<ChunkScore> finish_scores(std::map<std::string, ChunkScore>& scores)
 
 const char* conll_type(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kPerson: return "PER";
-    case EntityKind::kOrganization: return "ORG";
-    case EntityKind::kPlace: return "LOC";
+    case EntityKind::kPerson:
+      return "PER";
+    case EntityKind::kOrganization:
+      return "ORG";
+    case EntityKind::kPlace:
+      return "LOC";
   }
   return "MISC";
 }
@@ -90,8 +93,9 @@ const char* conll_type(EntityKind kind) {
 }  // namespace
 
 std::string detokenise(const std::vector<std::string>& words, std::vector<std::pair<std::size_t, std::size_t>>& spans) {
-  static const std::set<std::string> kNoSpaceBefore = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%",
-                                                       "'s", "'S", "n't", "N'T", "'re", "'ve", "'ll", "'d", "'m", "..."};
+  static const std::set<std::string> kNoSpaceBefore = {",",   ".",   ";",   ":",  "!",  "?",   ")",
+                                                       "]",   "}",   "%",   "'s", "'S", "n't", "N'T",
+                                                       "'re", "'ve", "'ll", "'d", "'m", "..."};
   static const std::set<std::string> kNoSpaceAfter = {"(", "[", "{", "$"};
   std::string text;
   spans.clear();
@@ -121,7 +125,8 @@ PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
   }
   if (!tagger && extractor->tagger_name() == "perceptron") {
     std::string dir = default_data_dir();
-    tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
+    tagger =
+        std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
   }
   DocumentBuilder builder("en", extractor, config.min_confidence);
   std::ofstream disagreements;
@@ -242,7 +247,8 @@ WordClustersResult learn_word_clusters(const WordClustersConfig& config) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
       std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
         if (it->is_regular_file(ec) && it->path().extension() == ".txt") files.push_back(it->path());
       }
       if (ec) throw DataError(input + ": cannot list: " + ec.message());
@@ -376,7 +382,8 @@ EvalNerResult eval_ner(const EvalNerConfig& config) {
   if (model_path.empty() && !config.rules) {
     std::string dir = default_data_dir();
     std::error_code ec;
-    if (!dir.empty() && fs::exists(fs::path(dir) / "ner-en.model", ec)) model_path = (fs::path(dir) / "ner-en.model").string();
+    if (!dir.empty() && fs::exists(fs::path(dir) / "ner-en.model", ec))
+      model_path = (fs::path(dir) / "ner-en.model").string();
   }
   EvalNerResult result;
   std::vector<std::vector<Tags>> predicted;

@@ -50,10 +50,10 @@ WordClustersResult learn_word_clusters(const WordClustersConfig& config);
 
 struct EvalNerConfig {
   std::string data_path;
-  std::string model_path;       // "" = the default model if there is one, else the rules tagger
-  bool rules = false;           // force the rules + gazetteer tagger
-  std::string predictions_path; // write "word gold predicted" lines when set
-  float min_confidence = 0;     // --pipeline: as gazette-index build --min-entity-confidence
+  std::string model_path;        // "" = the default model if there is one, else the rules tagger
+  bool rules = false;            // force the rules + gazetteer tagger
+  std::string predictions_path;  // write "word gold predicted" lines when set
+  float min_confidence = 0;      // --pipeline: as gazette-index build --min-entity-confidence
 };
 struct EvalNerResult {
   std::string tagger;  // "perceptron (PATH)" or "rules"

@@ -37,8 +37,8 @@ class ShardWriters {
  public:
   // New shards in a fresh folder beside `target` (same file system), or, with `resume_folder`,
   // the shards a killed run left there (their count wins over `shards`).
-  ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles,
-               std::size_t batch_bytes, bool rebuild, const std::string& resume_folder = "");
+  ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles, std::size_t batch_bytes,
+               bool rebuild, const std::string& resume_folder = "");
   ~ShardWriters();
   ShardWriters(const ShardWriters&) = delete;
   ShardWriters& operator=(const ShardWriters&) = delete;

@@ -5,9 +5,9 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
-#include <cstring>
 
 #include <CLI/CLI.hpp>
 
@@ -57,9 +57,10 @@ std::string terminal_text(const std::string& html, bool tty) {
 }
 
 void print_article(const gazette::Article& a) {
-  std::printf("id:        %s\ntitle:     %s\npublished: %s\nsource:    %s\nsection:   %s\nlanguage:  %s\nurl:       %s\n",
-              a.id.c_str(), a.title.c_str(), a.published ? gazette::format_iso8601(*a.published).c_str() : "-",
-              a.source.c_str(), a.section.c_str(), a.lang.c_str(), a.url.c_str());
+  std::printf(
+      "id:        %s\ntitle:     %s\npublished: %s\nsource:    %s\nsection:   %s\nlanguage:  %s\nurl:       %s\n",
+      a.id.c_str(), a.title.c_str(), a.published ? gazette::format_iso8601(*a.published).c_str() : "-",
+      a.source.c_str(), a.section.c_str(), a.lang.c_str(), a.url.c_str());
   std::printf("authors:  ");
   for (const std::string& au : a.authors) std::printf(" %s;", au.c_str());
   std::printf("\nentities: ");
@@ -83,7 +84,8 @@ void print_text(const gazette::SearchResponse& r) {
                 h.published ? h.published->substr(0, 10).c_str() : "undated", h.id.c_str());
     if (!h.snippet.empty()) std::printf("   %s\n", terminal_text(h.snippet, tty).c_str());
     if (h.duplicates > 0) {
-      std::printf("   + %llu near-duplicate%s:", static_cast<unsigned long long>(h.duplicates), h.duplicates == 1 ? "" : "s");
+      std::printf("   + %llu near-duplicate%s:", static_cast<unsigned long long>(h.duplicates),
+                  h.duplicates == 1 ? "" : "s");
       for (const std::string& id : h.duplicate_ids) std::printf(" %s", id.c_str());
       std::printf("\n");
     }
@@ -114,8 +116,7 @@ int main(int argc, char** argv) {
   query->add_option("--limit", request.limit, "Hits to return")->capture_default_str();
   query->add_option("--offset", request.offset, "Hits to skip")->capture_default_str();
   query->add_option("--lang", request.lang, "Language of the query for stemming (default: detect, else en)");
-  query->add_option("--snippet-length", request.snippet_chars, "Snippet length in characters")
-      ->capture_default_str();
+  query->add_option("--snippet-length", request.snippet_chars, "Snippet length in characters")->capture_default_str();
   query->add_flag("--json", json, "Print the response as JSON");
   std::string facet_list;
   query->add_option("--facets", facet_list,
@@ -140,16 +141,20 @@ int main(int argc, char** argv) {
   serve->add_option("--db", serve_config.db_path, "Database folder or Xapian stub file")->required();
   serve->add_option("--host", serve_config.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_config.port, "Port (0: any free port)")->capture_default_str();
-  serve->add_option("--threads", serve_config.threads, "Connection threads, one per open connection (default 256; past them new connections get 503); at most 4 searches per core run at once, the rest queue in order");
+  serve->add_option("--threads", serve_config.threads,
+                    "Connection threads, one per open connection (default 256; past them new connections get 503); at "
+                    "most 4 searches per core run at once, the rest queue in order");
   serve->add_option("--cors-origin", serve_config.cors_origins, "Allow browser calls from this origin (repeatable)")
       ->allow_extra_args(false);
   serve->add_option("--www", serve_config.www_dir, "Folder of the search page (default: the installed one)");
   serve->add_flag("!--no-access-log", serve_config.access_log, "No access log on stderr");
 
   std::string batch_file;
-  CLI::App* batch = app.add_subcommand("batch", "Answer many queries in one process: one per line, one JSON line out each");
+  CLI::App* batch =
+      app.add_subcommand("batch", "Answer many queries in one process: one per line, one JSON line out each");
   batch->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  batch->add_option("file", batch_file, "Queries file (default: standard input); a line is query text or a JSON request");
+  batch->add_option("file", batch_file,
+                    "Queries file (default: standard input); a line is query text or a JSON request");
   batch->add_flag("--json", json, "Accepted for symmetry: batch output is always JSON lines");
 
   std::string doc_id;

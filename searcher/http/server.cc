@@ -21,12 +21,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "admission.h"
 #include "gazette/common/encoding.h"
 #include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
-#include "admission.h"
 #include "openapi_json.h"
 
 namespace gazette::http {
@@ -76,7 +76,9 @@ std::string date_param(const httplib::Request& req, const char* name) {
   for (std::size_t i = 0; ok && i < v.size(); ++i) {
     ok = (i == 4 || i == 7) ? v[i] == '-' : (v[i] >= '0' && v[i] <= '9');
   }
-  if (!ok) throw BadParameter("parameter \"" + std::string(name) + "\" must be YYYY, YYYY-MM or YYYY-MM-DD, not \"" + v + "\"");
+  if (!ok)
+    throw BadParameter("parameter \"" + std::string(name) + "\" must be YYYY, YYYY-MM or YYYY-MM-DD, not \"" + v +
+                       "\"");
   return v;
 }
 
@@ -109,7 +111,8 @@ SearchRequest search_request(const httplib::Request& req, const ServerConfig& co
     }
   }
   r.facet_size = int_param(req, "facet_size", 10, 1, kMaxLimit);
-  for (std::size_t i = 0; i < req.get_param_value_count("filter"); ++i) r.filters.push_back(req.get_param_value("filter", i));
+  for (std::size_t i = 0; i < req.get_param_value_count("filter"); ++i)
+    r.filters.push_back(req.get_param_value("filter", i));
   std::string from = date_param(req, "from"), to = date_param(req, "to");
   if (!from.empty() || !to.empty()) r.query += " date:" + from + ".." + to;
   if (req.has_param("lang")) r.lang = req.get_param_value("lang");
@@ -123,7 +126,9 @@ SearchRequest search_request(const httplib::Request& req, const ServerConfig& co
 }
 
 // The id in /api/articles/{id}[/similar], URL-decoded by the HTTP library.
-std::string article_id(const httplib::Request& req) { return req.matches.size() > 1 ? std::string(req.matches[1]) : ""; }
+std::string article_id(const httplib::Request& req) {
+  return req.matches.size() > 1 ? std::string(req.matches[1]) : "";
+}
 
 std::string default_www_dir() {
   std::string data = default_data_dir();
@@ -362,7 +367,9 @@ thread_local bool t_refusing = false;
 class ConnectionPool final : public httplib::TaskQueue {
  public:
   explicit ConnectionPool(int threads)
-      : threads_(threads), max_queued_(std::max<std::size_t>(8, threads / 8)), idle_(static_cast<std::size_t>(threads)) {
+      : threads_(threads),
+        max_queued_(std::max<std::size_t>(8, threads / 8)),
+        idle_(static_cast<std::size_t>(threads)) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
     housekeeper_ = std::thread([this] { housekeep(); });
   }
@@ -581,7 +588,8 @@ class GuardedServer final : public httplib::Server {
       if (!strm.wait_for_request(until, [&] {
             // An idle keep-alive connection gives its thread up when threads run short; so does a
             // new connection that has sent nothing for a fifth of the request time.
-            return (served > 0 || Clock::now() - accepted > std::chrono::milliseconds(config_.request_timeout_ms / 5)) &&
+            return (served > 0 ||
+                    Clock::now() - accepted > std::chrono::milliseconds(config_.request_timeout_ms / 5)) &&
                    pool_->crowded();
           })) {
         break;
@@ -672,9 +680,9 @@ bool is_heavy_query(const std::string& q) {
 }
 
 std::vector<std::string> routes() {
-  return {"GET /api/search",   "GET /api/articles/{id}", "GET /api/articles/{id}/similar", "GET /api/suggest",
-          "GET /api/entities", "GET /api/stats",         "GET /api/openapi.json",          "GET /healthz",
-          "GET /"};
+  return {"GET /api/search",       "GET /api/articles/{id}", "GET /api/articles/{id}/similar",
+          "GET /api/suggest",      "GET /api/entities",      "GET /api/stats",
+          "GET /api/openapi.json", "GET /healthz",           "GET /"};
 }
 
 const std::string& openapi_json() {
@@ -682,7 +690,8 @@ const std::string& openapi_json() {
   return doc;
 }
 
-int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::function<void(int port)>& on_listening) {
+int serve(const ServerConfig& config, const std::atomic<bool>& stop,
+          const std::function<void(int port)>& on_listening) {
   Searcher searcher(config.db_path);  // throws IndexError with the path when unusable
   // A thread per open connection, each bounded by deadlines (see ServerConfig), so threads are
   // cheap to have many of; connections recycled after keep_alive_max requests or keep_alive_ms
@@ -715,7 +724,8 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
       Admission::Ticket ticket = admission.enter(cost(req));
       if (!ticket) {
         res.set_header("Retry-After", "1");
-        return send_error(res, 503, "overloaded", "too many expensive searches (wildcards, many words) are waiting; retry shortly");
+        return send_error(res, 503, "overloaded",
+                          "too many expensive searches (wildcards, many words) are waiting; retry shortly");
       }
       try {
         // Pick up commits made by a concurrent gazette-index without a restart.
@@ -737,45 +747,50 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
   // Similar articles: an OR of the article's 40 most telling terms.
   auto heavy = [](const httplib::Request&) { return Cost::kHeavy; };
 
-  server.Get("/api/search", handle(heavy_if_query, [&config, &searcher](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, 200, to_json(searcher.search(search_request(req, config))));
-  }));
-  server.Get(R"(/api/articles/(.+)/similar)", handle(heavy, [&searcher](const httplib::Request& req, httplib::Response& res) {
-    std::string id = article_id(req);
-    int limit = int_param(req, "limit", 10, 1, kMaxLimit);
-    if (!searcher.document(id)) return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
-    send_json(res, 200, to_json(searcher.similar(id, limit)));
-  }));
+  server.Get("/api/search",
+             handle(heavy_if_query, [&config, &searcher](const httplib::Request& req, httplib::Response& res) {
+               send_json(res, 200, to_json(searcher.search(search_request(req, config))));
+             }));
+  server.Get(R"(/api/articles/(.+)/similar)",
+             handle(heavy, [&searcher](const httplib::Request& req, httplib::Response& res) {
+               std::string id = article_id(req);
+               int limit = int_param(req, "limit", 10, 1, kMaxLimit);
+               if (!searcher.document(id))
+                 return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
+               send_json(res, 200, to_json(searcher.similar(id, limit)));
+             }));
   server.Get(R"(/api/articles/(.+))", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
-    std::string id = article_id(req);
-    std::optional<Article> a = searcher.document(id);
-    if (!a) return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
-    send_json(res, 200, to_json(*a));
-  }));
+               std::string id = article_id(req);
+               std::optional<Article> a = searcher.document(id);
+               if (!a) return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
+               send_json(res, 200, to_json(*a));
+             }));
   server.Get("/api/suggest", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("q")) throw BadParameter("parameter \"q\" is required");
-    send_json(res, 200, to_json(searcher.suggest(req.get_param_value("q"), int_param(req, "limit", 8, 1, 50))));
-  }));
+               if (!req.has_param("q")) throw BadParameter("parameter \"q\" is required");
+               send_json(res, 200,
+                         to_json(searcher.suggest(req.get_param_value("q"), int_param(req, "limit", 8, 1, 50))));
+             }));
   server.Get("/api/entities", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
-    EntityListRequest r;
-    if (req.has_param("kind")) r.kind = req.get_param_value("kind");
-    if (req.has_param("prefix")) r.prefix = req.get_param_value("prefix");
-    r.limit = int_param(req, "limit", 20, 1, kMaxLimit);
-    if (!r.kind.empty()) {
-      EntityKind k;
-      if (!parse_kind(r.kind, k)) throw BadParameter("parameter \"kind\" must be person, organization or place");
-    }
-    send_json(res, 200, to_json(searcher.entities(r)));
-  }));
+               EntityListRequest r;
+               if (req.has_param("kind")) r.kind = req.get_param_value("kind");
+               if (req.has_param("prefix")) r.prefix = req.get_param_value("prefix");
+               r.limit = int_param(req, "limit", 20, 1, kMaxLimit);
+               if (!r.kind.empty()) {
+                 EntityKind k;
+                 if (!parse_kind(r.kind, k))
+                   throw BadParameter("parameter \"kind\" must be person, organization or place");
+               }
+               send_json(res, 200, to_json(searcher.entities(r)));
+             }));
   server.Get("/api/stats", handle(light, [&searcher](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, to_json(searcher.summary()));
-  }));
+               send_json(res, 200, to_json(searcher.summary()));
+             }));
   server.Get("/api/openapi.json", handle(light, [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, openapi_json());
-  }));
+               send_json(res, 200, openapi_json());
+             }));
   server.Get("/healthz", handle(light, [&searcher](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, "{\"status\":\"ok\",\"articles\":" + std::to_string(searcher.article_count()) + "}");
-  }));
+               send_json(res, 200, "{\"status\":\"ok\",\"articles\":" + std::to_string(searcher.article_count()) + "}");
+             }));
   server.Options(R"(/api/.*)", [&config](const httplib::Request& req, httplib::Response& res) {
     std::string origin = req.get_header_value("Origin");
     if (std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) == config.cors_origins.end()) {
@@ -791,8 +806,9 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
   if (!www.empty()) server.set_mount_point("/", www);
   if (www.empty()) {
     server.Get("/", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("<!doctype html><title>Gazette</title><p>The search page is not installed; the API is at /api/search.",
-                      "text/html; charset=utf-8");
+      res.set_content(
+          "<!doctype html><title>Gazette</title><p>The search page is not installed; the API is at /api/search.",
+          "text/html; charset=utf-8");
     });
   }
   // Before routing (and before the page's files): what no route may see.
@@ -852,9 +868,8 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop, const std::
   });
   if (config.access_log) {
     // The connection loop stamps t_started when a request's first byte arrives.
-    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      log_line(req.method, req.path, res.status);
-    });
+    server.set_logger(
+        [](const httplib::Request& req, const httplib::Response& res) { log_line(req.method, req.path, res.status); });
   }
 
   int port = config.port;

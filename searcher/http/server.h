@@ -17,20 +17,20 @@ namespace gazette::http {
 struct ServerConfig {
   std::string db_path;
   std::string host = "127.0.0.1";
-  int port = 8080;                      // 0: any free port (reported through on_listening)
-  int threads = 0;                      // connection threads (open connections served); 0: 256
-  std::vector<std::string> cors_origins;  // origins allowed to call the API from a browser; empty: CORS off
-  std::string www_dir;                  // the search page's files; "" = the installed/build copy
+  int port = 8080;                            // 0: any free port (reported through on_listening)
+  int threads = 0;                            // connection threads (open connections served); 0: 256
+  std::vector<std::string> cors_origins;      // origins allowed to call the API from a browser; empty: CORS off
+  std::string www_dir;                        // the search page's files; "" = the installed/build copy
   std::size_t max_header_bytes = 16 * 1024;   // request line + headers; more: 431 (414 past 8 KB of URI)
   std::size_t max_request_bytes = 64 * 1024;  // request body; more: 413
   std::size_t max_params = 64;
-  int max_time_limit_ms = 2000;         // the longest a search may match
-  int request_timeout_ms = 10000;       // a request must arrive whole (line, headers, body) within this: 408
-  int write_timeout_ms = 5000;          // a client that reads nothing for this long is dropped
-  int keep_alive_ms = 2000;             // an idle keep-alive connection is closed after this
-  int keep_alive_max = 100;             // requests per connection
-  int heavy_slots = 0;                  // searches with wildcards or many words at once; 0: 1 per core
-  bool access_log = true;               // one line per request on stderr
+  int max_time_limit_ms = 2000;    // the longest a search may match
+  int request_timeout_ms = 10000;  // a request must arrive whole (line, headers, body) within this: 408
+  int write_timeout_ms = 5000;     // a client that reads nothing for this long is dropped
+  int keep_alive_ms = 2000;        // an idle keep-alive connection is closed after this
+  int keep_alive_max = 100;        // requests per connection
+  int heavy_slots = 0;             // searches with wildcards or many words at once; 0: 1 per core
+  bool access_log = true;          // one line per request on stderr
 };
 
 // Runs the server until `stop` becomes true (checked a few times a second) or the server fails.

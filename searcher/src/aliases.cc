@@ -21,7 +21,8 @@ void for_each_evidence(const Xapian::Database& db, std::string_view prefix, Fn&&
     std::string term = *t;
     std::size_t sep = term.find(schema::kAliasSeparator, p.size());
     if (sep == std::string::npos || sep + 1 >= term.size()) continue;
-    fn(std::string_view(term).substr(p.size(), sep - p.size()), std::string_view(term).substr(sep + 1), t.get_termfreq());
+    fn(std::string_view(term).substr(p.size(), sep - p.size()), std::string_view(term).substr(sep + 1),
+       t.get_termfreq());
   }
 }
 
@@ -76,9 +77,10 @@ EntityAliases EntityAliases::load(const Xapian::Database& db, std::shared_ptr<co
     out.full_people_.emplace(fold_case(name), name);
   }
   std::map<std::string, std::map<std::string, Xapian::doccount>> used_for;
-  for_each_evidence(db, schema::kShortFormPrefix, [&](std::string_view word, std::string_view name, Xapian::doccount n) {
-    used_for[std::string(word)][std::string(name)] += n;
-  });
+  for_each_evidence(db, schema::kShortFormPrefix,
+                    [&](std::string_view word, std::string_view name, Xapian::doccount n) {
+                      used_for[std::string(word)][std::string(name)] += n;
+                    });
   for (const auto& [word, targets] : used_for) {
     if (targets.size() != 1) continue;  // used for two people
     auto names = full_names.find(word);

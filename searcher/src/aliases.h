@@ -58,7 +58,7 @@ class EntityAliases {
   static std::string key(EntityKind kind, std::string_view name);  // kind letter + folded name
   std::unordered_map<std::string, Link> to_;
   std::unordered_map<std::string, std::vector<std::string>> from_;  // key of the canonical name -> names
-  std::unordered_map<std::string, std::string> full_people_;         // folded full person name -> display
+  std::unordered_map<std::string, std::string> full_people_;        // folded full person name -> display
   std::shared_ptr<const Gazetteer> gazetteer_;
 };
 

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
+#include "aliases.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
 #include "gazette/common/schema.h"
-#include "aliases.h"
 
 namespace gazette::searcher {
 namespace {
@@ -22,13 +22,20 @@ std::string trim(std::string_view s) {
 
 Xapian::valueno slot_of(FacetField field) {
   switch (field) {
-    case FacetField::kPeople: return schema::kPeopleSlot;
-    case FacetField::kOrganizations: return schema::kOrganizationsSlot;
-    case FacetField::kPlaces: return schema::kPlacesSlot;
-    case FacetField::kSource: return schema::kSourceSlot;
-    case FacetField::kSection: return schema::kSectionSlot;
-    case FacetField::kLanguage: return schema::kLanguageSlot;
-    case FacetField::kDate: return schema::kDaySlot;
+    case FacetField::kPeople:
+      return schema::kPeopleSlot;
+    case FacetField::kOrganizations:
+      return schema::kOrganizationsSlot;
+    case FacetField::kPlaces:
+      return schema::kPlacesSlot;
+    case FacetField::kSource:
+      return schema::kSourceSlot;
+    case FacetField::kSection:
+      return schema::kSectionSlot;
+    case FacetField::kLanguage:
+      return schema::kLanguageSlot;
+    case FacetField::kDate:
+      return schema::kDaySlot;
   }
   return schema::kPeopleSlot;
 }
@@ -38,9 +45,9 @@ bool is_list(FacetField field) {
 }
 
 EntityKind kind_of(FacetField field) {
-  return field == FacetField::kPeople ? EntityKind::kPerson
+  return field == FacetField::kPeople          ? EntityKind::kPerson
          : field == FacetField::kOrganizations ? EntityKind::kOrganization
-                                                : EntityKind::kPlace;
+                                               : EntityKind::kPlace;
 }
 
 // Calls fn(std::string_view) for each value in a slot's raw value (entity lists decoded in
@@ -69,14 +76,22 @@ bool valid_date_prefix(const std::string& v) {
 
 bool parse_field(std::string_view name, FacetField& field) {
   static const std::vector<std::pair<std::string_view, FacetField>> kNames = {
-      {"people", FacetField::kPeople},          {"person", FacetField::kPeople},
-      {"organizations", FacetField::kOrganizations}, {"organization", FacetField::kOrganizations},
-      {"organisations", FacetField::kOrganizations}, {"organisation", FacetField::kOrganizations},
-      {"orgs", FacetField::kOrganizations},     {"org", FacetField::kOrganizations},
-      {"places", FacetField::kPlaces},          {"place", FacetField::kPlaces},
-      {"source", FacetField::kSource},          {"sources", FacetField::kSource},
-      {"section", FacetField::kSection},        {"sections", FacetField::kSection},
-      {"language", FacetField::kLanguage},      {"lang", FacetField::kLanguage},
+      {"people", FacetField::kPeople},
+      {"person", FacetField::kPeople},
+      {"organizations", FacetField::kOrganizations},
+      {"organization", FacetField::kOrganizations},
+      {"organisations", FacetField::kOrganizations},
+      {"organisation", FacetField::kOrganizations},
+      {"orgs", FacetField::kOrganizations},
+      {"org", FacetField::kOrganizations},
+      {"places", FacetField::kPlaces},
+      {"place", FacetField::kPlaces},
+      {"source", FacetField::kSource},
+      {"sources", FacetField::kSource},
+      {"section", FacetField::kSection},
+      {"sections", FacetField::kSection},
+      {"language", FacetField::kLanguage},
+      {"lang", FacetField::kLanguage},
       {"date", FacetField::kDate}};
   for (const auto& [n, f] : kNames) {
     if (name == n) {
@@ -175,9 +190,15 @@ Xapian::Query filter_query(const Filter& filter, const EntityAliases* aliases) {
         }
         term = schema::entity_term(kind_of(filter.field), v);
         break;
-      case FacetField::kSource: term = schema::source_term(v); break;
-      case FacetField::kSection: term = schema::section_term(v); break;
-      case FacetField::kLanguage: term = schema::language_term(v); break;
+      case FacetField::kSource:
+        term = schema::source_term(v);
+        break;
+      case FacetField::kSection:
+        term = schema::section_term(v);
+        break;
+      case FacetField::kLanguage:
+        term = schema::language_term(v);
+        break;
       case FacetField::kDate: {
         std::string digits;
         for (char c : v) {

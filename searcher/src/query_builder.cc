@@ -26,11 +26,11 @@ enum class T { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kNear, kAdj, k
 struct Tok {
   Tok(T t = T::kEnd) : type(t) {}  // NOLINT(google-explicit-constructor): {T::kAnd} reads well
   T type;
-  std::string text;    // word, phrase text, or field value
-  std::string field;   // for kField
-  bool quoted = false; // field value was quoted
+  std::string text;     // word, phrase text, or field value
+  std::string field;    // for kField
+  bool quoted = false;  // field value was quoted
   bool wildcard = false;
-  int window = 0;      // NEAR/n, ADJ/n
+  int window = 0;  // NEAR/n, ADJ/n
 };
 
 // Bytes of the quotation mark at s[i], or 0: the ASCII quote and the typographic and national
@@ -40,10 +40,10 @@ struct Tok {
 std::size_t quote_at(const std::string& s, std::size_t i) {
   static const char* const kQuotes[] = {
       "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x9E", "\xE2\x80\x9F",  // “ ” „ ‟
-      "\xC2\xAB",     "\xC2\xBB",                               // « »
-      "\xE2\x80\xB9", "\xE2\x80\xBA",                         // ‹ ›
+      "\xC2\xAB",     "\xC2\xBB",                                      // « »
+      "\xE2\x80\xB9", "\xE2\x80\xBA",                                  // ‹ ›
       "\xE3\x80\x8C", "\xE3\x80\x8D", "\xE3\x80\x8E", "\xE3\x80\x8F",  // 「 」 『 』
-      "\xEF\xBC\x82",                                           // ＂
+      "\xEF\xBC\x82",                                                  // ＂
   };
   if (s[i] == '"') return 1;
   if (static_cast<unsigned char>(s[i]) < 0xC2) return 0;
@@ -366,8 +366,8 @@ class Parser {
     auto n = static_cast<Xapian::termcount>(operands.size());
     Xapian::termcount w = static_cast<Xapian::termcount>(window) + n - 1;
     last_label_ = std::string(ordered ? "ADJ" : "NEAR") + " " + std::to_string(window);
-    return Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR, operands.begin(),
-                         operands.end(), w);
+    return Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR, operands.begin(), operands.end(),
+                         w);
   }
 
   // A word: exact form OR stem (plus synonyms); several tokens ("state-run", CJK) a phrase.
@@ -554,7 +554,8 @@ std::string plain_words(const std::string& text) {
     std::string w = out.substr(b, e == std::string::npos ? std::string::npos : e - b);
     i = e == std::string::npos ? out.size() : e;
     while (!w.empty() && (w[0] == '+' || w[0] == '-')) w.erase(0, 1);
-    if (w == "AND" || w == "OR" || w == "NOT" || w.rfind("NEAR", 0) == 0 || w.rfind("ADJ", 0) == 0 || w.empty()) continue;
+    if (w == "AND" || w == "OR" || w == "NOT" || w.rfind("NEAR", 0) == 0 || w.rfind("ADJ", 0) == 0 || w.empty())
+      continue;
     cleaned += w + " ";
   }
   return cleaned;
@@ -602,7 +603,8 @@ BuiltQuery QueryBuilder::build(const std::string& text, const QueryOptions& opti
     // Never fail on syntax: search the words, and say what happened.
     BuiltQuery plain;
     plain.lang = out.lang;
-    plain.warnings.push_back(std::string("could not parse the query (") + e.what() + "); searched for its words instead");
+    plain.warnings.push_back(std::string("could not parse the query (") + e.what() +
+                             "); searched for its words instead");
     out = std::move(plain);
     try {
       Parser parser(lex(plain_words(text)), analyzer_, gazetteer_, db_, aliases_, out, options.default_or,

@@ -19,26 +19,26 @@ namespace gazette::searcher {
 class EntityAliases;
 
 struct QueryOptions {
-  std::string lang;                  // the query's language; "" = detect, else fallback_lang
+  std::string lang;  // the query's language; "" = detect, else fallback_lang
   std::string fallback_lang = "en";
-  bool default_or = false;           // bare words joined by OR (the relaxed reading) instead of AND
-  bool allow_empty = false;          // an empty query matches everything (facets, filters)
+  bool default_or = false;   // bare words joined by OR (the relaxed reading) instead of AND
+  bool allow_empty = false;  // an empty query matches everything (facets, filters)
   // Bare words beyond this many are all optional (ranked by how many match); 0 = always AND.
   int max_all_words = 0;
 };
 
 struct BuiltQuery {
-  Xapian::Query query;                   // MatchAll when there is nothing to search for
-  bool has_text = false;                 // any weighted (word or phrase) clause
-  bool relaxable = false;                // two or more words joined by the default AND
-  std::string lang;                      // language used for stemming
-  std::unordered_set<std::string> words;  // unstemmed terms to highlight
-  std::unordered_set<std::string> stems;  // stems (without prefix) to highlight
-  std::vector<std::string> plain_words;   // the query's words as folded terms, in order (spelling)
-  std::vector<Xapian::Query> clauses;     // top-level weighted clauses (for --explain)
-  std::vector<std::string> clause_labels; // their descriptions
-  std::vector<std::string> warnings;      // problems that were worked around
-  std::vector<std::string> optional_words; // a long question's words, each optional (max_all_words)
+  Xapian::Query query;                      // MatchAll when there is nothing to search for
+  bool has_text = false;                    // any weighted (word or phrase) clause
+  bool relaxable = false;                   // two or more words joined by the default AND
+  std::string lang;                         // language used for stemming
+  std::unordered_set<std::string> words;    // unstemmed terms to highlight
+  std::unordered_set<std::string> stems;    // stems (without prefix) to highlight
+  std::vector<std::string> plain_words;     // the query's words as folded terms, in order (spelling)
+  std::vector<Xapian::Query> clauses;       // top-level weighted clauses (for --explain)
+  std::vector<std::string> clause_labels;   // their descriptions
+  std::vector<std::string> warnings;        // problems that were worked around
+  std::vector<std::string> optional_words;  // a long question's words, each optional (max_all_words)
 };
 
 // The Gazette query language (README "Query language"): words (all must match by default,
@@ -59,7 +59,7 @@ class QueryBuilder {
  private:
   Analyzer& analyzer_;
   const Gazetteer* gazetteer_;
-  const Xapian::Database* db_;  // for synonyms; may be null
+  const Xapian::Database* db_;    // for synonyms; may be null
   const EntityAliases* aliases_;  // corpus-wide entity names for field terms; may be null
 };
 

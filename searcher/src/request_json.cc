@@ -138,8 +138,11 @@ SearchRequest request_from_json(std::string_view text) {
                             v.get<std::int64_t>() <= std::numeric_limits<int>::max();
       need(fits, "an integer from -2147483648 to 2147483647");
       int n = static_cast<int>(v.get<std::int64_t>());
-      (key == "limit" ? r.limit : key == "offset" ? r.offset : key == "facet_size" ? r.facet_size
-       : key == "snippet_length" ? r.snippet_chars : r.time_limit_ms) = n;
+      (key == "limit"            ? r.limit
+       : key == "offset"         ? r.offset
+       : key == "facet_size"     ? r.facet_size
+       : key == "snippet_length" ? r.snippet_chars
+                                 : r.time_limit_ms) = n;
     } else if (key == "lang" || key == "sort") {
       need(v.is_string(), "a string");
       (key == "lang" ? r.lang : r.sort) = v.get<std::string>();
@@ -168,7 +171,8 @@ SearchRequest request_from_json(std::string_view text) {
         }
       }
     } else if (key == "ranking") {
-      need(v.is_object(), "an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, feedback_weight, proximity)");
+      need(v.is_object(),
+           "an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, feedback_weight, proximity)");
       RankingOptions& o = r.ranking;
       for (const auto& option : v.items()) {
         const std::string& k = option.key();
@@ -181,9 +185,13 @@ SearchRequest request_from_json(std::string_view text) {
           (k == "weighting" ? o.weighting : o.feedback) = x.get<std::string>();
         } else if (k == "k1" || k == "b" || k == "feedback_weight" || k == "proximity") {
           want(x.is_number(), "a number");
-          (k == "k1" ? o.bm25_k1 : k == "b" ? o.bm25_b : k == "proximity" ? o.proximity : o.feedback_weight) = x.get<double>();
+          (k == "k1"          ? o.bm25_k1
+           : k == "b"         ? o.bm25_b
+           : k == "proximity" ? o.proximity
+                              : o.feedback_weight) = x.get<double>();
         } else if (k == "feedback_docs" || k == "feedback_terms") {
-          want(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() <= 1000, "an integer from 0 to 1000");
+          want(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() <= 1000,
+               "an integer from 0 to 1000");
           (k == "feedback_docs" ? o.feedback_docs : o.feedback_terms) = static_cast<int>(x.get<std::int64_t>());
         } else {
           throw InvalidRequest("unknown ranking key \"" + k + "\"");

@@ -204,8 +204,7 @@ constexpr double kKnownWordRatio = 1000;
 // replaces the word where it was typed (mapped through the folding), never elsewhere. Unknown
 // words are fixed; words that match articles only by a far more frequent word
 // (kKnownWordRatio); words of unspellable scripts never.
-std::string spelling_suggestion(Xapian::Database& db, const std::string& query,
-                                const std::vector<std::string>& words) {
+std::string spelling_suggestion(Xapian::Database& db, const std::string& query, const std::vector<std::string>& words) {
   FoldedQuery fq = fold_with_offsets(query);
   std::vector<std::tuple<std::size_t, std::size_t, std::string>> fixes;  // typed [begin, end) -> fix
   std::size_t search_from = 0;
@@ -285,7 +284,11 @@ double parse_half_life(const std::string& text) {
   char* end = nullptr;
   double n = std::strtod(text.c_str(), &end);
   std::string unit(end);
-  double days = unit.empty() || unit == "d" ? n : unit == "h" ? n / 24 : unit == "w" ? n * 7 : unit == "y" ? n * 365 : -1;
+  double days = unit.empty() || unit == "d" ? n
+                : unit == "h"               ? n / 24
+                : unit == "w"               ? n * 7
+                : unit == "y"               ? n * 365
+                                            : -1;
   if (end == text.c_str() || !(days > 0) || days > 365000) {
     throw InvalidRequest("recency \"" + text + "\" is not a half-life such as 30d, 12h or 2w");
   }
@@ -476,7 +479,8 @@ struct Searcher::Impl {
     for (auto it = eset.begin(); it != eset.end(); ++it) {
       more.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), weight * it.get_weight() / top_weight);
     }
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()));
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                         Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()));
   }
 
   // Proximity for a long question: each pair of successive words (words in more than a fifth of
@@ -508,8 +512,8 @@ struct Searcher::Impl {
     Xapian::Query query = q.query;
     std::vector<searcher::Filter> collector_filters;
     for (const searcher::Filter& f : filters) {
-      bool counted = std::any_of(facets.begin(), facets.end(),
-                                 [&f](const searcher::FacetSpec& s) { return s.field == f.field; });
+      bool counted =
+          std::any_of(facets.begin(), facets.end(), [&f](const searcher::FacetSpec& s) { return s.field == f.field; });
       if (counted) {
         collector_filters.push_back(f);
       } else {
@@ -521,9 +525,8 @@ struct Searcher::Impl {
     if (req.recency_half_life_days > 0) {
       // Fresh relative to the newest article in the index, so an archive still ranks by age.
       std::optional<std::int64_t> newest = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot));
-      recency = std::make_unique<searcher::RecencySource>(schema::kPublishedSlot, newest.value_or(0),
-                                                          req.recency_half_life_days * 86400.0,
-                                                          schema::kRecencyMaxWeight);
+      recency = std::make_unique<searcher::RecencySource>(
+          schema::kPublishedSlot, newest.value_or(0), req.recency_half_life_days * 86400.0, schema::kRecencyMaxWeight);
       query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(recency.get()));
     }
     const std::string& feedback = req.ranking.feedback;
@@ -553,7 +556,8 @@ struct Searcher::Impl {
     const auto need = static_cast<Xapian::doccount>(req.offset + req.limit);
     auto check = need;
     if (req.exact_total) check = std::max<Xapian::doccount>(h.db.get_doccount(), 1);
-    if (long lists = leaf_lists(query); lists >= 0 && static_cast<double>(lists) * h.db.get_doccount() <= kFreeCountPostings) {
+    if (long lists = leaf_lists(query);
+        lists >= 0 && static_cast<double>(lists) * h.db.get_doccount() <= kFreeCountPostings) {
       check = std::max(check, std::max<Xapian::doccount>(h.db.get_doccount(), 1));
     }
     if (!facets.empty()) {
@@ -589,9 +593,11 @@ struct Searcher::Impl {
       if (distinct >= need || all_seen) {
         done = true;
         resp.total.exact = all_seen;
-        resp.total.value = all_seen ? distinct
-                                    : static_cast<std::uint64_t>(static_cast<double>(mset.get_matches_estimated()) *
-                                                                 distinct / std::max<Xapian::doccount>(mset.size(), 1) + 0.5);
+        resp.total.value = all_seen
+                               ? distinct
+                               : static_cast<std::uint64_t>(static_cast<double>(mset.get_matches_estimated()) *
+                                                                distinct / std::max<Xapian::doccount>(mset.size(), 1) +
+                                                            0.5);
       } else {
         page.clear();
       }
@@ -600,7 +606,8 @@ struct Searcher::Impl {
       if (req.collapse) enquire.set_collapse_key(schema::kDupGroupSlot);
       // The second pass gets what the first left of the limit.
       if (timed && elapsed > 0) enquire.set_time_limit(std::max(1.0, req.time_limit_ms - elapsed) / 1000.0);
-      Xapian::MSet mset = timed_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit), check);
+      Xapian::MSet mset =
+          timed_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit), check);
       // With collapsing, Xapian reports estimates even when it examined every match. It did when
       // no more documents could match than it was asked to check, and then the collapsed lower
       // bound (distinct groups seen) is the exact count.
@@ -666,8 +673,10 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     throw InvalidRequest("feedback must be auto, on or off, not \"" + rk.feedback + "\"");
   }
   if (rk.feedback_docs < 2 || rk.feedback_docs > 100) throw InvalidRequest("feedback docs must be between 2 and 100");
-  if (rk.feedback_terms < 1 || rk.feedback_terms > 100) throw InvalidRequest("feedback terms must be between 1 and 100");
-  if (!(rk.feedback_weight >= 0 && rk.feedback_weight <= 1)) throw InvalidRequest("feedback weight must be between 0 and 1");
+  if (rk.feedback_terms < 1 || rk.feedback_terms > 100)
+    throw InvalidRequest("feedback terms must be between 1 and 100");
+  if (!(rk.feedback_weight >= 0 && rk.feedback_weight <= 1))
+    throw InvalidRequest("feedback weight must be between 0 and 1");
   if (!(rk.proximity >= 0 && rk.proximity <= 1)) throw InvalidRequest("proximity must be between 0 and 1");
   if (req.time_limit_ms < 0) throw InvalidRequest("time limit must not be negative");
   if (req.query.size() > kMaxQueryBytes) {
@@ -744,12 +753,14 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
 }
 
 std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const {
-  if (req.limit < 1 || req.limit > kMaxLimit) throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
+  if (req.limit < 1 || req.limit > kMaxLimit)
+    throw InvalidRequest("limit must be between 1 and " + std::to_string(kMaxLimit));
   require_utf8(req.prefix, "prefix");
   std::vector<EntityKind> kinds(std::begin(kAllKinds), std::end(kAllKinds));
   if (!req.kind.empty()) {
     EntityKind k;
-    if (!parse_kind(req.kind, k)) throw InvalidRequest("unknown kind \"" + req.kind + "\" (person, organization, place)");
+    if (!parse_kind(req.kind, k))
+      throw InvalidRequest("unknown kind \"" + req.kind + "\" (person, organization, place)");
     kinds = {k};
   }
   return impl_->with_handle("entity listing", [&](Handle& h) {
@@ -813,8 +824,8 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
     std::stable_sort(order.begin(), order.end(), by_count);
     std::vector<EntityCount> out;
     for (const Row* r : order) {
-      out.push_back({std::string(kind_name(r->kind)), r->name.empty() ? display_name(h.db, r->terms.front(), r->kind) : r->name,
-                     r->count});
+      out.push_back({std::string(kind_name(r->kind)),
+                     r->name.empty() ? display_name(h.db, r->terms.front(), r->kind) : r->name, r->count});
     }
     return out;
   });
@@ -829,9 +840,9 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
        filters[0].field != searcher::FacetField::kPlaces)) {
     throw InvalidRequest("related takes one entity: people:NAME, organizations:NAME or places:NAME");
   }
-  EntityKind kind = filters[0].field == searcher::FacetField::kPeople ? EntityKind::kPerson
+  EntityKind kind = filters[0].field == searcher::FacetField::kPeople          ? EntityKind::kPerson
                     : filters[0].field == searcher::FacetField::kOrganizations ? EntityKind::kOrganization
-                                                                                 : EntityKind::kPlace;
+                                                                               : EntityKind::kPlace;
   return impl_->with_handle("related", [&](Handle& h) {
     RelatedResponse resp;
     resp.entity = entity;
@@ -907,7 +918,8 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
       std::string person = aliases.person(k, folded);
       std::string canonical = person.empty() ? aliases.canonical(k, folded) : person;
       std::string name = canonical != folded ? canonical : display_name(db, term, k);
-      resp.related.push_back({std::string(kind_name(person.empty() ? k : EntityKind::kPerson)), name, count, total, score});
+      resp.related.push_back(
+          {std::string(kind_name(person.empty() ? k : EntityKind::kPerson)), name, count, total, score});
     }
     return resp;
   });
@@ -916,7 +928,8 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
 std::vector<Suggestion> Searcher::suggest(const std::string& text, int limit) const {
   if (limit < 1 || limit > 50) throw InvalidRequest("limit must be between 1 and 50");
   require_utf8(text, "text");
-  if (text.size() > kMaxQueryBytes) throw InvalidRequest("text is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  if (text.size() > kMaxQueryBytes)
+    throw InvalidRequest("text is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
   std::string folded = fold_case(text);
   if (folded.empty()) return {};
   std::vector<Suggestion> out;
@@ -953,8 +966,10 @@ IndexSummary Searcher::summary() const {
     IndexSummary s;
     s.articles = h.db.get_doccount();
     if (s.articles > 0) {
-      if (auto t = schema::decode_published(h.db.get_value_lower_bound(schema::kPublishedSlot))) s.first_published = format_iso8601(*t);
-      if (auto t = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot))) s.last_published = format_iso8601(*t);
+      if (auto t = schema::decode_published(h.db.get_value_lower_bound(schema::kPublishedSlot)))
+        s.first_published = format_iso8601(*t);
+      if (auto t = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot)))
+        s.last_published = format_iso8601(*t);
     }
     auto counts = [&h](std::string_view prefix, Xapian::valueno slot, std::size_t cap) {
       std::vector<FacetCount> out;
@@ -1006,7 +1021,8 @@ SearchResponse Searcher::similar(const std::string& id, int limit) const {
     struct Useful : Xapian::ExpandDecider {
       bool operator()(const std::string& t) const override {
         if (t.empty()) return false;
-        if (t[0] >= 'a' || static_cast<unsigned char>(t[0]) >= 0x80) return !std::isdigit(static_cast<unsigned char>(t[0]));
+        if (t[0] >= 'a' || static_cast<unsigned char>(t[0]) >= 0x80)
+          return !std::isdigit(static_cast<unsigned char>(t[0]));
         for (std::string_view prefix : {schema::kPersonPrefix, schema::kOrganizationPrefix, schema::kPlacePrefix}) {
           if (t.compare(0, prefix.size(), prefix) == 0) return true;
         }

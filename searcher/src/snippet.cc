@@ -11,13 +11,26 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': out += ' '; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\n':
+        out += ' ';
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -45,8 +58,7 @@ std::string squeeze_space(std::string_view gap) {
 }  // namespace
 
 std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
-                         const std::unordered_set<std::string>& stems, const std::string& lang,
-                         std::size_t max_chars) {
+                         const std::unordered_set<std::string>& stems, const std::string& lang, std::size_t max_chars) {
   std::vector<Token> tokens = analyzer.tokenize(text);
   if (tokens.empty()) return {};
   // Which query word (index into `keys`) each token matches, or -1.
@@ -121,7 +133,9 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
   }
   // Keep closing punctuation right after the last word (". ), ...").
   std::size_t tail = pos;
-  while (tail < text.size() && tail - pos < 3 && std::string_view(".,;:!?)\"'").find(text[tail]) != std::string_view::npos) ++tail;
+  while (tail < text.size() && tail - pos < 3 &&
+         std::string_view(".,;:!?)\"'").find(text[tail]) != std::string_view::npos)
+    ++tail;
   out += html_escape(text.substr(pos, tail - pos));
   if (tail < text.size()) out += " \xE2\x80\xA6";
   return out;

@@ -14,8 +14,7 @@ namespace gazette::searcher {
 // (matched by exact form in `words` or by stem in `stems`, stemmed in `lang`), cut at word
 // boundaries, with "…" where text was cut. With no match, the start of the text.
 std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
-                         const std::unordered_set<std::string>& stems, const std::string& lang,
-                         std::size_t max_chars);
+                         const std::unordered_set<std::string>& stems, const std::string& lang, std::size_t max_chars);
 
 // The whole of a short text (a title), HTML-escaped, with query words in <mark>.
 std::string highlight(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,

@@ -25,20 +25,31 @@ TEST(PageTailsTest, RemovesTheTailsScrapersKeepInSeveralLanguages) {
   };
   const std::vector<Case> cases = {
       // WordPress comment form and the site's name after it (the seed article).
-      {"", "\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n"
-           "This site uses Akismet to reduce spam. Learn how your comment data is processed.\n\nNewseum Global",
+      {"",
+       "\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n"
+       "This site uses Akismet to reduce spam. Learn how your comment data is processed.\n\nNewseum Global",
        {"comment form", "comment form", "comment form", "after the tail"}},
-      {"", "\n\nShare this:\nFacebook\nX\nWhatsApp\n\nRelated\n", {"share", "after the tail", "after the tail",
-                                                                  "after the tail", "after the tail"}},
-      {"", "\n\nRelated articles\nMayor opens bridge\nTram fares to rise", {"related", "after the tail", "after the tail"}},
-      {"", "\n\nSubscribe to our newsletter\nEmail address\nSign up", {"subscribe", "after the tail", "after the tail"}},
+      {"",
+       "\n\nShare this:\nFacebook\nX\nWhatsApp\n\nRelated\n",
+       {"share", "after the tail", "after the tail", "after the tail", "after the tail"}},
+      {"",
+       "\n\nRelated articles\nMayor opens bridge\nTram fares to rise",
+       {"related", "after the tail", "after the tail"}},
+      {"",
+       "\n\nSubscribe to our newsletter\nEmail address\nSign up",
+       {"subscribe", "after the tail", "after the tail"}},
       {"", "\n\n\xC2\xA9 2025 Harbor Times. All rights reserved.", {"copyright"}},
       {"", "\n\nWe use cookies to improve your experience. Accept", {"cookies"}},
-      {"", "\n\nSchreibe einen Kommentar\n\nDeine E-Mail-Adresse wird nicht ver\xC3\xB6" "ffentlicht.",
+      {"",
+       "\n\nSchreibe einen Kommentar\n\nDeine E-Mail-Adresse wird nicht ver\xC3\xB6"
+       "ffentlicht.",
        {"comment form", "comment form"}},
-      {"", "\n\nLaisser un commentaire\n\nVotre adresse e-mail ne sera pas publi\xC3\xA9" "e.",
+      {"",
+       "\n\nLaisser un commentaire\n\nVotre adresse e-mail ne sera pas publi\xC3\xA9"
+       "e.",
        {"comment form", "comment form"}},
-      {"", "\n\nDeja una respuesta\n\nTu direcci\xC3\xB3n de correo electr\xC3\xB3nico no ser\xC3\xA1 publicada.",
+      {"",
+       "\n\nDeja una respuesta\n\nTu direcci\xC3\xB3n de correo electr\xC3\xB3nico no ser\xC3\xA1 publicada.",
        {"comment form", "comment form"}},
       {"", "\n\nDeixe um coment\xC3\xA1rio\n\nLeia tamb\xC3\xA9m", {"comment form", "related"}},
       {"", "\n\nLascia un commento", {"comment form"}},
@@ -68,11 +79,13 @@ TEST(PageTailsTest, RemovesTheTailsScrapersKeepInSeveralLanguages) {
 // a pattern, a tail opener followed by more article, a body that is only a pattern.
 TEST(PageTailsTest, NeverCutsIntoTheArticle) {
   const std::vector<std::string> bodies = {
-      std::string(kArticle) + "\n\nShare this story with a friend, the mayor urged residents at the end of a "
-                              "long evening in which the council heard from dozens of speakers.",
+      std::string(kArticle) +
+          "\n\nShare this story with a friend, the mayor urged residents at the end of a "
+          "long evening in which the council heard from dozens of speakers.",
       std::string("Related:\n\n") + kArticle,
-      std::string(kArticle) + "\n\nRelated articles\n\nThe tram line is the city's first since 1961. Critics "
-                              "said the budget was too small for a project of its size.",
+      std::string(kArticle) +
+          "\n\nRelated articles\n\nThe tram line is the city's first since 1961. Critics "
+          "said the budget was too small for a project of its size.",
       std::string("Leave a comment below, the editor wrote, if you remember the old trams.\n\n") + kArticle,
       "Leave a Reply",
       "Comments are closed on this story because the council asked us to close them, the editor said.",
@@ -98,35 +111,104 @@ TEST(CleanArticleTest, TakesTheLeadsFurnitureOutAndKeepsTheArticle) {
   const std::string rest = "\n\nWork will start in the spring and the first trams should run in 2028.";
   const std::vector<Case> cases = {
       // A scraped news page (corpus/ HTML): section label, headline, byline, dateline.
-      {"Baltic agency approves power cable", "world",
+      {"Baltic agency approves power cable",
+       "world",
        "Energy\n\nBaltic agency approves power cable\n\nBy Meridian Wire \xC2\xB7 February 3, 2025\n\n"
-       "RIGA (Meridian Wire) \xE2\x80\x94 The Baltic Energy Agency on Monday approved plans." + rest,
-       {}, "The Baltic Energy Agency on Monday", {"section label", "title repeat", "byline", "dateline"},
-       {"Meridian Wire"}, "RIGA (Meridian Wire)"},
-      {"", "", "SEOUL, Jan 4 (Reuters) - South Korea said on Monday it would hold talks." + rest, {},
-       "South Korea said", {"dateline"}, {}, "SEOUL, Jan 4 (Reuters)"},
-      {"", "", "WASHINGTON, D.C. \xE2\x80\x94 Lawmakers passed the budget late on Friday." + rest, {}, "Lawmakers",
-       {"dateline"}, {}, "WASHINGTON, D.C."},
-      {"", "", "Paris (AFP) - Museums reopened on Tuesday after a strike." + rest, {}, "Museums", {"dateline"}, {},
+       "RIGA (Meridian Wire) \xE2\x80\x94 The Baltic Energy Agency on Monday approved plans." +
+           rest,
+       {},
+       "The Baltic Energy Agency on Monday",
+       {"section label", "title repeat", "byline", "dateline"},
+       {"Meridian Wire"},
+       "RIGA (Meridian Wire)"},
+      {"",
+       "",
+       "SEOUL, Jan 4 (Reuters) - South Korea said on Monday it would hold talks." + rest,
+       {},
+       "South Korea said",
+       {"dateline"},
+       {},
+       "SEOUL, Jan 4 (Reuters)"},
+      {"",
+       "",
+       "WASHINGTON, D.C. \xE2\x80\x94 Lawmakers passed the budget late on Friday." + rest,
+       {},
+       "Lawmakers",
+       {"dateline"},
+       {},
+       "WASHINGTON, D.C."},
+      {"",
+       "",
+       "Paris (AFP) - Museums reopened on Tuesday after a strike." + rest,
+       {},
+       "Museums",
+       {"dateline"},
+       {},
        "Paris (AFP)"},
       {"", "", "NEW YORK -- Stocks fell sharply in early trading." + rest, {}, "Stocks", {"dateline"}, {}, "NEW YORK"},
-      {"", "", "S\xC3\x83O PAULO \xE2\x80\x93 Brazil's central bank raised rates." + rest, {}, "Brazil",
-       {"dateline"}, {}, "S\xC3\x83O PAULO"},
+      {"",
+       "",
+       "S\xC3\x83O PAULO \xE2\x80\x93 Brazil's central bank raised rates." + rest,
+       {},
+       "Brazil",
+       {"dateline"},
+       {},
+       "S\xC3\x83O PAULO"},
       // Bylines in several languages; their names become the authors when there are none.
-      {"", "", "Par Camille Perrin et Luc Roy\n\nLa ville a battu son record de visiteurs." + rest, {}, "La ville",
-       {"byline"}, {"Camille Perrin", "Luc Roy"}, ""},
-      {"", "", "By JANE DOE, Associated Press\n\nThe storm reached the coast overnight." + rest, {}, "The storm",
-       {"byline"}, {"JANE DOE"}, ""},
-      {"", "", "Von Anna Schmidt | 3. M\xC3\xA4rz 2025\n\nDie Stadt plant eine neue Tram." + rest, {}, "Die Stadt",
-       {"byline"}, {"Anna Schmidt"}, ""},
-      {"", "", "By Ana de la Cruz and Tom Hale\n\nThe port reopened." + rest, {"Desk"}, "The port", {"byline"},
-       {"Desk"}, ""},
+      {"",
+       "",
+       "Par Camille Perrin et Luc Roy\n\nLa ville a battu son record de visiteurs." + rest,
+       {},
+       "La ville",
+       {"byline"},
+       {"Camille Perrin", "Luc Roy"},
+       ""},
+      {"",
+       "",
+       "By JANE DOE, Associated Press\n\nThe storm reached the coast overnight." + rest,
+       {},
+       "The storm",
+       {"byline"},
+       {"JANE DOE"},
+       ""},
+      {"",
+       "",
+       "Von Anna Schmidt | 3. M\xC3\xA4rz 2025\n\nDie Stadt plant eine neue Tram." + rest,
+       {},
+       "Die Stadt",
+       {"byline"},
+       {"Anna Schmidt"},
+       ""},
+      {"",
+       "",
+       "By Ana de la Cruz and Tom Hale\n\nThe port reopened." + rest,
+       {"Desk"},
+       "The port",
+       {"byline"},
+       {"Desk"},
+       ""},
       // The author's name alone under the headline.
-      {"Council approves the new tram line", "", "Council approves the new tram line\n\nMaris Kalnins\n\nThe "
-       "council voted." + rest, {"Maris Kalnins"}, "The council voted", {"title repeat", "byline"}, {"Maris Kalnins"}, ""},
+      {"Council approves the new tram line",
+       "",
+       "Council approves the new tram line\n\nMaris Kalnins\n\nThe "
+       "council voted." +
+           rest,
+       {"Maris Kalnins"},
+       "The council voted",
+       {"title repeat", "byline"},
+       {"Maris Kalnins"},
+       ""},
       // The page's title, with the site's name.
-      {"Council approves the new tram line", "", "Council approves the new tram line | Harbor Times\n\nThe council "
-       "voted." + rest, {}, "The council voted", {"title repeat"}, {}, ""},
+      {"Council approves the new tram line",
+       "",
+       "Council approves the new tram line | Harbor Times\n\nThe council "
+       "voted." +
+           rest,
+       {},
+       "The council voted",
+       {"title repeat"},
+       {},
+       ""},
       // The section alone at the start.
       {"", "Sport", "Sport\n\nThe derby ended in a draw." + rest, {}, "The derby", {"section label"}, {}, ""},
   };
@@ -163,7 +245,7 @@ TEST(CleanArticleTest, LeavesTheArticlesOwnFirstLinesAlone) {
       "Energy\n\nThe Baltic Energy Agency approved the cable on Monday." + rest,  // no headline after it
       "The UN \xE2\x80\x94 in a rare move \xE2\x80\x94 voted unanimously." + rest,
       "RIGA \xE2\x80\x94",  // a dateline with nothing after it is no dateline
-      "By Meridian Wire",    // a body of one line is all article
+      "By Meridian Wire",   // a body of one line is all article
   };
   for (const std::string& b : bodies) {
     Article a;
@@ -180,9 +262,9 @@ TEST(CleanArticleTest, LeavesTheArticlesOwnFirstLinesAlone) {
 // A small generated site: articles of varied text, each with some of the site's boilerplate
 // (varied in case, figures and white space) at its start, middle and end.
 std::vector<Article> generated_site(const std::string& folder, int count, unsigned seed) {
-  static const char* words[] = {"harbour", "strike", "minister", "energy", "cable", "market", "council", "river",
-                                "school", "budget", "storm", "vote", "museum", "grain", "railway", "court",
-                                "festival", "bridge", "pension", "fishing", "drought", "airport", "union", "tariff"};
+  static const char* words[] = {"harbour",  "strike", "minister", "energy",  "cable",   "market",  "council", "river",
+                                "school",   "budget", "storm",    "vote",    "museum",  "grain",   "railway", "court",
+                                "festival", "bridge", "pension",  "fishing", "drought", "airport", "union",   "tariff"};
   std::uint32_t state = seed;
   auto next = [&state] { return state = state * 1664525u + 1013904223u; };
   std::vector<Article> out;
@@ -194,10 +276,13 @@ std::vector<Article> generated_site(const std::string& folder, int count, unsign
       paras.push_back(para);
     }
     std::string body;
-    if ((next() >> 8) % 3 != 0) body += "Updated " + std::to_string((next() >> 8) % 28 + 1) + " March at 10:" + std::to_string(10 + (next() >> 8) % 50) + "\n\n";
+    if ((next() >> 8) % 3 != 0)
+      body += "Updated " + std::to_string((next() >> 8) % 28 + 1) +
+              " March at 10:" + std::to_string(10 + (next() >> 8) % 50) + "\n\n";
     for (int p = 0; p < 5; ++p) {
       body += paras[p] + "\n\n";
-      if (p == 2 && (next() >> 8) % 2 == 0) body += ((next() >> 8) % 2 ? "Story continues below\n\n" : "STORY CONTINUES  BELOW\n\n");
+      if (p == 2 && (next() >> 8) % 2 == 0)
+        body += ((next() >> 8) % 2 ? "Story continues below\n\n" : "STORY CONTINUES  BELOW\n\n");
     }
     if ((next() >> 8) % 4 != 0) body += "Get the Harbor Times briefing in your inbox at 7am, free.\n\n";
     body += "Follow the Harbor Times on social media.";
@@ -240,8 +325,8 @@ TEST(RecurringLinesTest, ARareLineARepublishedStoryAndFiguresAreNotBoilerplate) 
   RecurringLines lines;
   // 300 articles of one source; a sentence in 5 of them (under 2% of the source) does not recur.
   for (int i = 0; i < 300; ++i) {
-    std::vector<std::uint64_t> sigs = {RecurringLines::signature("line " + std::string(1, static_cast<char>('a' + i % 26)) +
-                                                                 std::to_string(i) + "x")};
+    std::vector<std::uint64_t> sigs = {
+        RecurringLines::signature("line " + std::string(1, static_cast<char>('a' + i % 26)) + std::to_string(i) + "x")};
     if (i < 5) sigs.push_back(RecurringLines::signature("The minister declined to comment."));
     lines.add("source:a", sigs);
   }

@@ -8,7 +8,9 @@ namespace gazette {
 namespace {
 
 TEST(EncodingTest, KeepsValidUtf8AndDropsBom) {
-  DecodedText d = decode_to_utf8("\xEF\xBB\xBF" "caf\xC3\xA9");
+  DecodedText d = decode_to_utf8(
+      "\xEF\xBB\xBF"
+      "caf\xC3\xA9");
   EXPECT_EQ(d.text, "caf\xC3\xA9");
   EXPECT_EQ(d.charset, "UTF-8");
   EXPECT_FALSE(d.repaired);
@@ -16,8 +18,11 @@ TEST(EncodingTest, KeepsValidUtf8AndDropsBom) {
 
 TEST(EncodingTest, DetectsAndConvertsLatin1) {
   std::string latin1 =
-      "The footballer said the caf\xE9 owner's na\xEFve plan for the s\xE9" "ance had failed, and the "
-      "r\xE9sum\xE9 of the d\xE9" "but season in M\xFCnchen was a fa\xE7" "ade. Everyone agreed the "
+      "The footballer said the caf\xE9 owner's na\xEFve plan for the s\xE9"
+      "ance had failed, and the "
+      "r\xE9sum\xE9 of the d\xE9"
+      "but season in M\xFCnchen was a fa\xE7"
+      "ade. Everyone agreed the "
       "manager's d\xE9j\xE0 vu remark was unfair to the players and to the fans.";
   DecodedText d = decode_to_utf8(latin1);
   EXPECT_TRUE(is_valid_utf8(d.text));
@@ -36,7 +41,8 @@ TEST(EncodingTest, DecodesUtf16WithBom) {
 
 TEST(EncodingTest, RepairsWhatNoCharsetExplains) {
   // Mostly UTF-8 with one truncated sequence.
-  std::string text = "Seoul \xEC\x84\x9C\xEC\x9A\xB8 and a broken byte \xEC\x84 here, then more UTF-8: \xC3\xA9t\xC3\xA9.";
+  std::string text =
+      "Seoul \xEC\x84\x9C\xEC\x9A\xB8 and a broken byte \xEC\x84 here, then more UTF-8: \xC3\xA9t\xC3\xA9.";
   DecodedText d = decode_to_utf8(text);
   EXPECT_TRUE(is_valid_utf8(d.text));
   EXPECT_TRUE(d.repaired);

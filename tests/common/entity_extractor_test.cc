@@ -58,13 +58,12 @@ TEST_F(EntityExtractorTest, NormalisesMentionsIntoOneCanonicalName) {
   };
   const std::vector<Case> cases = {
       // Titles are stripped and a later surname links to the full name.
-      {"North Korean leader Kim Jong Un watched the test. Mr Kim later praised the scientists.",
-       EntityKind::kPerson, "Kim Jong Un"},
+      {"North Korean leader Kim Jong Un watched the test. Mr Kim later praised the scientists.", EntityKind::kPerson,
+       "Kim Jong Un"},
       {"President Donald Trump met reporters on Monday. Trump said talks went well.", EntityKind::kPerson,
        "Donald Trump"},
       // Possessives are dropped.
-      {"Vladimir Putin's spokesman said the talks would go on in the spring.", EntityKind::kPerson,
-       "Vladimir Putin"},
+      {"Vladimir Putin's spokesman said the talks would go on in the spring.", EntityKind::kPerson, "Vladimir Putin"},
       // Aliases of one place.
       {"Officials in the U.S. welcomed the deal on Tuesday.", EntityKind::kPlace, "United States"},
       {"Exports to the United States rose sharply last year.", EntityKind::kPlace, "United States"},
@@ -133,8 +132,10 @@ TEST_F(EntityExtractorTest, ClubsInSportsReportsCitiesElsewhere) {
 TEST_F(EntityExtractorTest, NationalityAdjectivesNameTodaysCountry) {
   const Gazetteer& g = extractor_->gazetteer();
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"Russian", "Russia"},     {"Chinese", "China"},     {"Sri Lankan", "Sri Lanka"}, {"Mauritanian", "Mauritania"},
-      {"Japanese", "Japan"},     {"Dutch", "Netherlands"}, {"Malayan", "Malaysia"},     {"Dominican", "Dominican Republic"},
+      {"Russian", "Russia"},       {"Chinese", "China"},
+      {"Sri Lankan", "Sri Lanka"}, {"Mauritanian", "Mauritania"},
+      {"Japanese", "Japan"},       {"Dutch", "Netherlands"},
+      {"Malayan", "Malaysia"},     {"Dominican", "Dominican Republic"},
       {"Turkmen", "Turkmenistan"}};
   for (const auto& [adjective, country] : cases) {
     const std::string* place = g.demonym_place(adjective);
@@ -163,8 +164,9 @@ TEST_F(EntityExtractorTest, AcronymsAreDefinedOnlyByTheirOwnInitials) {
   std::vector<Entity> a = extract("", "The Baltic Energy Agency (BEA) approved the cable. BEA officials said more.");
   EXPECT_TRUE(has(a, EntityKind::kOrganization, "Baltic Energy Agency")) << describe(a);
   EXPECT_FALSE(has(a, EntityKind::kOrganization, "BEA")) << describe(a);
-  std::vector<Entity> r = extract("", "1. Michelle Freeman (U.S.) 12.71 seconds 2. Ludmila Engquist (Sweden) 12.74. "
-                                      "The U.S. team won three events.");
+  std::vector<Entity> r = extract("",
+                                  "1. Michelle Freeman (U.S.) 12.71 seconds 2. Ludmila Engquist (Sweden) 12.74. "
+                                  "The U.S. team won three events.");
   EXPECT_TRUE(has(r, EntityKind::kPlace, "United States")) << describe(r);
   for (const Entity& x : r) {
     if (x.canonical != "Michelle Freeman") continue;
@@ -173,15 +175,16 @@ TEST_F(EntityExtractorTest, AcronymsAreDefinedOnlyByTheirOwnInitials) {
 }
 
 TEST_F(EntityExtractorTest, WashingtonThePersonAndTheCity) {
-  EXPECT_TRUE(has(extract("", "George Washington crossed the Delaware with his army in 1776."),
-                  EntityKind::kPerson, "George Washington"));
-  EXPECT_TRUE(has(extract("", "Diplomats gathered in Washington for the talks on Friday."), EntityKind::kPlace,
-                  "Washington"));
+  EXPECT_TRUE(has(extract("", "George Washington crossed the Delaware with his army in 1776."), EntityKind::kPerson,
+                  "George Washington"));
+  EXPECT_TRUE(
+      has(extract("", "Diplomats gathered in Washington for the talks on Friday."), EntityKind::kPlace, "Washington"));
 }
 
 TEST_F(EntityExtractorTest, NeverMergesPeopleAcrossArticlesOnASurname) {
   // Each article is extracted alone: "Mr Kim" here is not the Kim Jong Un of another article.
-  std::vector<Entity> e = extract("", "Mr Kim, a shopkeeper in Busan, said prices rose. Kim added that rents rose too.");
+  std::vector<Entity> e =
+      extract("", "Mr Kim, a shopkeeper in Busan, said prices rose. Kim added that rents rose too.");
   EXPECT_FALSE(has(e, EntityKind::kPerson, "Kim Jong Un")) << describe(e);
 }
 
@@ -280,7 +283,8 @@ TEST_F(EntityEvidenceTest, DatelinesAndTitlesAreStrongEvidence) {
       {"Dr Mori Haruka, who led the survey, said the reef was recovering.", EntityKind::kPerson, "Mori Haruka"},
       {"Senator Ruth Calloway voted against the bill.", EntityKind::kPerson, "Ruth Calloway"},
       // A full person name is that person wherever the tagger typed it otherwise.
-      {"Amara Wekesa won in Nairobi. Later Amara Wekesa thanked the crowd in Iten.", EntityKind::kPerson, "Amara Wekesa"},
+      {"Amara Wekesa won in Nairobi. Later Amara Wekesa thanked the crowd in Iten.", EntityKind::kPerson,
+       "Amara Wekesa"},
       // A dateline after a byline; a byline's separator ends the name; no person ends in "Maritime".
       {"By Daily Staff\n\nRIGA (Meridian Wire) - Ministers approved the plan.", EntityKind::kPlace, "Riga"},
       {"Maris Kalnins \xC2\xB7 10.07.2025 09:00 wrote the report.", EntityKind::kPerson, "Maris Kalnins"},
@@ -326,8 +330,8 @@ TEST_F(EntityEvidenceTest, ThingsAreNotEntities) {
 TEST_F(EntityEvidenceTest, PeoplesSurnamesAreNotPlaces) {
   struct Case {
     const char* body;
-    const char* place;  // must not be a place
-    const char* person; // must be a person
+    const char* place;   // must not be a place
+    const char* person;  // must be a person
   };
   const std::vector<Case> cases = {
       {"Dublin-born director Neil Jordan says he lost sleep over the film. Jordan defended his decision on "
@@ -355,7 +359,12 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
       {"Manager Tom\xC3\xA1s Herrera ran onto the pitch at the final whistle.", EntityKind::kPerson,
        "Tom\xC3\xA1s Herrera", true},
       {"Manager Tom\xC3\xA1s Herrera ran onto the pitch at the final whistle.", EntityKind::kPlace, "Herrera", false},
-      {"The winner came late from Caio Mendon\xC3\xA7" "a.", EntityKind::kPerson, "Caio Mendon\xC3\xA7" "a", true},
+      {"The winner came late from Caio Mendon\xC3\xA7"
+       "a.",
+       EntityKind::kPerson,
+       "Caio Mendon\xC3\xA7"
+       "a",
+       true},
       {"Prime Minister \xC5\x81ukasz Nowak met \xC3\x89ric Zemmour in Krak\xC3\xB3w.", EntityKind::kPerson,
        "\xC3\x89ric Zemmour", true},
       {"Castlebrook levelled through Jordan Akande and dominated possession.", EntityKind::kPlace, "Jordan Akande",
@@ -364,9 +373,15 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
        true},
       // Built like a place, or ending in a known one, it stays a place.
       {"Traffic on Mombasa Road stood still for hours.", EntityKind::kPlace, "Mombasa Road", true},
-      {"Crowds filled the Pra\xC3\xA7" "a do Com\xC3\xA9rcio in Lisbon.", EntityKind::kPlace,
-       "Pra\xC3\xA7" "a do Com\xC3\xA9rcio", true},
-      {"Crowds filled the Pra\xC3\xA7" "a do Com\xC3\xA9rcio in Lisbon.", EntityKind::kPlace, "Com\xC3\xA9rcio", false},
+      {"Crowds filled the Pra\xC3\xA7"
+       "a do Com\xC3\xA9rcio in Lisbon.",
+       EntityKind::kPlace,
+       "Pra\xC3\xA7"
+       "a do Com\xC3\xA9rcio",
+       true},
+      {"Crowds filled the Pra\xC3\xA7"
+       "a do Com\xC3\xA9rcio in Lisbon.",
+       EntityKind::kPlace, "Com\xC3\xA9rcio", false},
       {"A powerful autumn storm swept across the Baltic states overnight.", EntityKind::kPlace, "Baltic State", false},
       {"When it blows in Sweden, Latvians will benefit. When it blows here, Swedes will.", EntityKind::kPlace, "Swedes",
        false},
@@ -379,7 +394,9 @@ TEST_F(EntityEvidenceTest, NamesAsWrittenAcrossLanguages) {
   // a name only as a large place: German "Auch" is not the French town.
   Article de;
   de.lang = "de";
-  de.body = "Die Stadt w\xC3\xA4" "chst. Auch der hohe Wasserverbrauch in Dresden macht Sorgen.";
+  de.body =
+      "Die Stadt w\xC3\xA4"
+      "chst. Auch der hohe Wasserverbrauch in Dresden macht Sorgen.";
   std::vector<Entity> e = extractor_->extract(de);
   EXPECT_FALSE(has(e, EntityKind::kPlace, "Auch")) << describe(e);
   EXPECT_TRUE(has(e, EntityKind::kPlace, "Dresden")) << describe(e);
@@ -392,7 +409,8 @@ TEST_F(EntityEvidenceTest, OrganisationsAndThingsAsNewsNamesThem) {
       {"Chipmaker Veltrix Systems, which supplies processors to the industry, said sales rose.", EntityKind::kPerson,
        "Chipmaker Veltrix Systems", false},
       // Two organisations joined by "and" are two.
-      {"Veltrix Systems and Hanbit Robotics are among the members.", EntityKind::kOrganization, "Veltrix Systems", true},
+      {"Veltrix Systems and Hanbit Robotics are among the members.", EntityKind::kOrganization, "Veltrix Systems",
+       true},
       {"Veltrix Systems and Hanbit Robotics are among the members.", EntityKind::kOrganization,
        "Veltrix Systems and Hanbit Robotics", false},
       // A project "known as" a name is a thing.
@@ -442,7 +460,8 @@ TEST_F(EntityEvidenceTest, MentionsSayWhichRuleLinkedThem) {
   ASSERT_NE(person, nullptr) << describe(e);
   EXPECT_EQ(person->short_forms, std::vector<std::string>{"Lindqvist"});
   bool short_rule = false;
-  for (const Mention& m : person->mentions) short_rule = short_rule || (m.surface == "Lindqvist" && m.rule == "short form");
+  for (const Mention& m : person->mentions)
+    short_rule = short_rule || (m.surface == "Lindqvist" && m.rule == "short form");
   EXPECT_TRUE(short_rule);
   const Entity* us = find(e, "United States");
   ASSERT_NE(us, nullptr) << describe(e);

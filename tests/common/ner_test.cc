@@ -37,7 +37,9 @@ TEST(NerTokensTest, TokenisesLikeConll) {
       {"He left. She stayed.", "He left . | She stayed ."},
       {"Mr. Kim arrived. Then he left.", "Mr. Kim arrived . | Then he left ."},
       {"\"We won,\" she said.", "\" We won , \" she said ."},
-      {"Ukraine.\xC2\xA0" "A new day", "Ukraine . | A new day"},  // a non-breaking space is a space
+      {"Ukraine.\xC2\xA0"
+       "A new day",
+       "Ukraine . | A new day"},  // a non-breaking space is a space
       {"First paragraph\n\nSecond one", "First paragraph | Second one"},
       {"", ""},
   };
@@ -77,9 +79,9 @@ TEST(ConllTest, ChunksFollowConllRules) {
   };
   const std::vector<Case> cases = {
       {{"B-PER", "I-PER", "O", "B-LOC"}, "PER[0,2) LOC[3,4)"},
-      {{"I-ORG", "I-ORG"}, "ORG[0,2)"},             // I- without B- starts a chunk
-      {{"B-PER", "I-ORG"}, "PER[0,1) ORG[1,2)"},    // type change starts a chunk
-      {{"B-LOC", "B-LOC"}, "LOC[0,1) LOC[1,2)"},    // B- always starts a chunk
+      {{"I-ORG", "I-ORG"}, "ORG[0,2)"},           // I- without B- starts a chunk
+      {{"B-PER", "I-ORG"}, "PER[0,1) ORG[1,2)"},  // type change starts a chunk
+      {{"B-LOC", "B-LOC"}, "LOC[0,1) LOC[1,2)"},  // B- always starts a chunk
       {{"O", "O"}, ""},
   };
   for (const Case& c : cases) {

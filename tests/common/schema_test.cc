@@ -61,8 +61,10 @@ TEST(SchemaTest, ShortensLongTermsUniquely) {
 
 // STYLE.md section 4: no literal prefix or slot number outside schema.h.
 TEST(SchemaTest, NoStrayPrefixesOrSlotsOutsideSchema) {
-  const std::regex literal_term(R"((add_boolean_term|add_term|add_posting|Query|allterms_begin|delete_document|replace_document)\(\s*(std::string\()?"[A-Z])");
-  const std::regex literal_slot(R"((add_value|get_value|set_sort_by_value\w*|ValueRangePostingSource|get_value_lower_bound|get_value_upper_bound)\(\s*[0-9])");
+  const std::regex literal_term(
+      R"((add_boolean_term|add_term|add_posting|Query|allterms_begin|delete_document|replace_document)\(\s*(std::string\()?"[A-Z])");
+  const std::regex literal_slot(
+      R"((add_value|get_value|set_sort_by_value\w*|ValueRangePostingSource|get_value_lower_bound|get_value_upper_bound)\(\s*[0-9])");
   namespace fs = std::filesystem;
   int scanned = 0;
   for (const char* dir : {"common", "indexer", "searcher"}) {

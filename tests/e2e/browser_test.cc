@@ -81,10 +81,10 @@ class Browser {
                     {{"browserName", "chrome"},
                      {"goog:chromeOptions",
                       {{"binary", "/usr/bin/chromium"},
-                       {"args", {"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                                 "--user-data-dir=" + profile}}}}}}}}};
+                       {"args",
+                        {"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                         "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile}}}}}}}}};
     session_ = "/session/" + call("POST", "/session", caps)["sessionId"].get<std::string>();
   }
   void stop() {

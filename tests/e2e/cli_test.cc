@@ -113,7 +113,8 @@ TEST_F(CorpusTest, DidYouMeanOnlyFixesRealTypos) {
 
 TEST_F(CorpusTest, HtmlBoilerplateIsNotIndexed) {
   // The wire page ends in a comment form, with navigation, scripts and a related-stories aside.
-  Process inspect = index({"inspect", "--json", gazette::testing::source_dir("corpus/wire/harbor-times-amber-link.html")});
+  Process inspect =
+      index({"inspect", "--json", gazette::testing::source_dir("corpus/wire/harbor-times-amber-link.html")});
   ASSERT_EQ(inspect.status, 0) << inspect.err;
   json files = json::parse(inspect.out);
   ASSERT_EQ(files[0]["articles"].size(), 1u);
@@ -131,9 +132,15 @@ TEST_F(CorpusTest, HtmlBoilerplateIsNotIndexed) {
 // and the byline gives the authors.
 TEST_F(CorpusTest, HtmlSnippetsStartInTheLead) {
   auto unescape = [](std::string s) {
-    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {"<mark>", ""}, {"</mark>", ""}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-      for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at)) s.replace(at, from.size(), to);
+    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{{"<mark>", ""},
+                                                                            {"</mark>", ""},
+                                                                            {"&#39;", "'"},
+                                                                            {"&quot;", "\""},
+                                                                            {"&lt;", "<"},
+                                                                            {"&gt;", ">"},
+                                                                            {"&amp;", "&"}}) {
+      for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at))
+        s.replace(at, from.size(), to);
     }
     return s;
   };
@@ -195,7 +202,9 @@ TEST_F(CorpusTest, HtmlSnippetsStartInTheLead) {
 // every time; no crash under ASan, gdb or valgrind), and so did typographic quotes left open
 // (exit 70). The release binary must answer both.
 TEST_F(CorpusTest, HostileQueriesNeverKillTheBinary) {
-  Process bytes = search({"query", "--db", db(), "Bi\xda\x1c\xf6\xba" "f"});
+  Process bytes = search({"query", "--db", db(),
+                          "Bi\xda\x1c\xf6\xba"
+                          "f"});
   EXPECT_EQ(bytes.status, 2) << bytes.err;
   EXPECT_NE(bytes.err.find("not valid UTF-8"), std::string::npos) << bytes.err;
   Process quote = search({"query", "--db", db(), "\xe2\x80\x9cnorth korea"});
@@ -258,7 +267,8 @@ TEST_F(CorpusTest, FacetsFiltersAndEntitiesFromTheCommandLine) {
   std::string place = j["facets"]["places"][0]["value"];
   int count = j["facets"]["places"][0]["count"];
   // Facets count every article; hits collapse near-duplicates unless asked not to.
-  Process filtered = search({"query", "--db", db(), "--json", "--no-collapse", "--limit", "100", "--filter", "places:" + place, "energy"});
+  Process filtered = search(
+      {"query", "--db", db(), "--json", "--no-collapse", "--limit", "100", "--filter", "places:" + place, "energy"});
   ASSERT_EQ(filtered.status, 0) << filtered.err;
   EXPECT_EQ(json::parse(filtered.out)["total"]["value"], count);
 
@@ -358,7 +368,8 @@ TEST_F(CorpusTest, InspectShowsEntitiesWithOffsets) {
     veltrix = veltrix || (e["name"] == "Veltrix Systems" && e["kind"] == "organization");
     for (const auto& m : e["mentions"]) {
       std::string field = m["field"];
-      const std::string& text = field == "title" ? a["title"].get_ref<const std::string&>() : a["body"].get_ref<const std::string&>();
+      const std::string& text =
+          field == "title" ? a["title"].get_ref<const std::string&>() : a["body"].get_ref<const std::string&>();
       std::size_t start = m["byte_start"], end = m["byte_end"];
       EXPECT_EQ(text.substr(start, end - start), m["text"].get<std::string>());
       EXPECT_LE(m["start"].get<std::size_t>(), start);  // characters, not bytes
@@ -454,8 +465,8 @@ TEST(SharedDataTest, SeedYieldsExactlyItsEntities) {
   }
   EXPECT_EQ(people, (std::set<std::string>{"Kim Jong Un", "Shigeru Ishiba", "Lee Jae Myung", "Donald Trump",
                                            "Vladimir Putin"}));
-  std::set<std::string> expected_places = {"North Korea", "South Korea", "Russia", "Ukraine", "Japan", "Pyongyang",
-                                           "Seoul", "Tokyo", "Washington", "Kursk"};
+  std::set<std::string> expected_places = {"North Korea", "South Korea", "Russia", "Ukraine",    "Japan",
+                                           "Pyongyang",   "Seoul",       "Tokyo",  "Washington", "Kursk"};
   for (const char* optional : {"United States", "Moscow"}) {  // the text names them too
     if (places.count(optional) != 0) expected_places.insert(optional);
   }

@@ -50,8 +50,8 @@ struct Outcome {
   bool killed = false;  // SIGKILL landed before the run ended
   int status = -1;      // exit status when it ended by itself
   double seconds = 0;
-  std::string out;      // stdout (the --json summary), when it ended by itself
-  std::string err;      // stderr
+  std::string out;  // stdout (the --json summary), when it ended by itself
+  std::string err;  // stderr
 };
 
 // Runs gazette-index with `args`; kills it after `kill_after` seconds (< 0: never).
@@ -106,7 +106,8 @@ Outcome run_index(const std::vector<std::string>& args, double kill_after, const
 // A corpus of .txt articles that the test edits between runs, remembering every version.
 class Source {
  public:
-  Source(const fs::path& root, int articles, std::string prefix = "story") : root_(root), prefix_(std::move(prefix)), rng_(20261201) {
+  Source(const fs::path& root, int articles, std::string prefix = "story")
+      : root_(root), prefix_(std::move(prefix)), rng_(20261201) {
     for (int i = 0; i < articles; ++i) write(next_++);
   }
   // Changes, adds and deletes a few articles.
@@ -135,11 +136,14 @@ class Source {
   }
 
  private:
-  fs::path path(int id) const { return root_ / ("part" + std::to_string(id % 7)) / (prefix_ + "-" + std::to_string(id) + ".txt"); }
+  fs::path path(int id) const {
+    return root_ / ("part" + std::to_string(id % 7)) / (prefix_ + "-" + std::to_string(id) + ".txt");
+  }
   void write(int id) {
-    static const char* words[] = {"harbour", "strike", "minister", "energy", "cable",  "market", "council", "river",
-                                  "school",  "budget", "storm",    "vote",   "museum", "grain",  "railway", "court",
-                                  "festival", "bridge", "pension", "fishing", "drought", "airport", "union", "tariff"};
+    static const char* words[] = {"harbour", "strike",  "minister", "energy",  "cable",    "market",
+                                  "council", "river",   "school",   "budget",  "storm",    "vote",
+                                  "museum",  "grain",   "railway",  "court",   "festival", "bridge",
+                                  "pension", "fishing", "drought",  "airport", "union",    "tariff"};
     std::string body;
     for (int p = 0; p < 3; ++p) {
       for (int w = 0; w < 60; ++w) body += std::string(words[rng_() % 24]) + (w % 12 == 11 ? ". " : " ");
@@ -148,8 +152,8 @@ class Source {
     // A word no other version has, inside a paragraph: a line of its own that differs from every
     // other article's only by its figures would be boilerplate ("recurring line") to indexing.
     body += "Reference word" + std::to_string(id) + "x" + std::to_string(rng_() % 100000) + ".\n";
-    std::string text = "Title: Story " + std::to_string(id) + " on the " + words[rng_() % 24] + "\nId: " + prefix_ + "-" +
-                       std::to_string(id) + "\nDate: 2025-0" + std::to_string(1 + id % 9) + "-1" +
+    std::string text = "Title: Story " + std::to_string(id) + " on the " + words[rng_() % 24] + "\nId: " + prefix_ +
+                       "-" + std::to_string(id) + "\nDate: 2025-0" + std::to_string(1 + id % 9) + "-1" +
                        std::to_string(id % 10) + "\n\n" + body;
     fs::create_directories(path(id).parent_path());
     std::ofstream(path(id), std::ios::binary) << text;
@@ -222,11 +226,20 @@ TEST(CrashTest, KilledAtRandomMomentsTheDatabaseStaysWholeAndTheNextRunFinishes)
     double seconds = 1;
   };
   std::vector<Kind> kinds = {
-      {"rebuild with 2 shards", {"build", "--db", db, "--json", "--rebuild", "--shards", "2", "--batch-size", "40", src}, false, 0},
+      {"rebuild with 2 shards",
+       {"build", "--db", db, "--json", "--rebuild", "--shards", "2", "--batch-size", "40", src},
+       false,
+       0},
       {"incremental", {"build", "--db", db, "--json", "--batch-size", "20", src}, false, 1},
       {"incremental --prune", {"build", "--db", db, "--json", "--prune", "--batch-size", "20", src}, false, 2},
-      {"fresh build, 2 shards", {"build", "--db", fresh, "--json", "--shards", "2", "--batch-size", "40", src}, true, 0},
-      {"rebuild with 1 shard", {"build", "--db", db, "--json", "--rebuild", "--shards", "1", "--batch-size", "40", src}, false, 0},
+      {"fresh build, 2 shards",
+       {"build", "--db", fresh, "--json", "--shards", "2", "--batch-size", "40", src},
+       true,
+       0},
+      {"rebuild with 1 shard",
+       {"build", "--db", db, "--json", "--rebuild", "--shards", "1", "--batch-size", "40", src},
+       false,
+       0},
   };
   for (Kind& k : kinds) {
     Outcome o = run_index(k.args, -1, out);
@@ -240,8 +253,8 @@ TEST(CrashTest, KilledAtRandomMomentsTheDatabaseStaysWholeAndTheNextRunFinishes)
     if (k.mutate > 0) source.mutate(k.mutate == 2);
     double at = std::uniform_real_distribution<double>(0.0, 1.1 * k.seconds)(rng);
     Outcome o = run_index(k.args, at, out);
-    std::string when = std::string("round ") + std::to_string(round) + ", " + k.name + ", killed at " +
-                       std::to_string(at) + " s";
+    std::string when =
+        std::string("round ") + std::to_string(round) + ", " + k.name + ", killed at " + std::to_string(at) + " s";
     if (o.killed) ++kills;
     const std::string& target = k.fresh_db ? fresh : db;
     if (fs::exists(target)) {
@@ -295,7 +308,8 @@ TEST(CrashTest, DiskFullDuringACommitLeavesTheDatabaseIntact) {
   } unmount{mnt};
   Source small(dir.path() / "small-src", 50);
   const std::string db = (mnt / "news.db").string(), out = dir.str("out.json");
-  Outcome first = run_index({"build", "--db", db, "--json", "--shards", "1", (dir.path() / "small-src").string()}, -1, out);
+  Outcome first =
+      run_index({"build", "--db", db, "--json", "--shards", "1", (dir.path() / "small-src").string()}, -1, out);
   ASSERT_EQ(first.status, 0);
   std::map<std::string, std::string> before = database_articles(db);
   ASSERT_EQ(before.size(), 50u);

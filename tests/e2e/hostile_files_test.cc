@@ -71,7 +71,7 @@ class HostileCorpus {
     for (int i = 0; i < 800; ++i) {
       std::size_t n = 1 + rng() % (i < 100 ? 3 : 4096);
       std::string content = bytes(n);
-      if (i < 100) content[0] = '\x01';          // a tiny file of printable bytes would be an article
+      if (i < 100) content[0] = '\x01';           // a tiny file of printable bytes would be an article
       if (i % 3 == 0) content[rng() % n] = '\0';  // surely binary
       bad("binary/b" + std::to_string(i) + exts[i % 4], content);
     }
@@ -150,7 +150,7 @@ class HostileCorpus {
       if (fd >= 0) ::close(fd);
     }
     fs::create_directories(root_ / "links");
-    fs::create_symlink(root_ / "links", root_ / "links/self");        // a folder loop
+    fs::create_symlink(root_ / "links", root_ / "links/self");         // a folder loop
     fs::create_symlink(root_ / "links/b.txt", root_ / "links/a.txt");  // a -> b -> a
     fs::create_symlink(root_ / "links/a.txt", root_ / "links/b.txt");
     names_.push_back((root_ / "links/a.txt").string());
@@ -169,15 +169,16 @@ class HostileCorpus {
       if (i == 2) name = "good/escape\x1b[31mred.txt";
       if (i == 3) name = std::string("good/latin1-\xe9t\xe9.txt");
       if (i == 4) name = "good/space and 'quote'.txt";
-      std::string body = "Harbour workers in Port Velmar report on shipment " + std::to_string(i) +
-                         ". The goodword" + std::to_string(i) + " appears once.";
-      write(name, "Title: Good article " + std::to_string(i) + "\nId: good-" + std::to_string(i) +
-                      "\n\n" + body + "\n");
+      std::string body = "Harbour workers in Port Velmar report on shipment " + std::to_string(i) + ". The goodword" +
+                         std::to_string(i) + " appears once.";
+      write(name,
+            "Title: Good article " + std::to_string(i) + "\nId: good-" + std::to_string(i) + "\n\n" + body + "\n");
       good_ids_.push_back("good-" + std::to_string(i));
     }
     // A good line among bad ones in a JSON Lines file.
     write("good/mixed.jsonl", std::string(R"({"id":"mixed-a","title":"good one","body":"good text here"})") +
-                                  std::string("\n\x00\x01\x02\n", 5) + R"({"id":"mixed-b","title":"good two","body":"more text"})" + "\n");
+                                  std::string("\n\x00\x01\x02\n", 5) +
+                                  R"({"id":"mixed-b","title":"good two","body":"more text"})" + "\n");
     good_ids_.push_back("mixed-a");
     good_ids_.push_back("mixed-b");
     names_.push_back((root_ / "good/mixed.jsonl").string());
@@ -211,8 +212,8 @@ TEST(HostileFilesTest, RunFinishesNamesEveryBadFileAndIndexesEveryGoodArticle) {
   HostileCorpus corpus(dir);
   ASSERT_GE(corpus.bad_files().size(), 1000u);
   std::string db = dir.str("db");
-  Process r = run(GAZETTE_INDEX_BIN, {"build", "--db", db, "--json", "--max-file-size", "2000000", corpus.root().string()},
-                  600);
+  Process r = run(GAZETTE_INDEX_BIN,
+                  {"build", "--db", db, "--json", "--max-file-size", "2000000", corpus.root().string()}, 600);
   ASSERT_NE(r.status, 128 + 9) << "gazette-index was killed by the timeout: it hung (" << r.seconds << " s)";
   EXPECT_EQ(r.status, 1) << r.err.substr(0, 4000);
   RecordProperty("seconds", std::to_string(r.seconds));
@@ -238,8 +239,8 @@ TEST(HostileFilesTest, RunFinishesNamesEveryBadFileAndIndexesEveryGoodArticle) {
   Process odd = run(GAZETTE_SEARCH_BIN, {"doc", "--db", db, "--json", "corpus/good/odd-%FF-name.txt"}, 60);
   EXPECT_EQ(odd.status, 0) << "an id from a file name that is not UTF-8 must be fetchable: " << odd.err;
   // A second run over the same corpus changes nothing and still ends.
-  Process again = run(GAZETTE_INDEX_BIN, {"build", "--db", db, "--json", "--max-file-size", "2000000", corpus.root().string()},
-                      600);
+  Process again = run(GAZETTE_INDEX_BIN,
+                      {"build", "--db", db, "--json", "--max-file-size", "2000000", corpus.root().string()}, 600);
   EXPECT_EQ(again.status, 1);
   auto summary = nlohmann::json::parse(again.out, nullptr, false);
   ASSERT_FALSE(summary.is_discarded()) << again.out;

@@ -87,7 +87,8 @@ inline void check_reader(const std::uint8_t* data, std::size_t size, const std::
     for (const std::string& l : r.link_lists) check(is_valid_utf8(l), "a link list that is not valid UTF-8", l);
     RecurringLines recurring;
     for (int k = 0; k < 5; ++k) recurring.add(source_key(a), RecurringLines::signatures(a.body));
-    for (const RecurringLines* lines : {static_cast<const RecurringLines*>(nullptr), static_cast<const RecurringLines*>(&recurring)}) {
+    for (const RecurringLines* lines :
+         {static_cast<const RecurringLines*>(nullptr), static_cast<const RecurringLines*>(&recurring)}) {
       Article cleaned = a;
       std::vector<Removal> removed = clean_article(cleaned, lines, r.link_lists);
       for (const Removal& x : removed) {
@@ -95,12 +96,14 @@ inline void check_reader(const std::uint8_t* data, std::size_t size, const std::
               "a removal does not name bytes of the body", x.text);
         check(!x.rule.empty() && !x.why.empty(), "a removal without its rule", x.text);
       }
-      check(cleaned.body.size() <= a.body.size() && is_valid_utf8(cleaned.body), "the body left by clean_article is not valid",
+      check(cleaned.body.size() <= a.body.size() && is_valid_utf8(cleaned.body),
+            "the body left by clean_article is not valid", cleaned.body);
+      check(removed.empty() == (cleaned.body == a.body), "clean_article changed the body without saying so",
             cleaned.body);
-      check(removed.empty() == (cleaned.body == a.body), "clean_article changed the body without saying so", cleaned.body);
       check(is_valid_utf8(cleaned.dateline) && cleaned.dateline.size() <= a.body.size(), "a dateline that is not valid",
             cleaned.dateline);
-      for (const std::string& au : cleaned.authors) check(is_valid_utf8(au), "an author from a byline is not valid UTF-8", au);
+      for (const std::string& au : cleaned.authors)
+        check(is_valid_utf8(au), "an author from a byline is not valid UTF-8", au);
     }
   }
   if (bytes.empty()) check(out.articles.empty() && !out.problems.empty(), "an empty file is not an error");

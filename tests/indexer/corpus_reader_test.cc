@@ -167,42 +167,62 @@ TEST(CorpusReaderTest, HtmlFallsBackToTitleTagThenH1AndTimeElement) {
 // nothing gets the element whose paragraphs score highest, not the whole <body>; paragraphs that
 // are mostly links are found and taken out by clean_article, with their rule.
 TEST(CorpusReaderTest, HtmlMainTextByMarkersScoresAndLinkDensity) {
-  const std::string para1 = "<p>The council approved the new tram line on Tuesday, after a debate of four hours, "
-                            "and work will start in the spring.</p>";
-  const std::string para2 = "<p>The first trams should run in 2028, the mayor said, and fares will not rise, "
-                            "although critics doubt it.</p>";
+  const std::string para1 =
+      "<p>The council approved the new tram line on Tuesday, after a debate of four hours, "
+      "and work will start in the spring.</p>";
+  const std::string para2 =
+      "<p>The first trams should run in 2028, the mayor said, and fares will not rise, "
+      "although critics doubt it.</p>";
   struct Case {
     std::string html;
     std::vector<std::string> in, out;  // in the body as read / not
     std::vector<std::string> links;    // the link lists found
   };
   const std::vector<Case> cases = {
-      {"<article><p class=kicker>City</p><div itemprop=articleBody>" + para1 + para2 + "</div><p>Tags: trams</p></article>",
-       {"council approved", "first trams"}, {"City", "Tags"}, {}},
-      {"<article><div class=\"wrap entry-content\">" + para1 + para2 + "</div><div class=sharing>Share on X</div></article>",
-       {"council approved"}, {"Share on X"}, {}},
+      {"<article><p class=kicker>City</p><div itemprop=articleBody>" + para1 + para2 +
+           "</div><p>Tags: trams</p></article>",
+       {"council approved", "first trams"},
+       {"City", "Tags"},
+       {}},
+      {"<article><div class=\"wrap entry-content\">" + para1 + para2 +
+           "</div><div class=sharing>Share on X</div></article>",
+       {"council approved"},
+       {"Share on X"},
+       {}},
       // A marker that holds little of the article is not trusted.
       {"<article>" + para1 + para2 + para1 + "<div class=article-body><p>Short.</p></div></article>",
-       {"council approved", "Short."}, {}, {}},
+       {"council approved", "Short."},
+       {},
+       {}},
       // No <article>, no <main>: the scored container, not the sidebar or the menu of links.
-      {"<body><div id=menu><p><a href=/a>World news and politics</a></p><p><a href=/b>Business and markets today</a></p></div>"
-       "<div id=story>" + para1 + para2 + para1 + "</div><div id=side><p>Most read: a list of other stories here</p></div></body>",
-       {"council approved", "first trams"}, {"World news", "Most read"}, {}},
+      {"<body><div id=menu><p><a href=/a>World news and politics</a></p><p><a href=/b>Business and markets "
+       "today</a></p></div>"
+       "<div id=story>" +
+           para1 + para2 + para1 + "</div><div id=side><p>Most read: a list of other stories here</p></div></body>",
+       {"council approved", "first trams"},
+       {"World news", "Most read"},
+       {}},
       // Inside the article, a paragraph of links: found, with the text it has.
-      {"<article>" + para1 + "<p><a href=/1>Tram fares to rise</a> \xC2\xB7 <a href=/2>Mayor opens bridge</a></p>" + para2 +
-       "</article>",
-       {"council approved", "Tram fares"}, {}, {"Tram fares to rise \xC2\xB7 Mayor opens bridge"}},
+      {"<article>" + para1 + "<p><a href=/1>Tram fares to rise</a> \xC2\xB7 <a href=/2>Mayor opens bridge</a></p>" +
+           para2 + "</article>",
+       {"council approved", "Tram fares"},
+       {},
+       {"Tram fares to rise \xC2\xB7 Mayor opens bridge"}},
       // One link in a sentence is the article's.
       {"<article><p>The <a href=/c>council</a> approved the new tram line on Tuesday after a long debate.</p>" + para2 +
-       "</article>",
-       {"council approved"}, {}, {}},
+           "</article>",
+       {"council approved"},
+       {},
+       {}},
   };
   for (const Case& c : cases) {
     FileContents out = read_html_article("<html><head><title>Trams</title></head>" + c.html + "</html>", "t.html");
     ASSERT_EQ(out.articles.size(), 1u) << c.html;
     const ReadArticle& r = out.articles[0];
-    for (const std::string& w : c.in) EXPECT_NE(r.article.body.find(w), std::string::npos) << w << " | " << r.article.body;
-    for (const std::string& w : c.out) EXPECT_EQ(r.article.body.find(w), std::string::npos) << w << " | " << r.article.body;
+    for (const std::string& w : c.in)
+      EXPECT_NE(r.article.body.find(w), std::string::npos) << w << " | " << r.article.body;
+    for (const std::string& w : c.out)
+      EXPECT_EQ(r.article.body.find(w), std::string::npos) << w << " | " << r.article.body;
     EXPECT_EQ(r.link_lists, c.links) << c.html;
     Article cleaned = r.article;
     std::vector<Removal> removed = clean_article(cleaned, nullptr, r.link_lists);
@@ -214,8 +234,8 @@ TEST(CorpusReaderTest, HtmlMainTextByMarkersScoresAndLinkDensity) {
 }
 
 TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
-  std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   struct Row {
     std::string date;
     bool kept;
@@ -245,7 +265,8 @@ TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
       EXPECT_EQ(c.articles[i].article.date_given.substr(0, 4), r.date.substr(0, 4)) << r.date;
     }
     int line = static_cast<int>(i) + 1;
-    auto warning = std::find_if(c.problems.begin(), c.problems.end(), [line](const Problem& p) { return p.line == line; });
+    auto warning =
+        std::find_if(c.problems.begin(), c.problems.end(), [line](const Problem& p) { return p.line == line; });
     if (r.kept) {
       EXPECT_EQ(warning, c.problems.end()) << r.date;
     } else {
@@ -265,7 +286,8 @@ TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
   EXPECT_FALSE(streamed.articles[4].article.published.has_value());
   EXPECT_TRUE(streamed.articles[0].article.published.has_value());
   file.path = "page.html";
-  FileContents page = read_file_bytes(file, "<meta property=\"article:published_time\" content=\"2999-01-01\"><article><p>x</p></article>");
+  FileContents page = read_file_bytes(
+      file, "<meta property=\"article:published_time\" content=\"2999-01-01\"><article><p>x</p></article>");
   ASSERT_EQ(page.articles.size(), 1u);
   EXPECT_FALSE(page.articles[0].article.published.has_value());
   EXPECT_EQ(page.articles[0].article.date_given, "2999-01-01T00:00:00Z");
@@ -381,7 +403,8 @@ TEST(CorpusReaderTest, ConvertsLatin1FilesWithAWarning) {
   std::string path = dir.write("latin1.txt",
                                "Caf\xE9 society returns\n\nThe caf\xE9s of M\xFCnchen re-opened on Monday, "
                                "and the na\xEFve optimism of their owners was a pleasure to see after the d\xE9"
-                               "b\xE2" "cle of last winter.\n");
+                               "b\xE2"
+                               "cle of last winter.\n");
   FileContents c = read_file({path, "latin1.txt"}, 1 << 20);
   ASSERT_EQ(c.articles.size(), 1u);
   EXPECT_EQ(c.articles[0].article.title, "Caf\xC3\xA9 society returns");

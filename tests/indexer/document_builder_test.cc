@@ -56,14 +56,15 @@ TEST(DocumentBuilderTest, DetectsLanguageWhenNotGivenAndStemsInIt) {
   Article a;
   a.id = "de1";
   a.title = "Neue H\xC3\xA4user";
-  a.body = "Die Bundesregierung will Eigent\xC3\xBCmer \xC3\xA4lterer H\xC3\xA4user k\xC3\xBCnftig st\xC3\xA4rker "
-           "bei der energetischen Sanierung unterst\xC3\xBCtzen, hie\xC3\x9F es am Montag in Berlin.";
+  a.body =
+      "Die Bundesregierung will Eigent\xC3\xBCmer \xC3\xA4lterer H\xC3\xA4user k\xC3\xBCnftig st\xC3\xA4rker "
+      "bei der energetischen Sanierung unterst\xC3\xBCtzen, hie\xC3\x9F es am Montag in Berlin.";
   DocumentBuilder builder;
   BuiltDocument built = builder.build(a, "h");
   EXPECT_EQ(a.lang, "de");
   std::string terms = describe_terms(built.document);
   EXPECT_NE(terms.find("Lde"), std::string::npos);
-  EXPECT_NE(terms.find("Zhaus"), std::string::npos) << terms;      // German stem of Häuser
+  EXPECT_NE(terms.find("Zhaus"), std::string::npos) << terms;            // German stem of Häuser
   EXPECT_NE(terms.find("h\xC3\xA4user:4"), std::string::npos) << terms;  // exact form kept
 }
 
@@ -105,8 +106,9 @@ TEST(DocumentBuilderTest, LeavesOutEntitiesBelowTheConfidenceAsked) {
   auto entities_at = [&](float min) {
     Article a;
     a.id = "c";
-    a.body = "Russia supplied missiles to bolster Pyongyang's air defences. Troops went to the Kursk region. "
-             "Vladimir Putin met Kim Jong Un in Moscow.";
+    a.body =
+        "Russia supplied missiles to bolster Pyongyang's air defences. Troops went to the Kursk region. "
+        "Vladimir Putin met Kim Jong Un in Moscow.";
     DocumentBuilder builder("en", extractor, min);
     builder.build(a, "");
     return a.entities;

@@ -11,10 +11,10 @@
 #include <xapian.h>
 
 #include "build_state.h"
+#include "document_builder.h"
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/schema.h"
-#include "document_builder.h"
 #include "shard_writers.h"
 #include "support/temp_index.h"
 
@@ -75,8 +75,7 @@ TEST_F(IndexerTest, RecurringLinesAreLearntStoredAndUsedByLaterRuns) {
       body += "story" + std::string(1, static_cast<char>('a' + i % 26)) + std::to_string(i) + " end.\n\n";
     }
     return "Title: Story " + std::to_string(i) + "\nId: s" + std::to_string(i) + "\nSource: Harbor Times\n\n" + body +
-           "Get the Harbor Times briefing at " + std::to_string(6 + i % 3) +
-           "am, free.\n";
+           "Get the Harbor Times briefing at " + std::to_string(6 + i % 3) + "am, free.\n";
   };
   for (int i = 0; i < 3; ++i) dir_.write("site/" + std::to_string(i) + ".txt", article(i));
   run_indexer(config({dir_.str("site")}));
@@ -124,8 +123,9 @@ TEST_F(IndexerTest, RecurringLinesAreLearntStoredAndUsedByLaterRuns) {
 TEST_F(IndexerTest, PruneDeletesArticlesOfVanishedFilesOnly) {
   dir_.write("news/a.txt", "Alpha\n\nA.\n");
   dir_.write("news/b.txt", "Beta\n\nB.\n");
-  dir_.write("news/feed.jsonl", "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n"
-                                "{\"id\": \"c2\", \"title\": \"C2\", \"body\": \"y\"}\n");
+  dir_.write("news/feed.jsonl",
+             "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n"
+             "{\"id\": \"c2\", \"title\": \"C2\", \"body\": \"y\"}\n");
   dir_.write("other/z.txt", "Zeta\n\nZ.\n");
   run_indexer(config({dir_.str("news"), dir_.str("other")}));
   ASSERT_EQ(doc_count(), 5u);
@@ -182,7 +182,8 @@ TEST_F(IndexerTest, BigJsonLinesFilesAreReadInRunsOfLines) {
     } else if (line % 10 == 0) {
       feed += "\n";
     } else if (line % 3 == 0) {
-      feed += "{\"title\": \"No id " + std::to_string(line) + "\", \"body\": \"Body of line " + std::to_string(line) + ".\"}\n";
+      feed += "{\"title\": \"No id " + std::to_string(line) + "\", \"body\": \"Body of line " + std::to_string(line) +
+              ".\"}\n";
     } else {
       feed += "{\"id\": \"a" + std::to_string(line) + "\", \"title\": \"Title " + std::to_string(line) +
               "\", \"body\": \"Body of article " + std::to_string(line) + ".\"}\n";
@@ -205,7 +206,8 @@ TEST_F(IndexerTest, BigJsonLinesFilesAreReadInRunsOfLines) {
   bool broken = false, huge = false;
   for (const std::string& line : log_) {
     broken = broken || line.find("feed.jsonl:17: error:") != std::string::npos;
-    huge = huge || (line.find("feed.jsonl:41: error:") != std::string::npos && line.find("--max-file-size") != std::string::npos);
+    huge = huge || (line.find("feed.jsonl:41: error:") != std::string::npos &&
+                    line.find("--max-file-size") != std::string::npos);
   }
   EXPECT_TRUE(broken) << "no error naming feed.jsonl:17";
   EXPECT_TRUE(huge) << "no error naming feed.jsonl:41";
@@ -219,8 +221,12 @@ TEST_F(IndexerTest, BigJsonLinesFilesAreReadInRunsOfLines) {
   EXPECT_EQ(w.errors, s.errors);
   Xapian::Database a(c.db_path), b(whole.db_path);
   std::set<std::string> ia, ib;
-  for (auto t = a.allterms_begin(std::string(schema::kIdPrefix)); t != a.allterms_end(std::string(schema::kIdPrefix)); ++t) ia.insert(*t);
-  for (auto t = b.allterms_begin(std::string(schema::kIdPrefix)); t != b.allterms_end(std::string(schema::kIdPrefix)); ++t) ib.insert(*t);
+  for (auto t = a.allterms_begin(std::string(schema::kIdPrefix)); t != a.allterms_end(std::string(schema::kIdPrefix));
+       ++t)
+    ia.insert(*t);
+  for (auto t = b.allterms_begin(std::string(schema::kIdPrefix)); t != b.allterms_end(std::string(schema::kIdPrefix));
+       ++t)
+    ib.insert(*t);
   EXPECT_EQ(ia, ib);
   // A second run changes nothing and prunes nothing.
   IndexStats again = run_indexer(c);
@@ -274,7 +280,8 @@ TEST_F(IndexerTest, ParallelShardBuildMatchesOneWriter) {
   }
   // The copies must land in more than one of three shards for the test to mean anything.
   std::set<std::uint64_t> copy_shards;
-  for (int i = 0; i < 6; ++i) copy_shards.insert(fnv1a64(schema::id_term("news/copy" + std::to_string(i) + ".txt")) % 3);
+  for (int i = 0; i < 6; ++i)
+    copy_shards.insert(fnv1a64(schema::id_term("news/copy" + std::to_string(i) + ".txt")) % 3);
   ASSERT_GT(copy_shards.size(), 1u);
 
   auto build = [&](const std::string& db, unsigned shards) {
@@ -314,7 +321,8 @@ TEST_F(IndexerTest, ParallelShardBuildMatchesOneWriter) {
   auto groups = [&](const Xapian::Database& db) {
     std::set<std::string> copies, others;
     for (int i = 0; i < 30; ++i) {
-      std::string id = schema::id_term(i < 6 ? "news/copy" + std::to_string(i) + ".txt" : "news/other" + std::to_string(i) + ".txt");
+      std::string id =
+          schema::id_term(i < 6 ? "news/copy" + std::to_string(i) + ".txt" : "news/other" + std::to_string(i) + ".txt");
       auto p = db.postlist_begin(id);
       EXPECT_NE(p, db.postlist_end(id)) << id;
       if (p == db.postlist_end(id)) continue;
@@ -374,8 +382,10 @@ TEST_F(IndexerTest, OneRunAtATimePerDatabase) {
 
 // A killed --rebuild leaves the old database whole; the next rebuild resumes from its shards.
 TEST_F(IndexerTest, AnInterruptedRebuildLeavesTheOldDatabaseAndIsResumed) {
-  for (int i = 0; i < 30; ++i) dir_.write("old/a" + std::to_string(i) + ".txt", "Old " + std::to_string(i) + "\n\nOld text.\n");
-  for (int i = 0; i < 30; ++i) dir_.write("new/b" + std::to_string(i) + ".txt", "New " + std::to_string(i) + "\n\nNew text.\n");
+  for (int i = 0; i < 30; ++i)
+    dir_.write("old/a" + std::to_string(i) + ".txt", "Old " + std::to_string(i) + "\n\nOld text.\n");
+  for (int i = 0; i < 30; ++i)
+    dir_.write("new/b" + std::to_string(i) + ".txt", "New " + std::to_string(i) + "\n\nNew text.\n");
   run_indexer(config({dir_.str("old")}));
   ASSERT_EQ(doc_count(), 30u);
   // A rebuild that dies after its shards committed one article: what a killed run leaves.

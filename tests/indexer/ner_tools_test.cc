@@ -52,7 +52,7 @@ TEST(NerToolsTest, PipelineEvaluationScoresMentionsByOffsets) {
   EXPECT_EQ(s.misread, 0u);
   ASSERT_EQ(s.pipeline.size(), 4u);
   EXPECT_EQ(s.pipeline[3].type, "overall");
-  EXPECT_EQ(s.pipeline[3].gold, 5u);   // Rotterdam, Elena Marchetti x2, Veltrix Systems, Dresden
+  EXPECT_EQ(s.pipeline[3].gold, 5u);  // Rotterdam, Elena Marchetti x2, Veltrix Systems, Dresden
   EXPECT_EQ(s.tagger[3].gold, 5u);
   EXPECT_EQ(s.pipeline[2].type, "PER");
   EXPECT_EQ(s.pipeline[2].gold, 2u);

@@ -26,8 +26,8 @@ class AliasesTest : public ::testing::Test {
  protected:
   // A .txt article of the given id and body.
   void article(const std::string& id, const std::string& body) {
-    dir_.write("in/" + id + ".txt", "Title: " + id + "\nId: " + id + "\nDate: 2024-05-0" + std::to_string(++n_ % 9 + 1) +
-                                        "\nLanguage: en\n\n" + body + "\n");
+    dir_.write("in/" + id + ".txt", "Title: " + id + "\nId: " + id + "\nDate: 2024-05-0" +
+                                        std::to_string(++n_ % 9 + 1) + "\nLanguage: en\n\n" + body + "\n");
   }
   void remove(const std::string& id) { std::filesystem::remove(dir_.str("in/" + id + ".txt")); }
   void index() {

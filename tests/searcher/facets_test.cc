@@ -38,13 +38,32 @@ class FacetsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const std::vector<Fixture> fixtures = {
-        {"a1", "missile test", {"Kim Jong Un", "Lee Jae Myung"}, {"North Korea", "South Korea"},
-         {"Korean Central News Agency"}, "Harbor Times", "en", "2025-01-10"},
+        {"a1",
+         "missile test",
+         {"Kim Jong Un", "Lee Jae Myung"},
+         {"North Korea", "South Korea"},
+         {"Korean Central News Agency"},
+         "Harbor Times",
+         "en",
+         "2025-01-10"},
         {"a2", "missile launch", {"Kim Jong Un"}, {"North Korea", "Russia"}, {}, "Daily Compass", "en", "2025-01-20"},
         {"a3", "missile strike", {"Vladimir Putin"}, {"Russia", "Ukraine"}, {}, "Harbor Times", "en", "2025-02-05"},
-        {"a4", "trade talks", {"Lee Jae Myung"}, {"South Korea", "United States"}, {}, "Daily Compass", "en", "2024-12-01"},
-        {"a5", "summit talks", {"Donald Trump", "Vladimir Putin"}, {"United States", "Russia"}, {}, "Meridian Wire",
-         "en", "2025-02-14"},
+        {"a4",
+         "trade talks",
+         {"Lee Jae Myung"},
+         {"South Korea", "United States"},
+         {},
+         "Daily Compass",
+         "en",
+         "2024-12-01"},
+        {"a5",
+         "summit talks",
+         {"Donald Trump", "Vladimir Putin"},
+         {"United States", "Russia"},
+         {},
+         "Meridian Wire",
+         "en",
+         "2025-02-14"},
         {"a6", "Handel", {}, {"Japan"}, {}, "Harbor Times", "de", "2024-06-30"},
     };
     indexer::IndexWriter writer(dir_->str("db"), true);
@@ -138,7 +157,7 @@ TEST_F(FacetsTest, DateFacetsByMonthYearAndDay) {
 
 TEST_F(FacetsTest, QueryLanguageFiltersAreCanonicalised) {
   EXPECT_EQ(ids(search("person:\"Kim Jong Un\" missile", {})), "a1 a2");
-  EXPECT_EQ(ids(search("place:U.S.", {})), "a4 a5");           // U.S. -> United States
+  EXPECT_EQ(ids(search("place:U.S.", {})), "a4 a5");  // U.S. -> United States
   EXPECT_EQ(ids(search("talks place:America", {})), "a4 a5");
   EXPECT_EQ(ids(search("", {}, {"places:U.S."})), "a4 a5");
   EXPECT_EQ(ids(search("org:\"Korean Central News Agency\"", {})), "a1");

@@ -105,10 +105,10 @@ TEST(QueryBuilderTest, MalformedQueriesFallBackToWordsWithAWarning) {
 // A phrase may be typed with the typographic and national quotes of any language.
 TEST(QueryBuilderTest, NationalQuotesMakePhrases) {
   const std::string phrase = describe("\"north korea\"");
-  for (const char* q : {"\xE2\x80\x9Cnorth korea\xE2\x80\x9D", "\xE2\x80\x9Enorth korea\xE2\x80\x9C",
-                        "\xC2\xABnorth korea\xC2\xBB", "\xC2\xBB north korea \xC2\xAB",
-                        "\xE2\x80\xB9north korea\xE2\x80\xBA", "\xE3\x80\x8Cnorth korea\xE3\x80\x8D",
-                        "\xEF\xBC\x82north korea\xEF\xBC\x82"}) {
+  for (const char* q :
+       {"\xE2\x80\x9Cnorth korea\xE2\x80\x9D", "\xE2\x80\x9Enorth korea\xE2\x80\x9C", "\xC2\xABnorth korea\xC2\xBB",
+        "\xC2\xBB north korea \xC2\xAB", "\xE2\x80\xB9north korea\xE2\x80\xBA", "\xE3\x80\x8Cnorth korea\xE3\x80\x8D",
+        "\xEF\xBC\x82north korea\xEF\xBC\x82"}) {
     BuiltQuery b = build(q);
     EXPECT_EQ(b.query.get_description(), phrase) << q;
     EXPECT_TRUE(b.warnings.empty()) << q;
@@ -122,13 +122,58 @@ TEST(QueryBuilderTest, NationalQuotesMakePhrases) {
 // Property: whatever the text (random Unicode, brackets and quotes unbalanced, operators in every
 // position, 4,096 bytes), build() answers a query or throws the library's InvalidRequest only.
 TEST(QueryBuilderTest, NoGeneratedQueryFails) {
-  const std::vector<std::string> pieces = {
-      "oil", "gas", "AND", "OR", "NOT", "NEAR", "NEAR/3", "ADJ/2", "(", ")", "\"", "\xE2\x80\x9C", "\xE2\x80\x9D",
-      "\xE2\x80\x9E", "\xC2\xAB", "\xC2\xBB", "\xE3\x80\x8C", "\xEF\xBC\x82", "\xE2\x80\x98", "\xE2\x80\x99",
-      "+", "-", "*", "title:", "person:", "place:", "org:", "date:", "source:", "lang:", "2025-01..2025-02", "..",
-      ":", "\xEF\xBC\xA1\xEF\xBC\xAE\xEF\xBC\xA4", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8B",
-      "\xE6\x9D\xB1\xE4\xBA\xAC", "\xEC\x84\x9C\xEC\x9A\xB8", "\xD9\x85\xD8\xB5\xD8\xB1", "\xCD\xBA",
-      "\xE3\x8D\x88", "\xEF\xAC\x81", "Kim's's", " ", "  ", "\t", "\xC2\xA0", "\xE2\x80\x8B", "~", "^", "\\"};
+  const std::vector<std::string> pieces = {"oil",
+                                           "gas",
+                                           "AND",
+                                           "OR",
+                                           "NOT",
+                                           "NEAR",
+                                           "NEAR/3",
+                                           "ADJ/2",
+                                           "(",
+                                           ")",
+                                           "\"",
+                                           "\xE2\x80\x9C",
+                                           "\xE2\x80\x9D",
+                                           "\xE2\x80\x9E",
+                                           "\xC2\xAB",
+                                           "\xC2\xBB",
+                                           "\xE3\x80\x8C",
+                                           "\xEF\xBC\x82",
+                                           "\xE2\x80\x98",
+                                           "\xE2\x80\x99",
+                                           "+",
+                                           "-",
+                                           "*",
+                                           "title:",
+                                           "person:",
+                                           "place:",
+                                           "org:",
+                                           "date:",
+                                           "source:",
+                                           "lang:",
+                                           "2025-01..2025-02",
+                                           "..",
+                                           ":",
+                                           "\xEF\xBC\xA1\xEF\xBC\xAE\xEF\xBC\xA4",
+                                           "\xEF\xBC\x88",
+                                           "\xEF\xBC\x89",
+                                           "\xEF\xBC\x8B",
+                                           "\xE6\x9D\xB1\xE4\xBA\xAC",
+                                           "\xEC\x84\x9C\xEC\x9A\xB8",
+                                           "\xD9\x85\xD8\xB5\xD8\xB1",
+                                           "\xCD\xBA",
+                                           "\xE3\x8D\x88",
+                                           "\xEF\xAC\x81",
+                                           "Kim's's",
+                                           " ",
+                                           "  ",
+                                           "\t",
+                                           "\xC2\xA0",
+                                           "\xE2\x80\x8B",
+                                           "~",
+                                           "^",
+                                           "\\"};
   std::mt19937 rng(20261201);
   Analyzer analyzer;
   QueryBuilder builder(analyzer);
@@ -196,8 +241,7 @@ TEST(QueryBuilderTest, RelaxedReadingMakesBareWordsOptional) {
   EXPECT_TRUE(strict.relaxable);
   EXPECT_EQ(describe("oil gas", true), "Query(((oil OR Zoil) OR (gas OR Zgas)))");
   // +words and filters stay required.
-  EXPECT_EQ(describe("+oil gas source:bbc", true),
-            "Query((((oil OR Zoil) AND 0 * XSRCbbc) AND_MAYBE (gas OR Zgas)))");
+  EXPECT_EQ(describe("+oil gas source:bbc", true), "Query((((oil OR Zoil) AND 0 * XSRCbbc) AND_MAYBE (gas OR Zgas)))");
   EXPECT_FALSE(build("oil OR gas").relaxable);
   EXPECT_FALSE(build("oil").relaxable);
   EXPECT_FALSE(build("oil source:bbc").relaxable);

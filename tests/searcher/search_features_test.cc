@@ -125,7 +125,7 @@ TEST(CollapseTest, PagesAgreeWhetherCollapsedAfterRankingOrByXapian) {
              "\", \"body\": \"" + body + " Reported by desk " + std::to_string(i) + ".\"}\n";
   }
   const char* others[] = {"citrus growers", "warehouse rents", "freight rates", "quay repairs",
-                          "ship queues", "crane makers", "harbour fees", "container prices"};
+                          "ship queues",    "crane makers",    "harbour fees",  "container prices"};
   for (int i = 0; i < 8; ++i) {
     jsonl += "{\"id\": \"other-" + std::to_string(i) + "\", \"title\": \"" + others[i] +
              "\", \"body\": \"A report on " + others[i] + " at the harbour: the crane and the quay " +
@@ -399,7 +399,8 @@ TEST_F(SearchFeaturesTest, RejectsBadRankingOptions) {
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback = "maybe"; }).find("feedback"), std::string::npos);
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_docs = 1; }).find("feedback docs"), std::string::npos);
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_terms = 0; }).find("feedback terms"), std::string::npos);
-  EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_weight = 2; }).find("feedback weight"), std::string::npos);
+  EXPECT_NE(message([](SearchRequest& q) { q.ranking.feedback_weight = 2; }).find("feedback weight"),
+            std::string::npos);
   EXPECT_NE(message([](SearchRequest& q) { q.ranking.proximity = -0.5; }).find("proximity"), std::string::npos);
   EXPECT_EQ(message([](SearchRequest& q) { q.ranking.weighting = "pl2"; }), "accepted");
 

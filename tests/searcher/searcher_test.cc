@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <xapian.h>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-#include <xapian.h>
 
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
@@ -72,8 +72,8 @@ TEST_F(SearcherTest, AllWordsMustMatchAndPhrasesAreExact) {
 }
 
 TEST_F(SearcherTest, MatchesStemmedFormsAndExactForms) {
-  EXPECT_EQ(ids(search("elect")), std::vector<std::string>{"elections"});       // "elections" by stem
-  EXPECT_EQ(ids(search("H\xC3\xA4user")), std::vector<std::string>{"haeuser"}); // German exact form
+  EXPECT_EQ(ids(search("elect")), std::vector<std::string>{"elections"});                  // "elections" by stem
+  EXPECT_EQ(ids(search("H\xC3\xA4user")), std::vector<std::string>{"haeuser"});            // German exact form
   EXPECT_EQ(ids(search("\xE5\x9C\xB0\xE9\x9C\x87")), std::vector<std::string>{"jishin"});  // 地震
   EXPECT_EQ(ids(search("\xEC\x84\x9C\xEC\x9A\xB8")), std::vector<std::string>{"seoul"});   // 서울 in 서울에서
 }
@@ -149,7 +149,10 @@ TEST_F(SearcherTest, RejectsBadRequests) {
 TEST_F(SearcherTest, OpeningAMissingOrForeignDatabaseIsAnIndexError) {
   TempDir dir;
   EXPECT_THROW(Searcher(dir.str("none")), IndexError);
-  { Xapian::WritableDatabase foreign(dir.str("foreign"), Xapian::DB_CREATE); foreign.commit(); }
+  {
+    Xapian::WritableDatabase foreign(dir.str("foreign"), Xapian::DB_CREATE);
+    foreign.commit();
+  }
   EXPECT_THROW(Searcher(dir.str("foreign")), IndexError);
 }
 
@@ -203,7 +206,9 @@ TEST_F(SearcherTest, SeesNewCommitsAfterReopen) {
 TEST_F(SearcherTest, QueriesThatAreNotUtf8AreRefusedAndNeverCrash) {
   Searcher s(db());
   SearchRequest r;
-  r.query = "Bi\xda\x1c\xf6\xba" "f";
+  r.query =
+      "Bi\xda\x1c\xf6\xba"
+      "f";
   EXPECT_THROW(s.search(r), InvalidRequest);
   EXPECT_EQ(detect_language(r.query), "");  // the valid prefix "Bi" is too short to judge
   std::mt19937 rng(7);

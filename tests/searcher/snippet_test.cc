@@ -21,7 +21,7 @@ TEST(SnippetTest, PicksThePassageWithMostDistinctWordsAndMarksCuts) {
   EXPECT_NE(s.find("<mark>Time</mark> <mark>Warner</mark>"), std::string::npos) << s;
   EXPECT_NE(s.find("<mark>profit</mark>"), std::string::npos) << s;
   EXPECT_EQ(s.rfind("\xE2\x80\xA6 ", 0), 0u) << s;  // starts with an ellipsis
-  EXPECT_LE(s.size(), 60u + 80u);  // passage + markup
+  EXPECT_LE(s.size(), 60u + 80u);                   // passage + markup
 }
 
 TEST(SnippetTest, EscapesHtmlInSourceText) {

@@ -30,7 +30,9 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  std::string str(const std::string& child = "") const { return child.empty() ? path_.string() : (path_ / child).string(); }
+  std::string str(const std::string& child = "") const {
+    return child.empty() ? path_.string() : (path_ / child).string();
+  }
 
   // Writes `content` (bytes, as is) to `relative`, creating folders; returns the full path.
   std::string write(const std::string& relative, const std::string& content) const {

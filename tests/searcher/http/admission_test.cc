@@ -81,7 +81,8 @@ TEST(Admission, OrdinarySearchesGetASlotWhileHeavyOnesQueue) {
 
   // The six main slots the heavy ones cannot reach are free for ordinary searches, at once.
   std::vector<std::future<Admission::Ticket>> light;
-  for (int i = 0; i < 6; ++i) light.push_back(std::async(std::launch::async, [&] { return admission.enter(Cost::kLight); }));
+  for (int i = 0; i < 6; ++i)
+    light.push_back(std::async(std::launch::async, [&] { return admission.enter(Cost::kLight); }));
   std::vector<Admission::Ticket> held;
   for (auto& f : light) {
     ASSERT_EQ(f.wait_for(10s), std::future_status::ready);

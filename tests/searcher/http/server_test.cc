@@ -91,10 +91,12 @@ json body_of(const std::string& response) {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("news/a.txt", "Title: Harbour reopens\nSource: Harbor Times\nDate: 2024-03-14\nLanguage: en\n\n"
-                             "Ships returned to the harbour in Rotterdam on Thursday.\n");
-    dir_.write("news/b.txt", "Title: Pay deal for dockworkers\nSource: Northern Ledger\nDate: 2024-04-02\nLanguage: en\n\n"
-                             "Crane operators at the harbour won a raise, Elena Marchetti said in Rome.\n");
+    dir_.write("news/a.txt",
+               "Title: Harbour reopens\nSource: Harbor Times\nDate: 2024-03-14\nLanguage: en\n\n"
+               "Ships returned to the harbour in Rotterdam on Thursday.\n");
+    dir_.write("news/b.txt",
+               "Title: Pay deal for dockworkers\nSource: Northern Ledger\nDate: 2024-04-02\nLanguage: en\n\n"
+               "Crane operators at the harbour won a raise, Elena Marchetti said in Rome.\n");
     index();
     ServerConfig config;
     config.db_path = dir_.str("db");
@@ -283,7 +285,8 @@ TEST_F(ServerTest, LongPathsAreRefusedBeforeRouting) {
   // router's std::regex recurses once per character of the path and overflowed the stack
   // (at ~6,000 characters with 2 MB stacks, ~8,000 under ASan).
   std::string id = httplib::detail::encode_query_param(get_json("/api/search?q=crane")["hits"][0]["id"]);
-  EXPECT_NE(get_json("/api/articles/" + id + "/similar?limit=-1", 400)["error"]["message"].get<std::string>().find("\"limit\""),
+  EXPECT_NE(get_json("/api/articles/" + id + "/similar?limit=-1", 400)["error"]["message"].get<std::string>().find(
+                "\"limit\""),
             std::string::npos);
   json j = get_json("/api/articles/" + std::string(7000, 'a') + "/similar?limit=-1", 414);
   EXPECT_EQ(j["error"]["code"], "uri_too_long");

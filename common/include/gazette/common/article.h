@@ -14,19 +14,19 @@ namespace gazette {
 
 // One news article as read from a corpus file. All text is valid UTF-8.
 struct Article {
-  std::string id;       // stable id: "id" field, else URL, else the file path (+ "#N" in a feed)
+  std::string id;  // stable id: "id" field, else URL, else the file path (+ "#N" in a feed)
   std::string url;
   std::string title;
-  std::string body;     // paragraphs separated by "\n\n"
+  std::string body;                       // paragraphs separated by "\n\n"
   std::optional<std::int64_t> published;  // seconds since the Unix epoch, UTC
   std::string source;
   std::vector<std::string> authors;
   std::string section;
-  std::string lang;     // ISO 639-1 code; empty when unknown (the analyser detects it)
-  std::string path;     // the file it came from, as found on disk
-  std::string dateline;    // "RIGA (Meridian Wire)": taken from the body's start (clean_article)
-  std::string date_given;  // a date the source gave that cannot be true (ISO 8601), not used as
-                           // `published`: after the time of indexing plus a day, or before 1800
+  std::string lang;              // ISO 639-1 code; empty when unknown (the analyser detects it)
+  std::string path;              // the file it came from, as found on disk
+  std::string dateline;          // "RIGA (Meridian Wire)": taken from the body's start (clean_article)
+  std::string date_given;        // a date the source gave that cannot be true (ISO 8601), not used as
+                                 // `published`: after the time of indexing plus a day, or before 1800
   std::vector<Entity> entities;  // filled in by entity extraction at indexing time
 };
 

@@ -8,8 +8,8 @@
 namespace gazette {
 
 struct DecodedText {
-  std::string text;     // valid UTF-8, without a byte-order mark
-  std::string charset;  // what the bytes were: "UTF-8", "ISO-8859-1", "UTF-16LE", ...
+  std::string text;       // valid UTF-8, without a byte-order mark
+  std::string charset;    // what the bytes were: "UTF-8", "ISO-8859-1", "UTF-16LE", ...
   bool repaired = false;  // invalid sequences were replaced by U+FFFD
 };
 

@@ -80,7 +80,7 @@ class Gazetteer {
   std::unordered_map<std::string, std::string, Hash, std::equal_to<>> demonyms_;
   std::size_t max_words_ = 1;
   std::vector<std::uint64_t> filter_;
-  std::size_t filter_mask_ = 0;  // filter_.size() - 1
+  std::size_t filter_mask_ = 0;   // filter_.size() - 1
   std::size_t filter_count_ = 0;  // keys added
 };
 
@@ -89,16 +89,16 @@ class Gazetteer {
 std::shared_ptr<const Gazetteer> load_default_gazetteer();
 
 struct WordClusterOptions {
-  std::size_t min_count = 3;                     // rarer words are one word, "rare"
-  std::size_t max_words = 100000;                // the most frequent words only
+  std::size_t min_count = 3;                           // rarer words are one word, "rare"
+  std::size_t max_words = 100000;                      // the most frequent words only
   std::vector<std::size_t> classes = {64, 256, 1024};  // one clustering per granularity
-  int passes = 12;                               // exchange passes at most (stops when converged)
-  std::function<void(std::string_view)> log;     // one line per pass
+  int passes = 12;                                     // exchange passes at most (stops when converged)
+  std::function<void(std::string_view)> log;           // one line per pass
 };
 
 // Word classes learnt from unlabeled text (see word_clusters.cc): each word's class at each
-// granularity, by the words before it and by the words after it ("l1.l2.l3.r1.r2.r3"). Case-sensitive: a word is looked up as written.
-// Immutable after learning or reading; thread-safe to read.
+// granularity, by the words before it and by the words after it ("l1.l2.l3.r1.r2.r3"). Case-sensitive: a word is looked
+// up as written. Immutable after learning or reading; thread-safe to read.
 class WordClusters {
  public:
   // `sentences` are tokenised as the tagger sees text (ner_sentences).

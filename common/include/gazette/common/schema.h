@@ -26,16 +26,16 @@ inline constexpr std::string_view kRecurringLinesPrefix = "gazette:lines:";
 
 // --- Term prefixes (Omega conventions where one exists) ---
 // Free text terms have no prefix: the unstemmed, folded word, with positions.
-inline constexpr std::string_view kIdPrefix = "Q";        // boolean: unique article id
-inline constexpr std::string_view kTitlePrefix = "S";     // title words, with positions
-inline constexpr std::string_view kStemPrefix = "Z";      // stemmed form: "Z" + stem, or "Z" + field prefix + stem
-inline constexpr std::string_view kAuthorPrefix = "A";    // boolean: folded author name
-inline constexpr std::string_view kSourcePrefix = "XSRC";     // boolean: folded source name
-inline constexpr std::string_view kSectionPrefix = "XSECTION";  // boolean: folded section
-inline constexpr std::string_view kLanguagePrefix = "L";  // boolean: ISO 639-1 code
-inline constexpr std::string_view kYearPrefix = "Y";      // boolean: "Y2025"
-inline constexpr std::string_view kMonthPrefix = "M";     // boolean: "M202511"
-inline constexpr std::string_view kDayPrefix = "D";       // boolean: "D20251103"
+inline constexpr std::string_view kIdPrefix = "Q";         // boolean: unique article id
+inline constexpr std::string_view kTitlePrefix = "S";      // title words, with positions
+inline constexpr std::string_view kStemPrefix = "Z";       // stemmed form: "Z" + stem, or "Z" + field prefix + stem
+inline constexpr std::string_view kAuthorPrefix = "A";     // boolean: folded author name
+inline constexpr std::string_view kSourcePrefix = "XSRC";  // boolean: folded source name
+inline constexpr std::string_view kSectionPrefix = "XSECTION";   // boolean: folded section
+inline constexpr std::string_view kLanguagePrefix = "L";         // boolean: ISO 639-1 code
+inline constexpr std::string_view kYearPrefix = "Y";             // boolean: "Y2025"
+inline constexpr std::string_view kMonthPrefix = "M";            // boolean: "M202511"
+inline constexpr std::string_view kDayPrefix = "D";              // boolean: "D20251103"
 inline constexpr std::string_view kPersonPrefix = "XPER";        // boolean: folded canonical person name
 inline constexpr std::string_view kOrganizationPrefix = "XORG";  // boolean: folded canonical organisation
 inline constexpr std::string_view kPlacePrefix = "XLOC";         // boolean: folded canonical place name
@@ -49,8 +49,8 @@ inline constexpr std::string_view kAcronymPrefix = "XACR";
 inline constexpr std::string_view kFullNamePrefix = "XFULL";
 inline constexpr std::string_view kShortFormPrefix = "XSHORT";
 inline constexpr char kAliasSeparator = '\x01';
-inline constexpr std::string_view kDupBandPrefix = "XDB";        // boolean: MinHash LSH band, "XDB" + band + hash
-inline constexpr std::string_view kDupGroupPrefix = "XDUP";      // boolean: near-duplicate group id
+inline constexpr std::string_view kDupBandPrefix = "XDB";    // boolean: MinHash LSH band, "XDB" + band + hash
+inline constexpr std::string_view kDupGroupPrefix = "XDUP";  // boolean: near-duplicate group id
 
 // --- Value slots ---
 // Publication time: Xapian::sortable_serialise(seconds since the epoch, UTC).
@@ -78,9 +78,9 @@ inline constexpr Xapian::valueno kDupGroupSlot = 11;
 // without snippets read this small value instead of inflating the whole stored article
 // (document data), and a result page is collapsed by the group in it.
 inline constexpr Xapian::valueno kHitSlot = 12;
-inline constexpr int kMinHashSize = 64;      // hash functions
-inline constexpr int kMinHashBands = 16;     // LSH bands of kMinHashSize / kMinHashBands rows
-inline constexpr int kShingleWords = 5;      // words per shingle
+inline constexpr int kMinHashSize = 64;              // hash functions
+inline constexpr int kMinHashBands = 16;             // LSH bands of kMinHashSize / kMinHashBands rows
+inline constexpr int kShingleWords = 5;              // words per shingle
 inline constexpr double kDuplicateSimilarity = 0.6;  // estimated Jaccard at which articles are duplicates
 
 // --- Ranking and positions ---
