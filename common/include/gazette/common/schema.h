@@ -105,6 +105,15 @@ inline constexpr std::size_t kMaxTermBytes = 240;
 std::string make_term(std::string_view prefix, std::string_view value);
 
 std::string id_term(std::string_view id);
+// A stemmed term: "Z" + stem, or "Z" + field prefix + stem (e.g. "ZS" + stem for a title word).
+inline std::string stem_term(std::string_view stem, std::string_view field_prefix = {}) {
+  std::string t(kStemPrefix);
+  t.append(field_prefix).append(stem);
+  return t;
+}
+// Whether a term carries a prefix: every prefix above starts with a capital A-Z, and free text
+// terms (folded words) never do.
+inline bool is_prefixed(std::string_view term) { return !term.empty() && term[0] >= 'A' && term[0] <= 'Z'; }
 std::string source_term(std::string_view source);    // folded
 std::string section_term(std::string_view section);  // folded
 std::string author_term(std::string_view author);    // folded
