@@ -15,6 +15,7 @@
 #include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
+#include "gazette/searcher/request_params.h"
 #include "gazette/searcher/searcher.h"
 #include "server.h"
 
@@ -101,204 +102,280 @@ void print_text(const gazette::SearchResponse& r) {
   }
 }
 
+// One flag of `query` from the table of search parameters, and what the command line gave it.
+struct ParamFlag {
+  const gazette::SearchParam* param = nullptr;
+  CLI::Option* option = nullptr;
+  std::string text;
+  std::vector<std::string> values;  // repeated flags
+  bool set = false;                 // flags
+};
+
+struct QueryCommand {
+  CLI::App* app = nullptr;
+  std::string db;
+  bool json = false;
+  std::vector<std::string> words;
+  std::vector<ParamFlag> flags;
+
+  explicit QueryCommand(CLI::App& parent) : app(parent.add_subcommand("query", "Ranked search")) {
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_flag("--json", json, "Print the response as JSON");
+    flags.reserve(gazette::search_params().size());
+    for (const gazette::SearchParam& p : gazette::search_params()) {
+      if (p.cli.empty()) continue;
+      ParamFlag& f = flags.emplace_back();
+      f.param = &p;
+      const std::string name = "--" + std::string(p.cli);
+      const std::string help(p.help);
+      if (p.type == gazette::ParamType::kFlag) {
+        f.option = app->add_flag(name, f.set, help);
+      } else if (p.type == gazette::ParamType::kRepeated) {
+        f.option = app->add_option(name, f.values, help)->allow_extra_args(false);
+      } else {
+        f.option = app->add_option(name, f.text, help);
+        if (std::string d = gazette::default_text(p); !d.empty()) f.option->default_str(d);
+      }
+    }
+    app->add_option("query", words, std::string(gazette::search_params().front().help));
+  }
+
+  gazette::SearchRequest request() const {
+    gazette::SearchRequest r;
+    for (const std::string& w : words) {
+      if (!r.query.empty()) r.query.push_back(' ');
+      r.query += w;
+    }
+    for (const ParamFlag& f : flags) {
+      if (f.option->count() == 0) continue;
+      const std::string shown = "--" + std::string(f.param->cli);
+      if (f.param->type == gazette::ParamType::kFlag) {
+        gazette::set_param(r, *f.param, f.param->cli_negates ? "false" : "true", shown);
+      } else if (f.param->type == gazette::ParamType::kRepeated) {
+        for (const std::string& v : f.values) gazette::set_param(r, *f.param, v, shown);
+      } else {
+        gazette::set_param(r, *f.param, f.text, shown);
+      }
+    }
+    return r;
+  }
+
+  int run() const {
+    gazette::Searcher searcher(db);
+    gazette::SearchResponse response = searcher.search(request());
+    if (json) {
+      std::cout << gazette::to_json(response) << '\n';
+    } else {
+      print_text(response);
+    }
+    return 0;
+  }
+};
+
+struct ServeCommand {
+  CLI::App* app = nullptr;
+  gazette::http::ServerConfig config;
+
+  explicit ServeCommand(CLI::App& parent) : app(parent.add_subcommand("serve", "HTTP/JSON API and search page")) {
+    app->add_option("--db", config.db_path, "Database folder or Xapian stub file")->required();
+    app->add_option("--host", config.host, "Address to listen on")->capture_default_str();
+    app->add_option("--port", config.port, "Port (0: any free port)")->capture_default_str();
+    app->add_option("--threads", config.threads,
+                    "Connection threads, one per open connection (default 256; past them new connections get 503); "
+                    "at most 4 searches per core run at once, the rest queue in order");
+    app->add_option("--cors-origin", config.cors_origins, "Allow browser calls from this origin (repeatable)")
+        ->allow_extra_args(false);
+    app->add_option("--www", config.www_dir, "Folder of the search page (default: the installed one)");
+    app->add_flag("!--no-access-log", config.access_log, "No access log on stderr");
+  }
+
+  int run() const {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    return gazette::http::serve(config, g_stop, [this](int port) {
+      std::fprintf(stderr, "gazette-search: serving %s on http://%s:%d/\n", config.db_path.c_str(), config.host.c_str(),
+                   port);
+    });
+  }
+};
+
+// One answer per line: query text or a JSON request in, a JSON response (or error) out.
+struct BatchCommand {
+  CLI::App* app = nullptr;
+  std::string db;
+  std::string file;
+  bool json = false;
+
+  explicit BatchCommand(CLI::App& parent)
+      : app(parent.add_subcommand("batch",
+                                  "Answer many queries in one process: one per line, one JSON line out each")) {
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_option("file", file, "Queries file (default: standard input); a line is query text or a JSON request");
+    app->add_flag("--json", json, "Accepted for symmetry: batch output is always JSON lines");
+  }
+
+  int run() const {
+    gazette::Searcher searcher(db);
+    std::ifstream in_file;
+    if (!file.empty()) {
+      in_file.open(file);
+      if (!in_file) throw gazette::InvalidRequest(file + ": cannot open");
+    }
+    std::istream& in = file.empty() ? std::cin : in_file;
+    std::string line;
+    int n = 0, failed = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.empty()) continue;
+      try {
+        gazette::SearchRequest r;
+        if (line[0] == '{') {
+          r = gazette::request_from_json(line);
+        } else {
+          r.query = line;
+        }
+        std::cout << gazette::to_json(searcher.search(r)) << '\n';
+      } catch (const gazette::InvalidRequest& e) {
+        // One bad line does not stop the batch: its answer is an error object.
+        ++failed;
+        std::cout << gazette::error_json("invalid_request", "line " + std::to_string(n) + ": " + e.what()) << '\n';
+      }
+    }
+    return failed > 0 ? 2 : 0;
+  }
+};
+
+struct DocCommand {
+  CLI::App* app = nullptr;
+  std::string db, id;
+  bool json = false;
+
+  explicit DocCommand(CLI::App& parent)
+      : app(parent.add_subcommand("doc", "Print one stored article (fields, entities)")) {
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_option("id", id, "Article id")->required();
+    app->add_flag("--json", json, "Print JSON");
+  }
+
+  int run() const {
+    std::optional<gazette::Article> a = gazette::Searcher(db).document(id);
+    if (!a) throw gazette::InvalidRequest("no article with id \"" + id + "\"");
+    if (json) {
+      std::cout << gazette::to_json(*a) << '\n';
+    } else {
+      print_article(*a);
+    }
+    return 0;
+  }
+};
+
+struct SimilarCommand {
+  CLI::App* app = nullptr;
+  std::string db, id;
+  int limit = gazette::kDefaultSimilarLimit;
+  bool json = false;
+
+  explicit SimilarCommand(CLI::App& parent)
+      : app(parent.add_subcommand("similar", "Articles like a given one (not its duplicates)")) {
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_option("id", id, "Article id")->required();
+    app->add_option("--limit", limit, "How many")->capture_default_str();
+    app->add_flag("--json", json, "Print JSON");
+  }
+
+  int run() const {
+    gazette::SearchResponse r = gazette::Searcher(db).similar(id, limit);
+    if (json) {
+      std::cout << gazette::to_json(r) << '\n';
+    } else {
+      print_text(r);
+    }
+    return 0;
+  }
+};
+
+struct EntitiesCommand {
+  CLI::App* app = nullptr;
+  std::string db;
+  gazette::EntityListRequest request;
+  bool json = false;
+
+  explicit EntitiesCommand(CLI::App& parent)
+      : app(parent.add_subcommand("entities", "List people, organisations and places with article counts")) {
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_option("--kind", request.kind, "person, organization or place (default: all)");
+    app->add_option("--prefix", request.prefix, "Names starting with this");
+    app->add_option("--limit", request.limit, "How many")->capture_default_str();
+    app->add_flag("--json", json, "Print JSON");
+  }
+
+  int run() const {
+    std::vector<gazette::EntityCount> list = gazette::Searcher(db).entities(request);
+    if (json) {
+      std::cout << gazette::to_json(list) << '\n';
+      return 0;
+    }
+    for (const auto& e : list) {
+      std::printf("%-13s %-40s %llu\n", e.kind.c_str(), e.name.c_str(), static_cast<unsigned long long>(e.count));
+    }
+    return 0;
+  }
+};
+
+struct RelatedCommand {
+  CLI::App* app = nullptr;
+  std::string db, entity;
+  int limit = 10;
+  bool json = false;
+
+  explicit RelatedCommand(CLI::App& parent)
+      : app(parent.add_subcommand("related", "Entities that appear with one significantly often")) {
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_option("entity", entity, "kind:name, e.g. 'people:Kim Jong Un'")->required();
+    app->add_option("--limit", limit, "How many")->capture_default_str();
+    app->add_flag("--json", json, "Print JSON");
+  }
+
+  int run() const {
+    gazette::RelatedResponse r = gazette::Searcher(db).related(entity, limit);
+    if (json) {
+      std::cout << gazette::to_json(r) << '\n';
+      return 0;
+    }
+    std::printf("%s: %llu articles\n", r.entity.c_str(), static_cast<unsigned long long>(r.articles));
+    for (const auto& e : r.related) {
+      std::printf("  %-13s %-40s together %llu of %llu  score %.3f\n", e.kind.c_str(), e.name.c_str(),
+                  static_cast<unsigned long long>(e.together), static_cast<unsigned long long>(e.total), e.score);
+    }
+    return 0;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"gazette-search: search a Gazette news database"};
   app.require_subcommand(1);
-
-  std::string db;
-  gazette::SearchRequest request;
-  std::vector<std::string> words;
-  bool json = false;
-  CLI::App* query = app.add_subcommand("query", "Ranked search");
-  query->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  query->add_option("--limit", request.limit, "Hits to return")->capture_default_str();
-  query->add_option("--offset", request.offset, "Hits to skip")->capture_default_str();
-  query->add_option("--lang", request.lang, "Language of the query for stemming (default: detect, else en)");
-  query->add_option("--snippet-length", request.snippet_chars, "Snippet length in characters")->capture_default_str();
-  query->add_flag("--json", json, "Print the response as JSON");
-  std::string facet_list;
-  query->add_option("--facets", facet_list,
-                    "Facets to count, comma-separated: people,organizations,places,source,section,language,"
-                    "date,date:year,date:day");
-  query->add_option("--facet-size", request.facet_size, "Values per facet")->capture_default_str();
-  query->add_option("--filter", request.filters, "Filter facet:value (repeatable), e.g. 'people:Kim Jong Un'")
-      ->allow_extra_args(false);
-  query->add_option("--sort", request.sort, "relevance, newest or oldest")->capture_default_str();
-  std::string recency;
-  query->add_option("--recency", recency, "Blend a time decay with this half-life into relevance: 30d, 12h, 2w");
-  query->add_flag("--explain", request.explain, "Show the parts of each hit's score");
-  query->add_flag("--exact-total", request.exact_total, "Count every match exactly (slower on large result sets)");
-  bool no_collapse = false;
-  query->add_flag("--no-collapse", no_collapse, "Show every near-duplicate instead of one per group");
-  query->add_option("--time-limit", request.time_limit_ms, "Stop matching after this many ms (0: none)")
-      ->capture_default_str();
-  query->add_option("query", words, "Words, \"quoted phrases\", operators and field:value filters");
-
-  gazette::http::ServerConfig serve_config;
-  CLI::App* serve = app.add_subcommand("serve", "HTTP/JSON API and search page");
-  serve->add_option("--db", serve_config.db_path, "Database folder or Xapian stub file")->required();
-  serve->add_option("--host", serve_config.host, "Address to listen on")->capture_default_str();
-  serve->add_option("--port", serve_config.port, "Port (0: any free port)")->capture_default_str();
-  serve->add_option("--threads", serve_config.threads,
-                    "Connection threads, one per open connection (default 256; past them new connections get 503); at "
-                    "most 4 searches per core run at once, the rest queue in order");
-  serve->add_option("--cors-origin", serve_config.cors_origins, "Allow browser calls from this origin (repeatable)")
-      ->allow_extra_args(false);
-  serve->add_option("--www", serve_config.www_dir, "Folder of the search page (default: the installed one)");
-  serve->add_flag("!--no-access-log", serve_config.access_log, "No access log on stderr");
-
-  std::string batch_file;
-  CLI::App* batch =
-      app.add_subcommand("batch", "Answer many queries in one process: one per line, one JSON line out each");
-  batch->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  batch->add_option("file", batch_file,
-                    "Queries file (default: standard input); a line is query text or a JSON request");
-  batch->add_flag("--json", json, "Accepted for symmetry: batch output is always JSON lines");
-
-  std::string doc_id;
-  bool doc_json = false;
-  CLI::App* doc = app.add_subcommand("doc", "Print one stored article (fields, entities)");
-  doc->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  doc->add_option("id", doc_id, "Article id")->required();
-  doc->add_flag("--json", doc_json, "Print JSON");
-
-  std::string similar_id;
-  int similar_limit = 10;
-  bool similar_json = false;
-  CLI::App* similar = app.add_subcommand("similar", "Articles like a given one (not its duplicates)");
-  similar->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  similar->add_option("id", similar_id, "Article id")->required();
-  similar->add_option("--limit", similar_limit, "How many")->capture_default_str();
-  similar->add_flag("--json", similar_json, "Print JSON");
-
-  gazette::EntityListRequest entity_request;
-  bool entities_json = false;
-  CLI::App* entities = app.add_subcommand("entities", "List people, organisations and places with article counts");
-  entities->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  entities->add_option("--kind", entity_request.kind, "person, organization or place (default: all)");
-  entities->add_option("--prefix", entity_request.prefix, "Names starting with this");
-  entities->add_option("--limit", entity_request.limit, "How many")->capture_default_str();
-  entities->add_flag("--json", entities_json, "Print JSON");
-
-  std::string related_entity;
-  int related_limit = 10;
-  bool related_json = false;
-  CLI::App* related = app.add_subcommand("related", "Entities that appear with one significantly often");
-  related->add_option("--db", db, "Database folder or Xapian stub file")->required();
-  related->add_option("entity", related_entity, "kind:name, e.g. 'people:Kim Jong Un'")->required();
-  related->add_option("--limit", related_limit, "How many")->capture_default_str();
-  related->add_flag("--json", related_json, "Print JSON");
-
+  QueryCommand query(app);
+  ServeCommand serve(app);
+  BatchCommand batch(app);
+  DocCommand doc(app);
+  SimilarCommand similar(app);
+  EntitiesCommand entities(app);
+  RelatedCommand related(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-
   try {
-    if (*query) {
-      for (const std::string& w : words) {
-        if (!request.query.empty()) request.query.push_back(' ');
-        request.query += w;
-      }
-      request.collapse = !no_collapse;
-      if (!recency.empty()) request.recency_half_life_days = gazette::parse_half_life(recency);
-      for (std::size_t start = 0; start < facet_list.size();) {
-        std::size_t comma = facet_list.find(',', start);
-        std::string name = facet_list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!name.empty()) request.facets.push_back(name);
-        start = comma == std::string::npos ? facet_list.size() : comma + 1;
-      }
-      gazette::Searcher searcher(db);
-      gazette::SearchResponse response = searcher.search(request);
-      if (json) {
-        std::cout << gazette::to_json(response) << '\n';
-      } else {
-        print_text(response);
-      }
-    }
-    if (*serve) {
-      std::signal(SIGINT, on_signal);
-      std::signal(SIGTERM, on_signal);
-      return gazette::http::serve(serve_config, g_stop, [&serve_config](int port) {
-        std::fprintf(stderr, "gazette-search: serving %s on http://%s:%d/\n", serve_config.db_path.c_str(),
-                     serve_config.host.c_str(), port);
-      });
-    }
-    if (*batch) {
-      gazette::Searcher searcher(db);
-      std::ifstream file;
-      if (!batch_file.empty()) {
-        file.open(batch_file);
-        if (!file) throw gazette::InvalidRequest(batch_file + ": cannot open");
-      }
-      std::istream& in = batch_file.empty() ? std::cin : file;
-      std::string line;
-      int n = 0, failed = 0;
-      while (std::getline(in, line)) {
-        ++n;
-        if (line.empty()) continue;
-        try {
-          gazette::SearchRequest r;
-          if (line[0] == '{') {
-            r = gazette::request_from_json(line);
-          } else {
-            r.query = line;
-          }
-          std::cout << gazette::to_json(searcher.search(r)) << '\n';
-        } catch (const gazette::InvalidRequest& e) {
-          // One bad line does not stop the batch: its answer is an error object.
-          ++failed;
-          std::cout << gazette::error_json("invalid_request", "line " + std::to_string(n) + ": " + e.what()) << '\n';
-        }
-      }
-      return failed > 0 ? 2 : 0;
-    }
-    if (*doc) {
-      gazette::Searcher searcher(db);
-      std::optional<gazette::Article> a = searcher.document(doc_id);
-      if (!a) throw gazette::InvalidRequest("no article with id \"" + doc_id + "\"");
-      if (doc_json) {
-        std::cout << gazette::to_json(*a) << '\n';
-      } else {
-        print_article(*a);
-      }
-    }
-    if (*similar) {
-      gazette::Searcher searcher(db);
-      gazette::SearchResponse r = searcher.similar(similar_id, similar_limit);
-      if (similar_json) {
-        std::cout << gazette::to_json(r) << '\n';
-      } else {
-        print_text(r);
-      }
-    }
-    if (*entities) {
-      gazette::Searcher searcher(db);
-      std::vector<gazette::EntityCount> list = searcher.entities(entity_request);
-      if (entities_json) {
-        std::cout << gazette::to_json(list) << '\n';
-      } else {
-        for (const auto& e : list) {
-          std::printf("%-13s %-40s %llu\n", e.kind.c_str(), e.name.c_str(), static_cast<unsigned long long>(e.count));
-        }
-      }
-    }
-    if (*related) {
-      gazette::Searcher searcher(db);
-      gazette::RelatedResponse r = searcher.related(related_entity, related_limit);
-      if (related_json) {
-        std::cout << gazette::to_json(r) << '\n';
-      } else {
-        std::printf("%s: %llu articles\n", r.entity.c_str(), static_cast<unsigned long long>(r.articles));
-        for (const auto& e : r.related) {
-          std::printf("  %-13s %-40s together %llu of %llu  score %.3f\n", e.kind.c_str(), e.name.c_str(),
-                      static_cast<unsigned long long>(e.together), static_cast<unsigned long long>(e.total), e.score);
-        }
-      }
-    }
+    if (*query.app) return query.run();
+    if (*serve.app) return serve.run();
+    if (*batch.app) return batch.run();
+    if (*doc.app) return doc.run();
+    if (*similar.app) return similar.run();
+    if (*entities.app) return entities.run();
+    if (*related.app) return related.run();
   } catch (const gazette::InvalidRequest& e) {
     std::cerr << "gazette-search: " << e.what() << '\n';
     return 2;

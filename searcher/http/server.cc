@@ -26,6 +26,7 @@
 #include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
+#include "gazette/searcher/request_params.h"
 #include "gazette/searcher/searcher.h"
 #include "openapi_json.h"
 
@@ -49,24 +50,10 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, error_json(code, message));
 }
 
-int int_param(const httplib::Request& req, const char* name, int fallback, int lo, int hi) {
+// An integer parameter (its range is the library's to check), or `fallback` when absent.
+int int_param(const httplib::Request& req, const char* name, int fallback) {
   if (!req.has_param(name)) return fallback;
-  const std::string v = req.get_param_value(name);
-  char* end = nullptr;
-  long n = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || n < lo || n > hi) {
-    throw BadParameter("parameter \"" + std::string(name) + "\" must be an integer from " + std::to_string(lo) +
-                       " to " + std::to_string(hi) + ", not \"" + v + "\"");
-  }
-  return static_cast<int>(n);
-}
-
-bool bool_param(const httplib::Request& req, const char* name, bool fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string v = req.get_param_value(name);
-  if (v == "true" || v == "1" || v.empty()) return true;
-  if (v == "false" || v == "0") return false;
-  throw BadParameter("parameter \"" + std::string(name) + "\" must be true or false, not \"" + v + "\"");
+  return parse_integer(req.get_param_value(name), "parameter \"" + std::string(name) + "\"");
 }
 
 std::string date_param(const httplib::Request& req, const char* name) {
@@ -82,45 +69,20 @@ std::string date_param(const httplib::Request& req, const char* name) {
   return v;
 }
 
-double half_life_param(const httplib::Request& req) {
-  if (!req.has_param("recency")) return 0;
-  try {
-    return parse_half_life(req.get_param_value("recency"));
-  } catch (const InvalidRequest& e) {
-    throw BadParameter(std::string("parameter \"recency\": ") + e.what());
-  }
-}
-
+// /api/search's query string, read through the one table of search parameters; `from` and `to`
+// are the page's date range, and the time limit is the server's.
 SearchRequest search_request(const httplib::Request& req, const ServerConfig& config) {
   SearchRequest r;
-  r.query = req.has_param("q") ? req.get_param_value("q") : "";
-  r.limit = int_param(req, "limit", 10, 0, kMaxLimit);
-  r.offset = int_param(req, "offset", 0, 0, kMaxResultWindow);
-  if (req.has_param("sort")) r.sort = req.get_param_value("sort");
-  if (r.sort != "relevance" && r.sort != "newest" && r.sort != "oldest") {
-    throw BadParameter("parameter \"sort\" must be relevance, newest or oldest, not \"" + r.sort + "\"");
+  for (const SearchParam& p : search_params()) {
+    if (p.http.empty()) continue;
+    const std::string name(p.http);
+    const std::size_t given =
+        p.type == ParamType::kRepeated ? req.get_param_value_count(name.c_str()) : req.has_param(name);
+    for (std::size_t i = 0; i < given; ++i)
+      set_param(r, p, req.get_param_value(name.c_str(), i), "parameter \"" + name + "\"");
   }
-  if (req.has_param("facets")) {
-    std::string list = req.get_param_value("facets");
-    for (std::size_t b = 0; b <= list.size();) {
-      std::size_t e = list.find(',', b);
-      std::string name = list.substr(b, e == std::string::npos ? std::string::npos : e - b);
-      if (!name.empty()) r.facets.push_back(name);
-      if (e == std::string::npos) break;
-      b = e + 1;
-    }
-  }
-  r.facet_size = int_param(req, "facet_size", 10, 1, kMaxLimit);
-  for (std::size_t i = 0; i < req.get_param_value_count("filter"); ++i)
-    r.filters.push_back(req.get_param_value("filter", i));
   std::string from = date_param(req, "from"), to = date_param(req, "to");
   if (!from.empty() || !to.empty()) r.query += " date:" + from + ".." + to;
-  if (req.has_param("lang")) r.lang = req.get_param_value("lang");
-  r.recency_half_life_days = half_life_param(req);
-  r.explain = bool_param(req, "explain", false);
-  r.collapse = bool_param(req, "collapse", true);
-  r.exact_total = bool_param(req, "exact_total", false);
-  r.snippet_chars = int_param(req, "snippet_length", 240, 0, 2000);
   r.time_limit_ms = config.max_time_limit_ms;
   return r;
 }
@@ -690,37 +652,28 @@ const std::string& openapi_json() {
   return doc;
 }
 
-int serve(const ServerConfig& config, const std::atomic<bool>& stop,
-          const std::function<void(int port)>& on_listening) {
-  Searcher searcher(config.db_path);  // throws IndexError with the path when unusable
-  // A thread per open connection, each bounded by deadlines (see ServerConfig), so threads are
-  // cheap to have many of; connections recycled after keep_alive_max requests or keep_alive_ms
-  // idle, and not kept alive at all while threads run short.
-  const int threads = config.threads > 0 ? config.threads : 256;
-  GuardedServer server(config, threads);
-  server.set_payload_max_length(config.max_request_bytes);
-  // Small JSON answers must not wait for the peer's delayed ACK (Nagle): that alone cost 40 ms.
-  server.set_tcp_nodelay(true);
-  // What the Keep-Alive header announces; the connection loop enforces it.
-  server.set_keep_alive_timeout(std::max(1, config.keep_alive_ms / 1000));
-  server.set_keep_alive_max_count(static_cast<std::size_t>(std::max(1, config.keep_alive_max)));
+namespace {
 
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  Admission admission(std::max(4, 4 * cores), config.heavy_slots);
+// CORS: the Origin, echoed when it is one the server allows.
+void allow_origin(const ServerConfig& config, const httplib::Request& req, httplib::Response& res) {
+  std::string origin = req.get_header_value("Origin");
+  if (!origin.empty() &&
+      std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) != config.cors_origins.end()) {
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Vary", "Origin");
+  }
+}
 
-  auto allow_origin = [&config](const httplib::Request& req, httplib::Response& res) {
-    std::string origin = req.get_header_value("Origin");
-    if (!origin.empty() &&
-        std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) != config.cors_origins.end()) {
-      res.set_header("Access-Control-Allow-Origin", origin);
-      res.set_header("Vary", "Origin");
-    }
-  };
-  using Cost = Admission::Cost;
-  // Every handler runs through here: admission, CORS, error mapping.
-  auto handle = [&searcher, &admission, allow_origin](auto cost, auto&& body) {
-    return [&searcher, &admission, allow_origin, cost, body](const httplib::Request& req, httplib::Response& res) {
-      allow_origin(req, res);
+// What every API handler runs through: admission, CORS, reopening, error mapping.
+struct Api {
+  Searcher& searcher;
+  Admission& admission;
+  const ServerConfig& config;
+
+  template <typename Cost, typename Body>
+  httplib::Server::Handler guarded(Cost cost, Body body) {
+    return [this, cost, body](const httplib::Request& req, httplib::Response& res) {
+      allow_origin(config, req, res);
       Admission::Ticket ticket = admission.enter(cost(req));
       if (!ticket) {
         res.set_header("Retry-After", "1");
@@ -736,10 +689,18 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop,
       } catch (const IndexError& e) {
         send_error(res, 503, "index_unavailable", e.what());
       } catch (const std::exception& e) {
-        send_error(res, 500, "internal_error", e.what());
+        // The cause is for the operator's log, not for the caller (it may name files and internals).
+        std::fprintf(stderr, "gazette-search: internal error on %s: %s\n", req.path.c_str(), e.what());
+        send_error(res, 500, "internal_error", "internal error (the server's log has the cause)");
       }
     };
-  };
+  }
+};
+
+void add_api_routes(GuardedServer& server, Api& api) {
+  using Cost = Admission::Cost;
+  Searcher& searcher = api.searcher;
+  const ServerConfig& config = api.config;
   auto light = [](const httplib::Request&) { return Cost::kLight; };
   auto heavy_if_query = [](const httplib::Request& req) {
     return req.has_param("q") && is_heavy_query(req.get_param_value("q")) ? Cost::kHeavy : Cost::kLight;
@@ -748,49 +709,50 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop,
   auto heavy = [](const httplib::Request&) { return Cost::kHeavy; };
 
   server.Get("/api/search",
-             handle(heavy_if_query, [&config, &searcher](const httplib::Request& req, httplib::Response& res) {
+             api.guarded(heavy_if_query, [&config, &searcher](const httplib::Request& req, httplib::Response& res) {
                send_json(res, 200, to_json(searcher.search(search_request(req, config))));
              }));
   server.Get(R"(/api/articles/(.+)/similar)",
-             handle(heavy, [&searcher](const httplib::Request& req, httplib::Response& res) {
+             api.guarded(heavy, [&searcher](const httplib::Request& req, httplib::Response& res) {
                std::string id = article_id(req);
-               int limit = int_param(req, "limit", 10, 1, kMaxLimit);
+               int limit = int_param(req, "limit", kDefaultSimilarLimit);
+               check_limit(limit, 1, kMaxLimit);  // named before the id is looked up
                if (!searcher.document(id))
                  return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
                send_json(res, 200, to_json(searcher.similar(id, limit)));
              }));
-  server.Get(R"(/api/articles/(.+))", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/api/articles/(.+))",
+             api.guarded(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
                std::string id = article_id(req);
                std::optional<Article> a = searcher.document(id);
                if (!a) return send_error(res, 404, "not_found", "no article with id \"" + id + "\"");
                send_json(res, 200, to_json(*a));
              }));
-  server.Get("/api/suggest", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
-               if (!req.has_param("q")) throw BadParameter("parameter \"q\" is required");
-               send_json(res, 200,
-                         to_json(searcher.suggest(req.get_param_value("q"), int_param(req, "limit", 8, 1, 50))));
-             }));
-  server.Get("/api/entities", handle(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
-               EntityListRequest r;
-               if (req.has_param("kind")) r.kind = req.get_param_value("kind");
-               if (req.has_param("prefix")) r.prefix = req.get_param_value("prefix");
-               r.limit = int_param(req, "limit", 20, 1, kMaxLimit);
-               if (!r.kind.empty()) {
-                 EntityKind k;
-                 if (!parse_kind(r.kind, k))
-                   throw BadParameter("parameter \"kind\" must be person, organization or place");
-               }
-               send_json(res, 200, to_json(searcher.entities(r)));
-             }));
-  server.Get("/api/stats", handle(light, [&searcher](const httplib::Request&, httplib::Response& res) {
-               send_json(res, 200, to_json(searcher.summary()));
-             }));
-  server.Get("/api/openapi.json", handle(light, [](const httplib::Request&, httplib::Response& res) {
-               send_json(res, 200, openapi_json());
-             }));
-  server.Get("/healthz", handle(light, [&searcher](const httplib::Request&, httplib::Response& res) {
-               send_json(res, 200, "{\"status\":\"ok\",\"articles\":" + std::to_string(searcher.article_count()) + "}");
-             }));
+  server.Get("/api/suggest", api.guarded(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("q")) throw BadParameter("parameter \"q\" is required");
+    send_json(res, 200,
+              to_json(searcher.suggest(req.get_param_value("q"), int_param(req, "limit", kDefaultSuggestLimit))));
+  }));
+  server.Get("/api/entities", api.guarded(light, [&searcher](const httplib::Request& req, httplib::Response& res) {
+    EntityListRequest r;
+    if (req.has_param("kind")) r.kind = req.get_param_value("kind");
+    if (req.has_param("prefix")) r.prefix = req.get_param_value("prefix");
+    r.limit = int_param(req, "limit", r.limit);
+    send_json(res, 200, to_json(searcher.entities(r)));
+  }));
+  server.Get("/api/stats", api.guarded(light, [&searcher](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, to_json(searcher.summary()));
+  }));
+  server.Get("/api/openapi.json", api.guarded(light, [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, openapi_json());
+  }));
+  server.Get("/healthz", api.guarded(light, [&searcher](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, "{\"status\":\"ok\",\"articles\":" + std::to_string(searcher.article_count()) + "}");
+  }));
+}
+
+// CORS preflight and the search page's files.
+void add_page_routes(GuardedServer& server, const ServerConfig& config) {
   server.Options(R"(/api/.*)", [&config](const httplib::Request& req, httplib::Response& res) {
     std::string origin = req.get_header_value("Origin");
     if (std::find(config.cors_origins.begin(), config.cors_origins.end(), origin) == config.cors_origins.end()) {
@@ -811,10 +773,14 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop,
           "text/html; charset=utf-8");
     });
   }
-  // Before routing (and before the page's files): what no route may see.
-  server.set_pre_routing_handler([&config, allow_origin](const httplib::Request& req, httplib::Response& res) {
+}
+
+// Before routing (and before the page's files), what no route may see; after it, errors that
+// httplib answers itself, and the access log.
+void add_guards(GuardedServer& server, const ServerConfig& config) {
+  server.set_pre_routing_handler([&config](const httplib::Request& req, httplib::Response& res) {
     auto refuse = [&](int status, const std::string& code, const std::string& message) {
-      allow_origin(req, res);
+      allow_origin(config, req, res);
       send_error(res, status, code, message);
       return httplib::Server::HandlerResponse::Handled;
     };
@@ -871,7 +837,10 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop,
     server.set_logger(
         [](const httplib::Request& req, const httplib::Response& res) { log_line(req.method, req.path, res.status); });
   }
+}
 
+int listen_until_stopped(GuardedServer& server, const ServerConfig& config, const std::atomic<bool>& stop,
+                         const std::function<void(int port)>& on_listening) {
   int port = config.port;
   if (port == 0) {
     port = server.bind_to_any_port(config.host);
@@ -890,6 +859,31 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop,
   finished = true;
   watcher.join();
   return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int serve(const ServerConfig& config, const std::atomic<bool>& stop,
+          const std::function<void(int port)>& on_listening) {
+  Searcher searcher(config.db_path);  // throws IndexError with the path when unusable
+  // A thread per open connection, each bounded by deadlines (see ServerConfig), so threads are
+  // cheap to have many of; connections recycled after keep_alive_max requests or keep_alive_ms
+  // idle, and not kept alive at all while threads run short.
+  const int threads = config.threads > 0 ? config.threads : 256;
+  GuardedServer server(config, threads);
+  server.set_payload_max_length(config.max_request_bytes);
+  // Small JSON answers must not wait for the peer's delayed ACK (Nagle): that alone cost 40 ms.
+  server.set_tcp_nodelay(true);
+  // What the Keep-Alive header announces; the connection loop enforces it.
+  server.set_keep_alive_timeout(std::max(1, config.keep_alive_ms / 1000));
+  server.set_keep_alive_max_count(static_cast<std::size_t>(std::max(1, config.keep_alive_max)));
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  Admission admission(std::max(4, 4 * cores), config.heavy_slots);
+  Api api{searcher, admission, config};
+  add_api_routes(server, api);
+  add_page_routes(server, config);
+  add_guards(server, config);
+  return listen_until_stopped(server, config, stop, on_listening);
 }
 
 }  // namespace gazette::http

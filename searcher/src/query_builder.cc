@@ -315,7 +315,7 @@ class Parser {
       // in some article at all.
       Xapian::doccount tf = db_ != nullptr && !c.term.empty() ? db_->get_termfreq(c.term) : 0;
       bool is_common = db_ != nullptr && !c.term.empty() && db_->get_doccount() > 0 &&
-                       static_cast<double>(tf) > common_share() * db_->get_doccount();
+                       static_cast<double>(tf) > kCommonWordShare * db_->get_doccount();
       rare_word_matches = rare_word_matches || (!is_common && tf > 0);
       (is_common ? common : rare).push_back(c.query);
     }
@@ -522,10 +522,6 @@ class Parser {
   bool default_or_;
   int max_all_words_;
   double exact_scale_;
-  // A word in more than this share of the articles is common (a stop word): measured with
-  // scripts/eval-ranking on the four ircoll collections, 0.2 costs 0-1% MAP against no split
-  // (0.05: up to 9%, 0.01: up to 48%), and keeps "the" from matching every article.
-  static constexpr double common_share() { return 0.2; }
   std::string last_label_;
   bool last_filter_ = false;
   int wildcards_ = 0;

@@ -10,6 +10,7 @@
 
 #include "gazette/common/dates.h"
 #include "gazette/common/error.h"
+#include "gazette/searcher/request_params.h"
 
 namespace gazette {
 
@@ -108,8 +109,88 @@ std::string error_json(const std::string& code, const std::string& message) {
   return json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+
+using nlohmann::json;
+
+// A JSON value for p: the JSON type its ParamType asks for, set through the parameter table.
+void set_json_param(SearchRequest& r, const SearchParam& p, const std::string& key, const json& v) {
+  auto need = [&](bool ok, const char* what) {
+    if (!ok) throw InvalidRequest("request key \"" + key + "\" must be " + what);
+  };
+  switch (p.type) {
+    case ParamType::kText:
+      need(v.is_string(), "a string");
+      r.*p.text = v.get<std::string>();
+      return;
+    case ParamType::kInteger: {
+      // A wider integer must not wrap into range (4294967306 is not a limit of 10).
+      bool fits = v.is_number_unsigned()
+                      ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                      : v.is_number_integer() && v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                            v.get<std::int64_t>() <= std::numeric_limits<int>::max();
+      need(fits, "an integer from -2147483648 to 2147483647");
+      r.*p.integer = static_cast<int>(v.get<std::int64_t>());
+      return;
+    }
+    case ParamType::kFlag:
+      need(v.is_boolean(), "true or false");
+      r.*p.flag = v.get<bool>();
+      return;
+    case ParamType::kDuration:
+      need(v.is_number(), "a number of days");
+      r.*p.number = v.get<double>();
+      return;
+    case ParamType::kList:
+      if (v.is_string()) {
+        set_param(r, p, v.get<std::string>(), "request key \"" + key + "\"");
+        return;
+      }
+      [[fallthrough]];
+    case ParamType::kRepeated:
+      need(v.is_array(), "an array of strings");
+      for (const json& x : v) {
+        need(x.is_string(), "an array of strings");
+        (r.*p.list).push_back(x.get<std::string>());
+      }
+      return;
+  }
+}
+
+void set_ranking_options(RankingOptions& o, const json& v) {
+  if (!v.is_object()) {
+    throw InvalidRequest(
+        "request key \"ranking\" must be an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, "
+        "feedback_weight, proximity)");
+  }
+  for (const auto& option : v.items()) {
+    const std::string& k = option.key();
+    const json& x = option.value();
+    auto want = [&](bool ok, const char* what) {
+      if (!ok) throw InvalidRequest("ranking key \"" + k + "\" must be " + what);
+    };
+    if (k == "weighting" || k == "feedback") {
+      want(x.is_string(), "a string");
+      (k == "weighting" ? o.weighting : o.feedback) = x.get<std::string>();
+    } else if (k == "k1" || k == "b" || k == "feedback_weight" || k == "proximity") {
+      want(x.is_number(), "a number");
+      (k == "k1"          ? o.bm25_k1
+       : k == "b"         ? o.bm25_b
+       : k == "proximity" ? o.proximity
+                          : o.feedback_weight) = x.get<double>();
+    } else if (k == "feedback_docs" || k == "feedback_terms") {
+      want(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() <= 1000,
+           "an integer from 0 to 1000");
+      (k == "feedback_docs" ? o.feedback_docs : o.feedback_terms) = static_cast<int>(x.get<std::int64_t>());
+    } else {
+      throw InvalidRequest("unknown ranking key \"" + k + "\"");
+    }
+  }
+}
+
+}  // namespace
+
 SearchRequest request_from_json(std::string_view text) {
-  using nlohmann::json;
   json j;
   try {
     j = json::parse(text);
@@ -120,85 +201,12 @@ SearchRequest request_from_json(std::string_view text) {
   if (!j.is_object()) throw InvalidRequest("a request must be a JSON object");
   SearchRequest r;
   for (const auto& item : j.items()) {
-    // Named, not a structured binding: clang before 16 cannot capture those in a lambda.
-    const std::string& key = item.key();
-    const json& v = item.value();
-    auto need = [&](bool ok, const char* what) {
-      if (!ok) throw InvalidRequest("request key \"" + key + "\" must be " + what);
-    };
-    if (key == "query" || key == "q") {
-      need(v.is_string(), "a string");
-      r.query = v.get<std::string>();
-    } else if (key == "limit" || key == "offset" || key == "facet_size" || key == "snippet_length" ||
-               key == "time_limit_ms") {
-      // A wider integer must not wrap into range (4294967306 is not a limit of 10).
-      bool fits = v.is_number_unsigned()
-                      ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
-                      : v.is_number_integer() && v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
-                            v.get<std::int64_t>() <= std::numeric_limits<int>::max();
-      need(fits, "an integer from -2147483648 to 2147483647");
-      int n = static_cast<int>(v.get<std::int64_t>());
-      (key == "limit"            ? r.limit
-       : key == "offset"         ? r.offset
-       : key == "facet_size"     ? r.facet_size
-       : key == "snippet_length" ? r.snippet_chars
-                                 : r.time_limit_ms) = n;
-    } else if (key == "lang" || key == "sort") {
-      need(v.is_string(), "a string");
-      (key == "lang" ? r.lang : r.sort) = v.get<std::string>();
-    } else if (key == "recency") {
-      need(v.is_number(), "a number of days");
-      r.recency_half_life_days = v.get<double>();
-    } else if (key == "explain" || key == "collapse" || key == "exact_total") {
-      need(v.is_boolean(), "true or false");
-      (key == "explain" ? r.explain : key == "collapse" ? r.collapse : r.exact_total) = v.get<bool>();
-    } else if (key == "facets" || key == "filters") {
-      std::vector<std::string>& out = key == "facets" ? r.facets : r.filters;
-      if (v.is_string() && key == "facets") {
-        std::string list = v.get<std::string>();
-        for (std::size_t b = 0; b <= list.size();) {
-          std::size_t e = list.find(',', b);
-          std::string name = list.substr(b, e == std::string::npos ? std::string::npos : e - b);
-          if (!name.empty()) out.push_back(name);
-          if (e == std::string::npos) break;
-          b = e + 1;
-        }
-      } else {
-        need(v.is_array(), "an array of strings");
-        for (const json& x : v) {
-          need(x.is_string(), "an array of strings");
-          out.push_back(x.get<std::string>());
-        }
-      }
-    } else if (key == "ranking") {
-      need(v.is_object(),
-           "an object (weighting, k1, b, feedback, feedback_docs, feedback_terms, feedback_weight, proximity)");
-      RankingOptions& o = r.ranking;
-      for (const auto& option : v.items()) {
-        const std::string& k = option.key();
-        const json& x = option.value();
-        auto want = [&](bool ok, const char* what) {
-          if (!ok) throw InvalidRequest("ranking key \"" + k + "\" must be " + what);
-        };
-        if (k == "weighting" || k == "feedback") {
-          want(x.is_string(), "a string");
-          (k == "weighting" ? o.weighting : o.feedback) = x.get<std::string>();
-        } else if (k == "k1" || k == "b" || k == "feedback_weight" || k == "proximity") {
-          want(x.is_number(), "a number");
-          (k == "k1"          ? o.bm25_k1
-           : k == "b"         ? o.bm25_b
-           : k == "proximity" ? o.proximity
-                              : o.feedback_weight) = x.get<double>();
-        } else if (k == "feedback_docs" || k == "feedback_terms") {
-          want(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() <= 1000,
-               "an integer from 0 to 1000");
-          (k == "feedback_docs" ? o.feedback_docs : o.feedback_terms) = static_cast<int>(x.get<std::int64_t>());
-        } else {
-          throw InvalidRequest("unknown ranking key \"" + k + "\"");
-        }
-      }
+    if (item.key() == "ranking") {
+      set_ranking_options(r.ranking, item.value());
+    } else if (const SearchParam* p = find_json_param(item.key())) {
+      set_json_param(r, *p, item.key(), item.value());
     } else {
-      throw InvalidRequest("unknown request key \"" + key + "\"");
+      throw InvalidRequest("unknown request key \"" + item.key() + "\"");
     }
   }
   return r;

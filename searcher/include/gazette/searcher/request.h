@@ -116,6 +116,10 @@ struct EntityCount {
   std::uint64_t count = 0;
 };
 
+// How many similar articles and search-box completions a front end asks for by default.
+inline constexpr int kDefaultSimilarLimit = 10;
+inline constexpr int kDefaultSuggestLimit = 8;
+
 struct EntityListRequest {
   std::string kind;    // "" = all kinds; else person|organization|place (plurals accepted)
   std::string prefix;  // names starting with this (case- and accent-insensitive as indexed)

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The pool of Xapian handles: opening, schema check, reopening after commits and rebuilds.
+#include "handle_pool.h"
+
+#include <sys/stat.h>
+
+#include "gazette/common/schema.h"
+
+namespace gazette::searcher {
+
+namespace {
+
+std::shared_ptr<const EntityAliases> load_aliases(const Xapian::Database& db,
+                                                  const std::shared_ptr<const Gazetteer>& gazetteer) {
+  return std::make_shared<const EntityAliases>(EntityAliases::load(db, gazetteer));
+}
+
+// The folder's device and inode: a rebuild swaps a new database in under the same path, and a
+// handle of the old one must then be opened anew (Xapian's reopen() would read the new
+// revision's blocks from the old files: "EOF reading block").
+std::uint64_t path_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return (static_cast<std::uint64_t>(st.st_dev) << 40) ^ static_cast<std::uint64_t>(st.st_ino);
+}
+
+}  // namespace
+
+Xapian::Database open_database(const std::string& path) {
+  Xapian::Database db;
+  try {
+    db = Xapian::Database(path);
+  } catch (const Xapian::DatabaseNotFoundError&) {
+    throw IndexError(path + ": no Gazette database here (build one with gazette-index build)");
+  } catch (const Xapian::Error& e) {
+    throw IndexError(path + ": cannot open database: " + e.get_description());
+  }
+  std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
+  if (version != std::to_string(schema::kSchemaVersion)) {
+    throw IndexError(path + ": database schema version " + (version.empty() ? "(none)" : version) +
+                     ", this gazette-search reads version " + std::to_string(schema::kSchemaVersion) +
+                     "; rebuild it with gazette-index build --rebuild");
+  }
+  return db;
+}
+
+HandlePool::HandlePool(std::string path) : path_(std::move(path)), gazetteer_(load_default_gazetteer()) {
+  release(acquire());
+}
+
+std::unique_ptr<Handle> HandlePool::acquire() {
+  std::unique_ptr<Handle> h;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      h = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!h) {
+    std::uint64_t id = path_identity(path_);
+    h = std::make_unique<Handle>(Handle{open_database(path_), Analyzer(), generation_.load(), id, nullptr});
+    h->aliases = load_aliases(h->db, gazetteer_);
+  } else if (h->generation != generation_.load()) {
+    refresh(*h);
+    h->generation = generation_.load();
+  }
+  return h;
+}
+
+void HandlePool::refresh(Handle& h) {
+  std::uint64_t id = path_identity(path_);
+  if (id != h.identity) {
+    h.db = open_database(path_);
+    h.identity = id;
+    h.aliases = load_aliases(h.db, gazetteer_);
+    return;
+  }
+  try {
+    if (h.db.reopen()) h.aliases = load_aliases(h.db, gazetteer_);
+  } catch (const Xapian::Error& e) {
+    throw IndexError(path_ + ": cannot reopen database: " + e.get_description());
+  }
+}
+
+void HandlePool::release(std::unique_ptr<Handle> h) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(h));
+}
+
+bool HandlePool::replaced(const Handle& h) const { return path_identity(path_) != h.identity; }
+
+}  // namespace gazette::searcher

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The searcher's pool of Xapian handles: one per concurrent call (Xapian objects are not
+// thread-safe), each moved to the latest commit when the searcher is told to reopen, and the
+// one place Xapian's exceptions become Gazette's.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "aliases.h"
+#include "gazette/common/analyzer.h"
+#include "gazette/common/error.h"
+#include "gazette/common/ner.h"
+
+namespace gazette::searcher {
+
+// One thread's view of the database, with the analyser that goes with it.
+struct Handle {
+  Xapian::Database db;
+  Analyzer analyzer;
+  std::uint64_t generation = 0;
+  std::uint64_t identity = 0;  // which database folder (or stub file) the handle opened
+  // The corpus's entity aliases as of the revision the handle reads (reloaded when it moves).
+  std::shared_ptr<const EntityAliases> aliases;
+};
+
+// Opens `path` (a database folder or stub file) and checks its schema version. Throws
+// IndexError naming the path.
+Xapian::Database open_database(const std::string& path);
+
+// Thread-safe. Handles are opened on demand and kept for reuse.
+class HandlePool {
+ public:
+  // Opens one handle now, so that a bad path fails here (IndexError).
+  explicit HandlePool(std::string path);
+
+  const std::string& path() const { return path_; }
+  // Entity canonicalisation for filters ("places:U.S."), shared read-only by all threads.
+  const Gazetteer* gazetteer() const { return gazetteer_.get(); }
+  // Every handle moves to the latest commit before its next use.
+  void reopen() { generation_.fetch_add(1); }
+
+  // Runs `fn(handle)` with a pooled handle; retries once on a concurrent commit or a database
+  // replaced by a rebuild; translates Xapian errors into IndexError ("PATH: WHAT failed: ...").
+  // A handle that failed is dropped rather than pooled.
+  template <typename Fn>
+  auto with_handle(const char* what, Fn&& fn) -> decltype(fn(std::declval<Handle&>()));
+
+ private:
+  std::unique_ptr<Handle> acquire();
+  // Moves a handle to the latest commit: reopen() in place, or a fresh open when the path now
+  // names another database (a finished --rebuild).
+  void refresh(Handle& h);
+  void release(std::unique_ptr<Handle> h);
+  bool replaced(const Handle& h) const;  // the path now names another database than h's
+
+  std::string path_;
+  std::shared_ptr<const Gazetteer> gazetteer_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Handle>> idle_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+template <typename Fn>
+auto HandlePool::with_handle(const char* what, Fn&& fn) -> decltype(fn(std::declval<Handle&>())) {
+  std::unique_ptr<Handle> h = acquire();
+  auto run = [&] {
+    auto result = fn(*h);
+    release(std::move(h));
+    return result;
+  };
+  try {
+    try {
+      return run();
+    } catch (const Xapian::DatabaseModifiedError&) {
+      refresh(*h);  // a writer committed under us: retry once on the new revision
+      return run();
+    } catch (const Xapian::DatabaseError&) {
+      // Read errors on a database that a rebuild has just replaced: retry once on the new one.
+      if (!replaced(*h)) throw;
+      refresh(*h);
+      return run();
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError(path_ + ": " + what + " failed: " + e.get_description());
+  } catch (...) {
+    if (h) release(std::move(h));
+    throw;
+  }
+}
+
+}  // namespace gazette::searcher

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What the index holds, listed: entities with their article counts, the entities that appear
+// with one (related), completions for a search box (suggest) and the index's summary.
+#include <algorithm>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "facets.h"
+#include "gazette/common/analyzer.h"
+#include "gazette/common/dates.h"
+#include "gazette/common/schema.h"
+#include "gazette/common/term_counts.h"
+#include "gazette/searcher/request_params.h"
+#include "gazette/searcher/searcher.h"
+#include "request_plan.h"
+#include "searcher_impl.h"
+
+namespace gazette {
+
+using searcher::Handle;
+
+namespace {
+
+constexpr EntityKind kAllKinds[] = {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace};
+
+// The display name of an entity term, read from one article that has it.
+std::string display_name(Xapian::Database& db, const std::string& term, EntityKind kind) {
+  std::string folded = term.substr(schema::entity_prefix(kind).size());
+  auto p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return folded;
+  for (const std::string& v : schema::decode_list(db.get_document(*p).get_value(schema::entity_slot(kind)))) {
+    if (schema::entity_term(kind, v) == term) return v;
+  }
+  return folded;
+}
+
+}  // namespace
+
+std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const {
+  check_limit(req.limit, 1, kMaxLimit);
+  searcher::require_utf8(req.prefix, "prefix");
+  std::vector<EntityKind> kinds(std::begin(kAllKinds), std::end(kAllKinds));
+  if (!req.kind.empty()) {
+    EntityKind k;
+    if (!parse_kind(req.kind, k))
+      throw InvalidRequest("\"kind\" must be person, organization or place, not \"" + req.kind + "\"");
+    kinds = {k};
+  }
+  return impl_->with_handle("entity listing", [&](Handle& h) {
+    // One row per entity: names the corpus's aliases link (searcher/src/aliases.h) are merged.
+    struct Row {
+      std::uint64_t count = 0;
+      EntityKind kind = EntityKind::kPerson;
+      std::string name;                // display name when aliased, else ""
+      std::vector<std::string> terms;  // its entity terms
+    };
+    std::unordered_map<std::string, Row> rows;
+    std::string folded_prefix = fold_case(req.prefix);
+    const searcher::EntityAliases& aliases = *h.aliases;
+    for (EntityKind kind : kAllKinds) {  // all: a place may be listed as a person
+      std::string prefix(schema::entity_prefix(kind));
+      std::string start = prefix + folded_prefix;
+      for (auto t = h.db.allterms_begin(start); t != h.db.allterms_end(start); ++t) {
+        std::string folded = (*t).substr(prefix.size());
+        // A place or organisation that is a person is listed with the people (when they are).
+        EntityKind as = kind;
+        std::string canonical = aliases.person(kind, folded);
+        if (!canonical.empty()) {
+          as = EntityKind::kPerson;
+        } else {
+          canonical = aliases.canonical(kind, folded);
+        }
+        if (std::find(kinds.begin(), kinds.end(), as) == kinds.end()) continue;
+        bool aliased = canonical != folded;
+        Row& r = rows[std::string(1, schema::kind_letter(as)) + (aliased ? fold_case(canonical) : folded)];
+        r.count += t.get_termfreq();
+        r.kind = as;
+        if (aliased) r.name = canonical;
+        r.terms.push_back(*t);
+      }
+    }
+    // The canonical name's own term, when the prefix did not reach it ("BEA" -> "Baltic ...").
+    for (auto& [key, r] : rows) {
+      if (r.name.empty()) continue;
+      std::string own = schema::entity_term(r.kind, r.name);
+      if (std::find(r.terms.begin(), r.terms.end(), own) == r.terms.end() && h.db.term_exists(own)) {
+        r.count += h.db.get_termfreq(own);
+        r.terms.push_back(own);
+      }
+    }
+    std::vector<Row*> order;
+    for (auto& [key, r] : rows) order.push_back(&r);
+    auto by_count = [](const Row* a, const Row* b) {
+      return a->count != b->count ? a->count > b->count : a->terms.front() < b->terms.front();
+    };
+    std::sort(order.begin(), order.end(), by_count);
+    if (order.size() > static_cast<std::size_t>(req.limit)) order.resize(static_cast<std::size_t>(req.limit));
+    // Merged rows: articles naming the entity by any of its names, each once.
+    for (Row* r : order) {
+      if (r->terms.size() < 2) continue;
+      std::vector<Xapian::Query> qs(r->terms.begin(), r->terms.end());
+      Xapian::Enquire e(h.db);
+      e.set_query(Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end()));
+      e.set_weighting_scheme(Xapian::BoolWeight());
+      r->count = e.get_mset(0, 0, std::max<Xapian::doccount>(h.db.get_doccount(), 1)).get_matches_estimated();
+    }
+    std::stable_sort(order.begin(), order.end(), by_count);
+    std::vector<EntityCount> out;
+    for (const Row* r : order) {
+      out.push_back({std::string(kind_name(r->kind)),
+                     r->name.empty() ? display_name(h.db, r->terms.front(), r->kind) : r->name, r->count});
+    }
+    return out;
+  });
+}
+
+RelatedResponse Searcher::related(const std::string& entity, int limit) const {
+  check_limit(limit, 1, kMaxLimit);
+  searcher::require_utf8(entity, "entity");
+  std::vector<searcher::Filter> filters = searcher::parse_filters({entity}, impl_->gazetteer());
+  if (filters.size() != 1 || filters[0].values.size() != 1 ||
+      (filters[0].field != searcher::FacetField::kPeople && filters[0].field != searcher::FacetField::kOrganizations &&
+       filters[0].field != searcher::FacetField::kPlaces)) {
+    throw InvalidRequest("related takes one entity: people:NAME, organizations:NAME or places:NAME");
+  }
+  EntityKind kind = filters[0].field == searcher::FacetField::kPeople          ? EntityKind::kPerson
+                    : filters[0].field == searcher::FacetField::kOrganizations ? EntityKind::kOrganization
+                                                                               : EntityKind::kPlace;
+  return impl_->with_handle("related", [&](Handle& h) {
+    RelatedResponse resp;
+    resp.entity = entity;
+    Xapian::Database& db = h.db;
+    const searcher::EntityAliases& aliases = *h.aliases;
+    // An entity term's key: kind letter + folded name across the corpus; and all its terms.
+    auto key_of = [&aliases](EntityKind k, const std::string& term) {
+      std::string folded = term.substr(schema::entity_prefix(k).size());
+      std::string person = aliases.person(k, folded);
+      if (!person.empty()) return std::string(1, schema::kind_letter(EntityKind::kPerson)) + fold_case(person);
+      return std::string(1, schema::kind_letter(k)) + fold_case(aliases.canonical(k, folded));
+    };
+    auto terms_of = [&aliases](EntityKind k, const std::string& name) {
+      std::vector<std::string> terms;
+      for (const std::string& n : aliases.names_of(k, aliases.canonical(k, name))) {
+        std::string t = schema::entity_term(k, n);
+        if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+      }
+      return terms;
+    };
+    std::vector<std::string> targets = terms_of(kind, filters[0].values[0]);
+    std::string target_key = key_of(kind, targets.front());
+    double n_all = std::max<double>(1, db.get_doccount());
+    // Foreground: the articles naming the target by any of its names (up to a sample cap), and
+    // the entities named with it, each once per article.
+    constexpr std::size_t kMaxForeground = 20000;
+    std::set<Xapian::docid> docs;
+    for (const std::string& t : targets) {
+      for (auto p = db.postlist_begin(t); p != db.postlist_end(t) && docs.size() < kMaxForeground; ++p) docs.insert(*p);
+    }
+    struct Seen {
+      std::uint64_t count = 0;
+      EntityKind kind = EntityKind::kPerson;
+      std::string term;  // one of its terms, for the display name
+    };
+    std::unordered_map<std::string, Seen> together;
+    for (Xapian::docid d : docs) {
+      std::set<std::string> keys;
+      for (EntityKind k : kAllKinds) {
+        std::string prefix(schema::entity_prefix(k));
+        auto t = db.termlist_begin(d);
+        for (t.skip_to(prefix); t != db.termlist_end(d) && (*t).compare(0, prefix.size(), prefix) == 0; ++t) {
+          std::string key = key_of(k, *t);
+          if (key == target_key || !keys.insert(key).second) continue;
+          Seen& seen = together[key];
+          ++seen.count;
+          seen.kind = k;
+          if (seen.term.empty()) seen.term = *t;
+        }
+      }
+    }
+    std::uint64_t articles = 0;
+    for (const std::string& t : targets) articles += db.get_termfreq(t);
+    resp.articles = std::min<std::uint64_t>(articles, docs.size() < kMaxForeground ? docs.size() : articles);
+    const std::size_t fg = docs.size();
+    std::vector<std::tuple<double, std::string, std::uint64_t, std::uint64_t, EntityKind, std::string>> scored;
+    double n_fg = std::max<double>(1, static_cast<double>(fg));
+    for (const auto& [key, seen] : together) {
+      if (fg >= 10 && seen.count < 2) continue;  // one co-mention in a large set is noise
+      std::uint64_t total = 0;
+      std::string folded = seen.term.substr(schema::entity_prefix(seen.kind).size());
+      for (const std::string& t : terms_of(seen.kind, folded)) total += db.get_termfreq(t);
+      double fg_p = static_cast<double>(seen.count) / n_fg, bg_p = static_cast<double>(total) / n_all;
+      if (fg_p <= bg_p) continue;
+      scored.emplace_back((fg_p - bg_p) * (fg_p / bg_p), key, seen.count, total, seen.kind, seen.term);
+    }
+    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+      return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) > std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
+    });
+    if (scored.size() > static_cast<std::size_t>(limit)) scored.resize(static_cast<std::size_t>(limit));
+    for (const auto& [score, key, count, total, k, term] : scored) {
+      std::string folded = term.substr(schema::entity_prefix(k).size());
+      std::string person = aliases.person(k, folded);
+      std::string canonical = person.empty() ? aliases.canonical(k, folded) : person;
+      std::string name = canonical != folded ? canonical : display_name(db, term, k);
+      resp.related.push_back(
+          {std::string(kind_name(person.empty() ? k : EntityKind::kPerson)), name, count, total, score});
+    }
+    return resp;
+  });
+}
+
+std::vector<Suggestion> Searcher::suggest(const std::string& text, int limit) const {
+  check_limit(limit, 1, 50);
+  searcher::require_utf8(text, "text");
+  if (text.size() > kMaxQueryBytes)
+    throw InvalidRequest("text is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  std::string folded = fold_case(text);
+  if (folded.empty()) return {};
+  std::vector<Suggestion> out;
+  // Entities first: whole names starting with what was typed.
+  EntityListRequest req;
+  req.prefix = text;
+  req.limit = limit;
+  for (const EntityCount& e : entities(req)) out.push_back({e.name, e.kind, e.count});
+  if (static_cast<int>(out.size()) >= limit) return out;
+  // Then title words completing the last word typed.
+  std::size_t space = folded.find_last_of(' ');
+  std::string head = space == std::string::npos ? "" : text.substr(0, text.find_last_of(' ') + 1);
+  std::string last = space == std::string::npos ? folded : folded.substr(space + 1);
+  if (last.empty()) return out;
+  return impl_->with_handle("suggest", [&](Handle& h) {
+    std::vector<std::pair<std::uint64_t, std::string>> words;
+    std::string prefix = std::string(schema::kTitlePrefix) + last;
+    for (auto t = h.db.allterms_begin(prefix); t != h.db.allterms_end(prefix); ++t) {
+      words.emplace_back(t.get_termfreq(), (*t).substr(schema::kTitlePrefix.size()));
+    }
+    std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [count, word] : words) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back({head + word, "word", count});
+    }
+    return out;
+  });
+}
+
+IndexSummary Searcher::summary() const {
+  return impl_->with_handle("stats", [&](Handle& h) {
+    IndexSummary s;
+    s.articles = h.db.get_doccount();
+    if (s.articles > 0) {
+      if (auto t = schema::decode_published(h.db.get_value_lower_bound(schema::kPublishedSlot)))
+        s.first_published = format_iso8601(*t);
+      if (auto t = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot)))
+        s.last_published = format_iso8601(*t);
+    }
+    auto counts = [&h](std::string_view prefix, Xapian::valueno slot, std::size_t cap) {
+      std::vector<FacetCount> out;
+      std::string p(prefix);
+      for (auto t = h.db.allterms_begin(p); t != h.db.allterms_end(p); ++t) {
+        std::string name = (*t).substr(p.size());
+        auto post = h.db.postlist_begin(*t);
+        if (slot != Xapian::BAD_VALUENO && post != h.db.postlist_end(*t)) {
+          std::string display = h.db.get_document(*post).get_value(slot);
+          if (!display.empty()) name = display;
+        }
+        out.push_back({name, t.get_termfreq()});
+      }
+      std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      if (out.size() > cap) out.resize(cap);
+      return out;
+    };
+    s.languages = counts(schema::kLanguagePrefix, Xapian::BAD_VALUENO, 100);
+    s.sources = counts(schema::kSourcePrefix, schema::kSourceSlot, 50);
+    return s;
+  });
+}
+
+}  // namespace gazette
