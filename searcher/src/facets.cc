@@ -40,15 +40,9 @@ Xapian::valueno slot_of(FacetField field) {
   return schema::kPeopleSlot;
 }
 
-bool is_list(FacetField field) {
-  return field == FacetField::kPeople || field == FacetField::kOrganizations || field == FacetField::kPlaces;
-}
+bool is_list(FacetField field) { return entity_kind(field).has_value(); }
 
-EntityKind kind_of(FacetField field) {
-  return field == FacetField::kPeople          ? EntityKind::kPerson
-         : field == FacetField::kOrganizations ? EntityKind::kOrganization
-                                               : EntityKind::kPlace;
-}
+EntityKind kind_of(FacetField field) { return entity_kind(field).value_or(EntityKind::kPlace); }
 
 // Calls fn(std::string_view) for each value in a slot's raw value (entity lists decoded in
 // place, without copies).
@@ -73,6 +67,19 @@ bool valid_date_prefix(const std::string& v) {
 }
 
 }  // namespace
+
+std::optional<EntityKind> entity_kind(FacetField field) {
+  switch (field) {
+    case FacetField::kPeople:
+      return EntityKind::kPerson;
+    case FacetField::kOrganizations:
+      return EntityKind::kOrganization;
+    case FacetField::kPlaces:
+      return EntityKind::kPlace;
+    default:
+      return std::nullopt;
+  }
+}
 
 bool parse_field(std::string_view name, FacetField& field) {
   static const std::vector<std::pair<std::string_view, FacetField>> kNames = {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 
 #include <xapian.h>
 
+#include "gazette/common/entities.h"
 #include "gazette/searcher/request.h"
 
 namespace gazette {
@@ -40,6 +42,9 @@ FacetSpec parse_facet(std::string_view name);
 // A field name as used in filters and the query language ("person", "places", "lang", ...);
 // false when unknown.
 bool parse_field(std::string_view name, FacetField& field);
+
+// The entity kind an entity field counts (people: person, ...); nullopt for the other fields.
+std::optional<EntityKind> entity_kind(FacetField field);
 
 struct Filter {
   FacetField field;

@@ -35,6 +35,120 @@ std::string display_name(Xapian::Database& db, const std::string& term, EntityKi
   return folded;
 }
 
+// The entities named with one, counted over the articles naming it (the foreground) and scored
+// by JLH significance against the whole index (the background). Names the corpus's aliases link
+// count as one entity.
+class CoMentions {
+ public:
+  CoMentions(Xapian::Database& db, const searcher::EntityAliases& aliases) : db_(db), aliases_(aliases) {}
+
+  // Foreground: the articles naming the target by any of its names (up to a sample cap), and the
+  // entities named with it, each once per article. Returns the articles naming it.
+  std::uint64_t count(EntityKind kind, const std::string& name) {
+    std::vector<std::string> targets = terms_of(kind, name);
+    target_key_ = key_of(kind, targets.front());
+    for (const std::string& t : targets) {
+      for (auto p = db_.postlist_begin(t); p != db_.postlist_end(t) && docs_.size() < kMaxForeground; ++p) {
+        docs_.insert(*p);
+      }
+    }
+    for (Xapian::docid d : docs_) count_in(d);
+    std::uint64_t articles = 0;
+    for (const std::string& t : targets) articles += db_.get_termfreq(t);
+    return std::min<std::uint64_t>(articles, docs_.size() < kMaxForeground ? docs_.size() : articles);
+  }
+
+  // The `limit` most significant, best first (ties by key).
+  std::vector<RelatedEntity> most_significant(int limit) const {
+    std::vector<Scored> scored = score();
+    std::sort(scored.begin(), scored.end(),
+              [](const Scored& a, const Scored& b) { return a.score != b.score ? a.score > b.score : a.key < b.key; });
+    if (scored.size() > static_cast<std::size_t>(limit)) scored.resize(static_cast<std::size_t>(limit));
+    std::vector<RelatedEntity> out;
+    for (const Scored& x : scored) {
+      std::string folded = x.seen.term.substr(schema::entity_prefix(x.seen.kind).size());
+      std::string person = aliases_.person(x.seen.kind, folded);
+      std::string canonical = person.empty() ? aliases_.canonical(x.seen.kind, folded) : person;
+      std::string name = canonical != folded ? canonical : display_name(db_, x.seen.term, x.seen.kind);
+      out.push_back({std::string(kind_name(person.empty() ? x.seen.kind : EntityKind::kPerson)), name, x.seen.count,
+                     x.total, x.score});
+    }
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kMaxForeground = 20000;
+  struct Seen {
+    std::uint64_t count = 0;
+    EntityKind kind = EntityKind::kPerson;
+    std::string term;  // one of its terms, for the display name
+  };
+  struct Scored {
+    double score;
+    std::string key;
+    std::uint64_t total;
+    Seen seen;
+  };
+
+  // An entity term's key: kind letter + folded name across the corpus.
+  std::string key_of(EntityKind k, const std::string& term) const {
+    std::string folded = term.substr(schema::entity_prefix(k).size());
+    std::string person = aliases_.person(k, folded);
+    if (!person.empty()) return std::string(1, schema::kind_letter(EntityKind::kPerson)) + fold_case(person);
+    return std::string(1, schema::kind_letter(k)) + fold_case(aliases_.canonical(k, folded));
+  }
+
+  // All the terms of an entity: one per name the corpus gives it.
+  std::vector<std::string> terms_of(EntityKind k, const std::string& name) const {
+    std::vector<std::string> terms;
+    for (const std::string& n : aliases_.names_of(k, aliases_.canonical(k, name))) {
+      std::string t = schema::entity_term(k, n);
+      if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+    }
+    return terms;
+  }
+
+  void count_in(Xapian::docid d) {
+    std::set<std::string> keys;
+    for (EntityKind k : kAllKinds) {
+      std::string prefix(schema::entity_prefix(k));
+      auto t = db_.termlist_begin(d);
+      for (t.skip_to(prefix); t != db_.termlist_end(d) && (*t).compare(0, prefix.size(), prefix) == 0; ++t) {
+        std::string key = key_of(k, *t);
+        if (key == target_key_ || !keys.insert(key).second) continue;
+        Seen& seen = together_[key];
+        ++seen.count;
+        seen.kind = k;
+        if (seen.term.empty()) seen.term = *t;
+      }
+    }
+  }
+
+  // JLH: (fg% - bg%) * fg% / bg%, for entities more frequent in the foreground than overall.
+  std::vector<Scored> score() const {
+    std::vector<Scored> scored;
+    const std::size_t fg = docs_.size();
+    const double n_fg = std::max<double>(1, static_cast<double>(fg));
+    const double n_all = std::max<double>(1, db_.get_doccount());
+    for (const auto& [key, seen] : together_) {
+      if (fg >= 10 && seen.count < 2) continue;  // one co-mention in a large set is noise
+      std::uint64_t total = 0;
+      std::string folded = seen.term.substr(schema::entity_prefix(seen.kind).size());
+      for (const std::string& t : terms_of(seen.kind, folded)) total += db_.get_termfreq(t);
+      double fg_p = static_cast<double>(seen.count) / n_fg, bg_p = static_cast<double>(total) / n_all;
+      if (fg_p <= bg_p) continue;
+      scored.push_back({(fg_p - bg_p) * (fg_p / bg_p), key, total, seen});
+    }
+    return scored;
+  }
+
+  Xapian::Database& db_;
+  const searcher::EntityAliases& aliases_;
+  std::string target_key_;
+  std::set<Xapian::docid> docs_;
+  std::unordered_map<std::string, Seen> together_;
+};
+
 }  // namespace
 
 std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const {
@@ -119,92 +233,15 @@ RelatedResponse Searcher::related(const std::string& entity, int limit) const {
   check_limit(limit, 1, kMaxLimit);
   searcher::require_utf8(entity, "entity");
   std::vector<searcher::Filter> filters = searcher::parse_filters({entity}, impl_->gazetteer());
-  if (filters.size() != 1 || filters[0].values.size() != 1 ||
-      (filters[0].field != searcher::FacetField::kPeople && filters[0].field != searcher::FacetField::kOrganizations &&
-       filters[0].field != searcher::FacetField::kPlaces)) {
-    throw InvalidRequest("related takes one entity: people:NAME, organizations:NAME or places:NAME");
-  }
-  EntityKind kind = filters[0].field == searcher::FacetField::kPeople          ? EntityKind::kPerson
-                    : filters[0].field == searcher::FacetField::kOrganizations ? EntityKind::kOrganization
-                                                                               : EntityKind::kPlace;
+  std::optional<EntityKind> kind;
+  if (filters.size() == 1 && filters[0].values.size() == 1) kind = searcher::entity_kind(filters[0].field);
+  if (!kind) throw InvalidRequest("related takes one entity: people:NAME, organizations:NAME or places:NAME");
   return impl_->with_handle("related", [&](Handle& h) {
     RelatedResponse resp;
     resp.entity = entity;
-    Xapian::Database& db = h.db;
-    const searcher::EntityAliases& aliases = *h.aliases;
-    // An entity term's key: kind letter + folded name across the corpus; and all its terms.
-    auto key_of = [&aliases](EntityKind k, const std::string& term) {
-      std::string folded = term.substr(schema::entity_prefix(k).size());
-      std::string person = aliases.person(k, folded);
-      if (!person.empty()) return std::string(1, schema::kind_letter(EntityKind::kPerson)) + fold_case(person);
-      return std::string(1, schema::kind_letter(k)) + fold_case(aliases.canonical(k, folded));
-    };
-    auto terms_of = [&aliases](EntityKind k, const std::string& name) {
-      std::vector<std::string> terms;
-      for (const std::string& n : aliases.names_of(k, aliases.canonical(k, name))) {
-        std::string t = schema::entity_term(k, n);
-        if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
-      }
-      return terms;
-    };
-    std::vector<std::string> targets = terms_of(kind, filters[0].values[0]);
-    std::string target_key = key_of(kind, targets.front());
-    double n_all = std::max<double>(1, db.get_doccount());
-    // Foreground: the articles naming the target by any of its names (up to a sample cap), and
-    // the entities named with it, each once per article.
-    constexpr std::size_t kMaxForeground = 20000;
-    std::set<Xapian::docid> docs;
-    for (const std::string& t : targets) {
-      for (auto p = db.postlist_begin(t); p != db.postlist_end(t) && docs.size() < kMaxForeground; ++p) docs.insert(*p);
-    }
-    struct Seen {
-      std::uint64_t count = 0;
-      EntityKind kind = EntityKind::kPerson;
-      std::string term;  // one of its terms, for the display name
-    };
-    std::unordered_map<std::string, Seen> together;
-    for (Xapian::docid d : docs) {
-      std::set<std::string> keys;
-      for (EntityKind k : kAllKinds) {
-        std::string prefix(schema::entity_prefix(k));
-        auto t = db.termlist_begin(d);
-        for (t.skip_to(prefix); t != db.termlist_end(d) && (*t).compare(0, prefix.size(), prefix) == 0; ++t) {
-          std::string key = key_of(k, *t);
-          if (key == target_key || !keys.insert(key).second) continue;
-          Seen& seen = together[key];
-          ++seen.count;
-          seen.kind = k;
-          if (seen.term.empty()) seen.term = *t;
-        }
-      }
-    }
-    std::uint64_t articles = 0;
-    for (const std::string& t : targets) articles += db.get_termfreq(t);
-    resp.articles = std::min<std::uint64_t>(articles, docs.size() < kMaxForeground ? docs.size() : articles);
-    const std::size_t fg = docs.size();
-    std::vector<std::tuple<double, std::string, std::uint64_t, std::uint64_t, EntityKind, std::string>> scored;
-    double n_fg = std::max<double>(1, static_cast<double>(fg));
-    for (const auto& [key, seen] : together) {
-      if (fg >= 10 && seen.count < 2) continue;  // one co-mention in a large set is noise
-      std::uint64_t total = 0;
-      std::string folded = seen.term.substr(schema::entity_prefix(seen.kind).size());
-      for (const std::string& t : terms_of(seen.kind, folded)) total += db.get_termfreq(t);
-      double fg_p = static_cast<double>(seen.count) / n_fg, bg_p = static_cast<double>(total) / n_all;
-      if (fg_p <= bg_p) continue;
-      scored.emplace_back((fg_p - bg_p) * (fg_p / bg_p), key, seen.count, total, seen.kind, seen.term);
-    }
-    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
-      return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) > std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
-    });
-    if (scored.size() > static_cast<std::size_t>(limit)) scored.resize(static_cast<std::size_t>(limit));
-    for (const auto& [score, key, count, total, k, term] : scored) {
-      std::string folded = term.substr(schema::entity_prefix(k).size());
-      std::string person = aliases.person(k, folded);
-      std::string canonical = person.empty() ? aliases.canonical(k, folded) : person;
-      std::string name = canonical != folded ? canonical : display_name(db, term, k);
-      resp.related.push_back(
-          {std::string(kind_name(person.empty() ? k : EntityKind::kPerson)), name, count, total, score});
-    }
+    CoMentions co(h.db, *h.aliases);
+    resp.articles = co.count(*kind, filters[0].values[0]);
+    resp.related = co.most_significant(limit);
     return resp;
   });
 }
@@ -257,20 +294,10 @@ IndexSummary Searcher::summary() const {
     }
     auto counts = [&h](std::string_view prefix, Xapian::valueno slot, std::size_t cap) {
       std::vector<FacetCount> out;
-      std::string p(prefix);
-      for (auto t = h.db.allterms_begin(p); t != h.db.allterms_end(p); ++t) {
-        std::string name = (*t).substr(p.size());
-        auto post = h.db.postlist_begin(*t);
-        if (slot != Xapian::BAD_VALUENO && post != h.db.postlist_end(*t)) {
-          std::string display = h.db.get_document(*post).get_value(slot);
-          if (!display.empty()) name = display;
-        }
-        out.push_back({name, t.get_termfreq()});
+      for (TermCount& c : count_terms(h.db, prefix, slot)) {
+        if (out.size() == cap) break;
+        out.push_back({std::move(c.value), c.articles});
       }
-      std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
-        return a.count != b.count ? a.count > b.count : a.value < b.value;
-      });
-      if (out.size() > cap) out.resize(cap);
       return out;
     };
     s.languages = counts(schema::kLanguagePrefix, Xapian::BAD_VALUENO, 100);
