@@ -53,6 +53,19 @@ void print_text_inspect(const gazette::indexer::InspectedFile& f, bool terms) {
   }
 }
 
+void print_text_database_stats(const gazette::indexer::DatabaseStats& s) {
+  std::printf("database:   %s (schema %d)\narticles:   %llu\nterms:      %llu\nsize:       %.1f MB\n", s.path.c_str(),
+              s.schema_version, static_cast<unsigned long long>(s.articles), static_cast<unsigned long long>(s.terms),
+              static_cast<double>(s.size_bytes) / 1e6);
+  std::printf("published:  %s .. %s\n", s.first_published ? gazette::format_iso8601(*s.first_published).c_str() : "-",
+              s.last_published ? gazette::format_iso8601(*s.last_published).c_str() : "-");
+  std::printf("sources:   ");
+  for (const auto& [v, n] : s.sources) std::printf(" %s (%llu)", v.c_str(), static_cast<unsigned long long>(n));
+  std::printf("\nlanguages: ");
+  for (const auto& [v, n] : s.languages) std::printf(" %s (%llu)", v.c_str(), static_cast<unsigned long long>(n));
+  std::printf("\n");
+}
+
 void print_scores(const std::vector<gazette::ChunkScore>& scores) {
   std::printf("%-8s %9s %9s %9s %7s %7s\n", "type", "precision", "recall", "F1", "gold", "found");
   for (const auto& s : scores) {
@@ -60,107 +73,235 @@ void print_scores(const std::vector<gazette::ChunkScore>& scores) {
   }
 }
 
+void print_pipeline_scores(const gazette::indexer::PipelineScores& r) {
+  std::printf("%zu documents rebuilt as raw text (%zu not read back as written); people, organisations, places\n",
+              r.documents, r.misread);
+  std::printf("%-8s | %-27s | %-27s | %6s\n", "", "pipeline (raw text)", "tagger alone (gold tokens)", "");
+  std::printf("%-8s | %8s %8s %8s | %8s %8s %8s | %6s\n", "type", "P", "R", "F1", "P", "R", "F1", "gold");
+  for (std::size_t i = 0; i < r.pipeline.size(); ++i) {
+    const gazette::ChunkScore &p = r.pipeline[i], &t = r.tagger[i];
+    std::printf("%-8s | %8.2f %8.2f %8.2f | %8.2f %8.2f %8.2f | %6zu\n", p.type.c_str(), p.precision, p.recall, p.f1,
+                t.precision, t.recall, t.f1, p.gold);
+  }
+}
+
+void log_to_stderr(std::string_view line) { std::cerr << line << '\n'; }
+
+// Each subcommand: its options (CLI11 fills its config), and run(), which makes the one library
+// call and prints what it returns. run() returns the exit status.
+
+struct BuildCommand {
+  gazette::indexer::IndexerConfig config;
+  bool json = false, no_entities = false, keep_boilerplate = false;
+  CLI::App* app;
+
+  explicit BuildCommand(CLI::App& parent)
+      : app(parent.add_subcommand("build", "Index files and folders of articles into a database")) {
+    app->add_option("--db", config.db_path, "Database folder (created if missing)")->required();
+    app->add_option("paths", config.inputs, "Files and folders to index (recursive)")->required();
+    app->add_option("--threads", config.threads, "Reading and analysis threads (default: all cores)");
+    app->add_option("--shards", config.shards,
+                    "Parallel writers for a build into an empty database (0: one per core, at most 8)")
+        ->capture_default_str();
+    app->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
+    app->add_flag("--rebuild", config.rebuild, "Start from an empty database");
+    app->add_option("--max-article-size", config.max_article_bytes,
+                    "Index at most this many bytes of an article's body (the rest is cut, with a warning)")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+    app->add_option("--max-file-seconds", config.max_file_seconds,
+                    "Skip the rest of a file once analysing it took this long (0: no limit)")
+        ->check(CLI::Range(0.0, 86400.0));
+    app->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")
+        ->capture_default_str();
+    app->add_option("--max-errors", config.max_errors, "Stop after more than this many errors (-1: never)")
+        ->capture_default_str();
+    app->add_option("--batch-size", config.batch_articles, "Commit after this many changed articles")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app->add_option("--default-language", config.default_language,
+                    "Language of articles that state none when detection is unsure")
+        ->capture_default_str();
+    app->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
+    app->add_option("--synonyms", config.synonyms_path,
+                    "Synonym groups, one per line, comma-separated (default: the shipped news aliases)");
+    app->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
+    app->add_flag("--keep-boilerplate", keep_boilerplate,
+                  "Index bodies as read: keep comment forms, share and related links, cookie notices at their ends");
+    app->add_option("--min-entity-confidence", config.min_entity_confidence,
+                    "Leave out entities whose calibrated confidence is below this (0-1)")
+        ->check(CLI::Range(0.0f, 1.0f))
+        ->capture_default_str();
+  }
+
+  int run() {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    config.stop = &g_stop;
+    config.extract_entities = !no_entities;
+    config.remove_boilerplate = !keep_boilerplate;
+    config.progress = isatty(STDERR_FILENO) != 0;
+    gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
+    if (json) {
+      std::cout << gazette::indexer::stats_to_json(s) << '\n';
+    } else {
+      print_text_stats(s);
+    }
+    if (g_stop.load()) return 130;
+    return s.errors > 0 || s.interrupted ? 1 : 0;
+  }
+};
+
+struct InspectCommand {
+  gazette::indexer::IndexerConfig config;
+  std::vector<std::string> paths;
+  bool json = false, terms = false, keep_boilerplate = false;
+  CLI::App* app;
+
+  explicit InspectCommand(CLI::App& parent)
+      : app(parent.add_subcommand("inspect", "Show what the readers and analysis make of files")) {
+    app->add_option("files", paths, "Files or folders to inspect")->required();
+    app->add_flag("--json", json, "JSON output");
+    app->add_flag("--terms", terms, "List every term of each article's document");
+    app->add_option("--default-language", config.default_language, "Fallback language")->capture_default_str();
+    app->add_flag("--keep-boilerplate", keep_boilerplate, "Show bodies as read, page tails included");
+  }
+
+  int run() {
+    config.remove_boilerplate = !keep_boilerplate;
+    std::vector<gazette::indexer::InspectedFile> files;
+    for (const std::string& p : paths) files.push_back(gazette::indexer::inspect_file(p, config));
+    if (json) {
+      std::cout << gazette::indexer::inspected_to_json(files, terms) << '\n';
+    } else {
+      for (const auto& f : files) print_text_inspect(f, terms);
+    }
+    for (const auto& f : files) {
+      for (const auto& p : f.problems) {
+        if (p.error) return 1;
+      }
+    }
+    return 0;
+  }
+};
+
+struct StatsCommand {
+  std::string db;
+  bool json = false;
+  CLI::App* app;
+
+  explicit StatsCommand(CLI::App& parent) : app(parent.add_subcommand("stats", "Summarise a database")) {
+    app->add_option("--db", db, "Database folder")->required();
+    app->add_flag("--json", json, "JSON output");
+  }
+
+  int run() {
+    gazette::indexer::DatabaseStats s = gazette::indexer::database_stats(db);
+    if (json) {
+      std::cout << gazette::indexer::database_stats_to_json(s) << '\n';
+    } else {
+      print_text_database_stats(s);
+    }
+    return 0;
+  }
+};
+
+struct TrainNerCommand {
+  gazette::indexer::TrainNerConfig config;
+  CLI::App* app;
+
+  explicit TrainNerCommand(CLI::App& parent)
+      : app(parent.add_subcommand("train-ner", "Train the entity tagger from CoNLL-2003 files")) {
+    app->add_option("--train", config.train_path, "Training file (CoNLL-2003 format)")->required();
+    app->add_option("--dev", config.dev_path, "Development file, scored after training");
+    app->add_option("--out", config.out_path, "Model file to write")->required();
+    app->add_option("--epochs", config.epochs, "Passes over the training data")->capture_default_str();
+    app->add_option("--prune", config.prune_below, "Drop weights smaller than this (model size)")
+        ->capture_default_str();
+    app->add_option("--clusters", config.clusters_path, "Word clusters (from word-clusters) for the cluster features");
+  }
+
+  int run() {
+    config.log = log_to_stderr;
+    gazette::indexer::TrainNerResult r = gazette::indexer::train_ner(config);
+    std::printf("model: %s (%zu features, %.2f MB)\n", config.out_path.c_str(), r.features,
+                static_cast<double>(r.model_bytes) / 1e6);
+    if (!r.dev_scores.empty()) {
+      print_scores(r.dev_scores);
+      std::printf(
+          "confidence: temperature %.2f, a %.3f, b %.3f; expected calibration error on %zu held-out "
+          "mentions %.2f -> %.2f points\n",
+          r.calibration.temperature, r.calibration.a, r.calibration.b, r.calibration_mentions, r.ece_before,
+          r.ece_after);
+    }
+    return 0;
+  }
+};
+
+struct WordClustersCommand {
+  gazette::indexer::WordClustersConfig config;
+  CLI::App* app;
+
+  explicit WordClustersCommand(CLI::App& parent)
+      : app(parent.add_subcommand("word-clusters", "Learn word clusters from unlabeled text (for train-ner)")) {
+    app->add_option("inputs", config.inputs, ".jsonl files, folders of .txt files, CoNLL files")->required();
+    app->add_option("--out", config.out_path, "Clusters file to write (word<TAB>classes)")->required();
+    app->add_option("--min-count", config.options.min_count, "Cluster words seen at least this often")
+        ->capture_default_str();
+    app->add_option("--max-words", config.options.max_words, "Cluster at most this many words")->capture_default_str();
+    app->add_option("--classes", config.options.classes, "Number of classes, one clustering each")
+        ->capture_default_str();
+  }
+
+  int run() {
+    config.log = log_to_stderr;
+    config.options.log = config.log;
+    gazette::indexer::WordClustersResult r = gazette::indexer::learn_word_clusters(config);
+    std::printf("clusters: %s (%zu words clustered from %zu sentences, %zu tokens, %.1f s)\n", config.out_path.c_str(),
+                r.words, r.sentences, r.tokens, r.seconds);
+    return 0;
+  }
+};
+
+struct EvalNerCommand {
+  gazette::indexer::EvalNerConfig config;
+  bool pipeline = false;
+  CLI::App* app;
+
+  explicit EvalNerCommand(CLI::App& parent)
+      : app(parent.add_subcommand("eval-ner", "Score an entity tagger on a CoNLL-2003 file")) {
+    app->add_option("file", config.data_path, "CoNLL-2003 file with gold tags")->required();
+    app->add_option("--model", config.model_path, "Model file (default: the installed model)");
+    app->add_flag("--rules", config.rules, "Score the rules + gazetteer tagger instead of a model");
+    app->add_option("--predictions", config.predictions_path, "Write \"word gold predicted\" lines here");
+    app->add_option("--min-confidence", config.min_confidence,
+                    "With --pipeline: leave out entities less sure than this, as build --min-entity-confidence");
+    app->add_flag("--pipeline", pipeline,
+                  "Score the whole indexing pipeline on the documents rebuilt as raw text, beside the tagger alone");
+  }
+
+  int run() {
+    if (pipeline) {
+      print_pipeline_scores(gazette::indexer::eval_ner_pipeline(config));
+      return 0;
+    }
+    gazette::indexer::EvalNerResult r = gazette::indexer::eval_ner(config);
+    std::printf("tagger: %s\n", r.tagger.c_str());
+    print_scores(r.scores);
+    return 0;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"gazette-index: build and inspect Gazette news search databases"};
   app.require_subcommand(1);
-
-  gazette::indexer::IndexerConfig config;
-  bool json = false;
-  CLI::App* build = app.add_subcommand("build", "Index files and folders of articles into a database");
-  build->add_option("--db", config.db_path, "Database folder (created if missing)")->required();
-  build->add_option("paths", config.inputs, "Files and folders to index (recursive)")->required();
-  build->add_option("--threads", config.threads, "Reading and analysis threads (default: all cores)");
-  build
-      ->add_option("--shards", config.shards,
-                   "Parallel writers for a build into an empty database (0: one per core, at most 8)")
-      ->capture_default_str();
-  build->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
-  build->add_flag("--rebuild", config.rebuild, "Start from an empty database");
-  build
-      ->add_option("--max-article-size", config.max_article_bytes,
-                   "Index at most this many bytes of an article's body (the rest is cut, with a warning)")
-      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
-  build
-      ->add_option("--max-file-seconds", config.max_file_seconds,
-                   "Skip the rest of a file once analysing it took this long (0: no limit)")
-      ->check(CLI::Range(0.0, 86400.0));
-  build->add_option("--max-file-size", config.max_file_bytes, "Skip files larger than this many bytes")
-      ->capture_default_str();
-  build->add_option("--max-errors", config.max_errors, "Stop after more than this many errors (-1: never)")
-      ->capture_default_str();
-  build->add_option("--batch-size", config.batch_articles, "Commit after this many changed articles")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  build
-      ->add_option("--default-language", config.default_language,
-                   "Language of articles that state none when detection is unsure")
-      ->capture_default_str();
-  build->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
-  build->add_option("--synonyms", config.synonyms_path,
-                    "Synonym groups, one per line, comma-separated (default: the shipped news aliases)");
-  bool no_entities = false;
-  build->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
-  bool keep_boilerplate = false;
-  build->add_flag("--keep-boilerplate", keep_boilerplate,
-                  "Index bodies as read: keep comment forms, share and related links, cookie notices at their ends");
-  build
-      ->add_option("--min-entity-confidence", config.min_entity_confidence,
-                   "Leave out entities whose calibrated confidence is below this (0-1)")
-      ->check(CLI::Range(0.0f, 1.0f))
-      ->capture_default_str();
-
-  std::vector<std::string> inspect_paths;
-  bool inspect_json = false, inspect_terms = false;
-  CLI::App* inspect = app.add_subcommand("inspect", "Show what the readers and analysis make of files");
-  inspect->add_option("files", inspect_paths, "Files or folders to inspect")->required();
-  inspect->add_flag("--json", inspect_json, "JSON output");
-  inspect->add_flag("--terms", inspect_terms, "List every term of each article's document");
-  inspect->add_option("--default-language", config.default_language, "Fallback language")->capture_default_str();
-  inspect->add_flag("--keep-boilerplate", keep_boilerplate, "Show bodies as read, page tails included");
-
-  std::string stats_db;
-  bool stats_json = false;
-  CLI::App* stats = app.add_subcommand("stats", "Summarise a database");
-  stats->add_option("--db", stats_db, "Database folder")->required();
-  stats->add_flag("--json", stats_json, "JSON output");
-
-  gazette::indexer::TrainNerConfig train_config;
-  CLI::App* train = app.add_subcommand("train-ner", "Train the entity tagger from CoNLL-2003 files");
-  train->add_option("--train", train_config.train_path, "Training file (CoNLL-2003 format)")->required();
-  train->add_option("--dev", train_config.dev_path, "Development file, scored after training");
-  train->add_option("--out", train_config.out_path, "Model file to write")->required();
-  train->add_option("--epochs", train_config.epochs, "Passes over the training data")->capture_default_str();
-  train->add_option("--prune", train_config.prune_below, "Drop weights smaller than this (model size)")
-      ->capture_default_str();
-  train->add_option("--clusters", train_config.clusters_path,
-                    "Word clusters (from word-clusters) for the cluster features");
-
-  gazette::indexer::WordClustersConfig clusters_config;
-  CLI::App* clusters = app.add_subcommand("word-clusters", "Learn word clusters from unlabeled text (for train-ner)");
-  clusters->add_option("inputs", clusters_config.inputs, ".jsonl files, folders of .txt files, CoNLL files")
-      ->required();
-  clusters->add_option("--out", clusters_config.out_path, "Clusters file to write (word<TAB>classes)")->required();
-  clusters->add_option("--min-count", clusters_config.options.min_count, "Cluster words seen at least this often")
-      ->capture_default_str();
-  clusters->add_option("--max-words", clusters_config.options.max_words, "Cluster at most this many words")
-      ->capture_default_str();
-  clusters->add_option("--classes", clusters_config.options.classes, "Number of classes, one clustering each")
-      ->capture_default_str();
-
-  gazette::indexer::EvalNerConfig eval_config;
-  CLI::App* eval = app.add_subcommand("eval-ner", "Score an entity tagger on a CoNLL-2003 file");
-  eval->add_option("file", eval_config.data_path, "CoNLL-2003 file with gold tags")->required();
-  eval->add_option("--model", eval_config.model_path, "Model file (default: the installed model)");
-  eval->add_flag("--rules", eval_config.rules, "Score the rules + gazetteer tagger instead of a model");
-  eval->add_option("--predictions", eval_config.predictions_path, "Write \"word gold predicted\" lines here");
-  eval->add_option("--min-confidence", eval_config.min_confidence,
-                   "With --pipeline: leave out entities less sure than this, as build --min-entity-confidence");
-  bool pipeline = false;
-  eval->add_flag("--pipeline", pipeline,
-                 "Score the whole indexing pipeline on the documents rebuilt as raw text, beside the tagger alone");
-
+  BuildCommand build(app);
+  InspectCommand inspect(app);
+  StatsCommand stats(app);
+  TrainNerCommand train(app);
+  WordClustersCommand clusters(app);
+  EvalNerCommand eval(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -168,99 +309,12 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*build) {
-      std::signal(SIGINT, on_signal);
-      std::signal(SIGTERM, on_signal);
-      config.stop = &g_stop;
-      config.extract_entities = !no_entities;
-      config.remove_boilerplate = !keep_boilerplate;
-      config.progress = isatty(STDERR_FILENO) != 0;
-      gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
-      if (json) {
-        std::cout << gazette::indexer::stats_to_json(s) << '\n';
-      } else {
-        print_text_stats(s);
-      }
-      if (g_stop.load()) return 130;
-      return s.errors > 0 || s.interrupted ? 1 : 0;
-    }
-    if (*inspect) {
-      config.remove_boilerplate = !keep_boilerplate;
-      std::vector<gazette::indexer::InspectedFile> files;
-      for (const std::string& p : inspect_paths) files.push_back(gazette::indexer::inspect_file(p, config));
-      if (inspect_json) {
-        std::cout << gazette::indexer::inspected_to_json(files, inspect_terms) << '\n';
-      } else {
-        for (const auto& f : files) print_text_inspect(f, inspect_terms);
-      }
-      for (const auto& f : files) {
-        for (const auto& p : f.problems) {
-          if (p.error) return 1;
-        }
-      }
-      return 0;
-    }
-    if (*train) {
-      train_config.log = [](std::string_view line) { std::cerr << line << '\n'; };
-      gazette::indexer::TrainNerResult r = gazette::indexer::train_ner(train_config);
-      std::printf("model: %s (%zu features, %.2f MB)\n", train_config.out_path.c_str(), r.features,
-                  static_cast<double>(r.model_bytes) / 1e6);
-      if (!r.dev_scores.empty()) {
-        print_scores(r.dev_scores);
-        std::printf(
-            "confidence: temperature %.2f, a %.3f, b %.3f; expected calibration error on %zu held-out "
-            "mentions %.2f -> %.2f points\n",
-            r.calibration.temperature, r.calibration.a, r.calibration.b, r.calibration_mentions, r.ece_before,
-            r.ece_after);
-      }
-      return 0;
-    }
-    if (*clusters) {
-      clusters_config.log = [](std::string_view line) { std::cerr << line << '\n'; };
-      clusters_config.options.log = clusters_config.log;
-      gazette::indexer::WordClustersResult r = gazette::indexer::learn_word_clusters(clusters_config);
-      std::printf("clusters: %s (%zu words clustered from %zu sentences, %zu tokens, %.1f s)\n",
-                  clusters_config.out_path.c_str(), r.words, r.sentences, r.tokens, r.seconds);
-      return 0;
-    }
-    if (*eval && pipeline) {
-      gazette::indexer::PipelineScores r = gazette::indexer::eval_ner_pipeline(eval_config);
-      std::printf("%zu documents rebuilt as raw text (%zu not read back as written); people, organisations, places\n",
-                  r.documents, r.misread);
-      std::printf("%-8s | %-27s | %-27s | %6s\n", "", "pipeline (raw text)", "tagger alone (gold tokens)", "");
-      std::printf("%-8s | %8s %8s %8s | %8s %8s %8s | %6s\n", "type", "P", "R", "F1", "P", "R", "F1", "gold");
-      for (std::size_t i = 0; i < r.pipeline.size(); ++i) {
-        const gazette::ChunkScore &p = r.pipeline[i], &t = r.tagger[i];
-        std::printf("%-8s | %8.2f %8.2f %8.2f | %8.2f %8.2f %8.2f | %6zu\n", p.type.c_str(), p.precision, p.recall,
-                    p.f1, t.precision, t.recall, t.f1, p.gold);
-      }
-      return 0;
-    }
-    if (*eval) {
-      gazette::indexer::EvalNerResult r = gazette::indexer::eval_ner(eval_config);
-      std::printf("tagger: %s\n", r.tagger.c_str());
-      print_scores(r.scores);
-      return 0;
-    }
-    if (*stats) {
-      gazette::indexer::DatabaseStats s = gazette::indexer::database_stats(stats_db);
-      if (stats_json) {
-        std::cout << gazette::indexer::database_stats_to_json(s) << '\n';
-      } else {
-        std::printf("database:   %s (schema %d)\narticles:   %llu\nterms:      %llu\nsize:       %.1f MB\n",
-                    s.path.c_str(), s.schema_version, static_cast<unsigned long long>(s.articles),
-                    static_cast<unsigned long long>(s.terms), static_cast<double>(s.size_bytes) / 1e6);
-        std::printf("published:  %s .. %s\n",
-                    s.first_published ? gazette::format_iso8601(*s.first_published).c_str() : "-",
-                    s.last_published ? gazette::format_iso8601(*s.last_published).c_str() : "-");
-        std::printf("sources:   ");
-        for (const auto& [v, n] : s.sources) std::printf(" %s (%llu)", v.c_str(), static_cast<unsigned long long>(n));
-        std::printf("\nlanguages: ");
-        for (const auto& [v, n] : s.languages) std::printf(" %s (%llu)", v.c_str(), static_cast<unsigned long long>(n));
-        std::printf("\n");
-      }
-      return 0;
-    }
+    if (*build.app) return build.run();
+    if (*inspect.app) return inspect.run();
+    if (*train.app) return train.run();
+    if (*clusters.app) return clusters.run();
+    if (*eval.app) return eval.run();
+    if (*stats.app) return stats.run();
   } catch (const gazette::InvalidRequest& e) {
     std::cerr << "gazette-index: " << e.what() << '\n';
     return 2;

@@ -7,33 +7,22 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "gazette/common/dates.h"
 #include "gazette/common/encoding.h"
 #include "gazette/common/error.h"
+#include "gazette/common/text.h"
 
 namespace gazette::indexer {
 namespace fs = std::filesystem;
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 // An open file descriptor of a regular file, opened without blocking (a FIFO or a device
 // renamed into the corpus must never hang a run); closed on destruction.
@@ -61,17 +50,19 @@ struct RegularFile {
   }
   RegularFile(const RegularFile&) = delete;
   RegularFile& operator=(const RegularFile&) = delete;
-  // Reads [offset, offset + length) into `out`; false on a read error or a short file.
-  bool read(std::uintmax_t offset, std::size_t length, std::string& out) const {
-    out.assign(length, '\0');
+  // Reads [offset, offset + length) into `out`. Returns "", or why it could not: the file did
+  // not open, a read error, a short file.
+  std::string read(std::uintmax_t offset, std::uintmax_t length, std::string& out) const {
+    if (fd < 0) return error;
+    out.assign(static_cast<std::size_t>(length), '\0');
     std::size_t got = 0;
-    while (got < length) {
-      ssize_t n = ::pread(fd, out.data() + got, length - got, static_cast<off_t>(offset + got));
+    while (got < out.size()) {
+      ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
+      if (n <= 0) return "cannot read file";
       got += static_cast<std::size_t>(n);
     }
-    return true;
+    return {};
   }
 };
 
@@ -169,8 +160,8 @@ enum class Key { kTitle, kDate, kSource, kUrl, kAuthor, kSection, kLanguage, kId
 Key header_key(const std::string& line, std::string& value) {
   std::size_t colon = line.find(':');
   if (colon == std::string::npos || colon == 0 || colon > 20) return Key::kNone;
-  std::string key = lower(trim(line.substr(0, colon)));
-  value = trim(line.substr(colon + 1));
+  std::string key = ascii_lower(trim(std::string_view(line).substr(0, colon)));
+  value = trim(std::string_view(line).substr(colon + 1));
   static const std::vector<std::pair<std::string, Key>> kKeys = {
       {"title", Key::kTitle},       {"headline", Key::kTitle},  {"date", Key::kDate},
       {"published", Key::kDate},    {"source", Key::kSource},   {"url", Key::kUrl},
@@ -188,8 +179,8 @@ std::vector<std::string> split_authors(const std::string& value) {
   std::string cur;
   std::istringstream in(value);
   while (std::getline(in, cur, value.find(';') != std::string::npos ? ';' : ',')) {
-    std::string t = trim(cur);
-    if (!t.empty()) out.push_back(t);
+    std::string_view t = trim(cur);
+    if (!t.empty()) out.emplace_back(t);
   }
   return out;
 }
@@ -205,7 +196,7 @@ std::string paragraphs(const std::vector<std::string>& lines, std::size_t from) 
     para.clear();
   };
   for (std::size_t i = from; i < lines.size(); ++i) {
-    std::string t = trim(lines[i]);
+    std::string_view t = trim(lines[i]);
     if (t.empty()) {
       flush();
     } else {
@@ -239,6 +230,101 @@ void drop_impossible_dates(std::vector<ReadArticle>& articles, std::vector<Probl
   }
 }
 
+// The contents of a file that could not be read: one error.
+FileContents one_problem(int line, std::string message) {
+  FileContents out;
+  out.problems.push_back({line, std::move(message), true});
+  return out;
+}
+
+// Why a file of `size` bytes is not read whole, or "".
+std::string size_problem(std::uintmax_t size, std::uintmax_t max_bytes) {
+  if (size == 0) return "empty file";
+  if (size > max_bytes) {
+    return "file is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(max_bytes) +
+           " (--max-file-size)";
+  }
+  return {};
+}
+
+// What decoding did to a text that was not plain valid UTF-8, as a warning at `line`.
+std::optional<Problem> encoding_note(const DecodedText& decoded, int line) {
+  if (decoded.repaired) return Problem{line, "invalid UTF-8 repaired (bytes replaced by U+FFFD)", false};
+  if (decoded.charset != "UTF-8") return Problem{line, "decoded from " + decoded.charset, false};
+  return std::nullopt;
+}
+
+// The one way bytes read from a file become its contents: decoded to UTF-8 (what that took is
+// the first problem, at `line`), read by `reader` (decoded text -> FileContents), then every
+// article gets the file's stored path and loses a publication date that cannot be true.
+template <typename Reader>
+FileContents read_decoded(const SourceFile& file, std::string bytes, int line, Reader&& reader) {
+  DecodedText decoded = decode_to_utf8(bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  std::optional<Problem> note = encoding_note(decoded, line);
+  FileContents out = reader(decoded.text);
+  if (note) out.problems.insert(out.problems.begin(), std::move(*note));
+  const std::string path = stored_path(file.path);
+  for (ReadArticle& r : out.articles) r.article.path = path;
+  drop_impossible_dates(out.articles, out.problems);
+  return out;
+}
+
+// The name a folder's articles start their ids with: its own name, also when given as "." or "..".
+std::string folder_id_base(const fs::path& root) {
+  fs::path base = root.lexically_normal();
+  std::string name = (base.filename().empty() ? base.parent_path() : base).filename().string();
+  if (name.empty() || name == "." || name == "..") {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(base, ec).lexically_normal();
+    name = absolute.filename().string();
+    if (name.empty()) name = absolute.parent_path().filename().string();
+  }
+  return name;
+}
+
+// Walks the folder `input` recursively into `files` (see discover_files). A folder that cannot
+// be read is an entry with its problem; so is the folder given when the walk cannot go on (a
+// folder vanished, no file descriptors left): what was found before is kept.
+void walk_folder(const std::string& input, std::vector<SourceFile>& files) {
+  const fs::path root(input);
+  const std::string base_name = folder_id_base(root);
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  if (ec) throw DataError(printable_path(input) + ": cannot read folder: " + ec.message());
+  fs::path last;  // the entry the walk was at when it stopped
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
+    last = entry.path();
+    std::error_code kind_ec;
+    if (hidden(entry.path())) {
+      if (entry.is_directory(kind_ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (entry.is_directory(kind_ec)) {
+      // Links to folders are not followed: a link to an ancestor would loop for ever.
+      if (entry.is_symlink(kind_ec)) {
+        it.disable_recursion_pending();  // never followed (the iterator does not either)
+      } else if (::access(entry.path().c_str(), R_OK | X_OK) != 0) {
+        files.push_back({entry.path().string(), {}, "cannot read folder: " + std::string(std::strerror(errno))});
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    std::string rel = entry.path().lexically_relative(root).generic_string();
+    std::string problem = entry.is_regular_file(kind_ec) ? std::string() : special_kind(entry.path());
+    files.push_back({entry.path().string(), id_safe(base_name + "/" + rel), std::move(problem)});
+  }
+  // A failed step ends the iterator: the error is only in `ec`.
+  if (ec) {
+    files.push_back(
+        {root.string(),
+         {},
+         "cannot read the whole folder (stopped after " + printable_path(last.string()) + "): " + ec.message()});
+  }
+}
+
 }  // namespace
 
 std::string printable_path(std::string_view path) {
@@ -250,8 +336,14 @@ std::string printable_path(std::string_view path) {
   });
 }
 
+std::string stored_path(const std::string& path) {
+  std::error_code ec;
+  std::string absolute = fs::absolute(fs::path(path), ec).lexically_normal().string();
+  return ec ? path : absolute;
+}
+
 Format format_of(const std::string& path) {
-  std::string ext = lower(fs::path(path).extension().string());
+  std::string ext = ascii_lower(fs::path(path).extension().string());
   if (ext == ".txt" || ext == ".text") return Format::kText;
   if (ext == ".json") return Format::kJson;
   if (ext == ".jsonl" || ext == ".ndjson") return Format::kJsonLines;
@@ -274,43 +366,7 @@ std::vector<SourceFile> discover_files(const std::vector<std::string>& inputs) {
       continue;
     }
     if (!fs::is_directory(st)) throw DataError(printable_path(input) + ": " + special_kind(root));
-    fs::path base = root.lexically_normal();
-    std::string base_name = (base.filename().empty() ? base.parent_path() : base).filename().string();
-    if (base_name.empty() || base_name == "." || base_name == "..") {
-      base_name = fs::absolute(base, ec).lexically_normal().filename().string();
-      if (base_name.empty()) base_name = fs::absolute(base, ec).lexically_normal().parent_path().filename().string();
-    }
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec) throw DataError(printable_path(input) + ": cannot read folder: " + ec.message());
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        // The walk cannot go on (a folder vanished or cannot be read): say so, keep what was found.
-        files.push_back({root.string(), {}, "cannot read the whole folder: " + ec.message()});
-        break;
-      }
-      const fs::directory_entry& entry = *it;
-      if (hidden(entry.path())) {
-        if (entry.is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      std::error_code kind_ec;
-      if (entry.is_directory(kind_ec)) {
-        // Links to folders are not followed: a link to an ancestor would loop for ever.
-        if (entry.is_symlink(kind_ec)) {
-          it.disable_recursion_pending();  // never followed (the iterator does not either)
-        } else if (::access(entry.path().c_str(), R_OK | X_OK) != 0) {
-          files.push_back({entry.path().string(), {}, "cannot read folder: " + std::string(std::strerror(errno))});
-          it.disable_recursion_pending();
-        }
-        continue;
-      }
-      std::string rel = entry.path().lexically_relative(root).generic_string();
-      if (!entry.is_regular_file(kind_ec)) {
-        files.push_back({entry.path().string(), id_safe(base_name + "/" + rel), special_kind(entry.path())});
-        continue;
-      }
-      files.push_back({entry.path().string(), id_safe(base_name + "/" + rel), {}});
-    }
+    walk_folder(input, files);
   }
   std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
   files.erase(std::unique(files.begin(), files.end(),
@@ -351,7 +407,7 @@ FileContents read_text_article(const std::string& text, const std::string& id_ba
           a.section = value;
           break;
         case Key::kLanguage:
-          a.lang = lower(value);
+          a.lang = ascii_lower(value);
           break;
         case Key::kId:
           a.id = value;
@@ -489,109 +545,47 @@ std::vector<LineChunk> plan_line_chunks(const std::string& path, std::uintmax_t 
 }
 
 FileContents read_json_lines_chunk(const SourceFile& file, const LineChunk& chunk, std::uintmax_t max_line_bytes) {
-  FileContents out;
   RegularFile in(file.path);
   std::string bytes;
-  if (in.fd < 0 || !in.read(chunk.offset, static_cast<std::size_t>(chunk.length), bytes)) {
-    out.problems.push_back({chunk.first_line, in.fd < 0 ? in.error : "cannot read file", true});
-    return out;
+  if (std::string why = in.read(chunk.offset, chunk.length, bytes); !why.empty()) {
+    return one_problem(chunk.first_line, std::move(why));
   }
   // No whole-chunk binary check: one line of control bytes must not reject its good neighbours
   // (read_json_lines checks each line).
-  DecodedText decoded = decode_to_utf8(bytes);
-  bytes.clear();
-  bytes.shrink_to_fit();
-  if (decoded.repaired) {
-    out.problems.push_back({chunk.first_line, "invalid UTF-8 repaired (bytes replaced by U+FFFD)", false});
-  } else if (decoded.charset != "UTF-8") {
-    out.problems.push_back({chunk.first_line, "decoded from " + decoded.charset, false});
-  }
-  FileContents lines = read_json_lines(decoded.text, file.id_base, chunk.first_line, max_line_bytes);
-  out.problems.insert(out.problems.end(), lines.problems.begin(), lines.problems.end());
-  out.articles = std::move(lines.articles);
-  std::error_code ec;
-  std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
-  if (ec) stored_path = file.path;
-  for (ReadArticle& r : out.articles) r.article.path = stored_path;
-  drop_impossible_dates(out.articles, out.problems);
-  return out;
+  return read_decoded(file, std::move(bytes), chunk.first_line, [&](const std::string& text) {
+    return read_json_lines(text, file.id_base, chunk.first_line, max_line_bytes);
+  });
 }
 
 FileContents read_file(const SourceFile& file, std::uintmax_t max_bytes) {
-  FileContents out;
-  if (!file.problem.empty()) {
-    out.problems.push_back({0, file.problem, true});
-    return out;
-  }
+  if (!file.problem.empty()) return one_problem(0, file.problem);
   RegularFile in(file.path);
-  if (in.fd < 0) {
-    out.problems.push_back({0, in.error, true});
-    return out;
-  }
-  std::uintmax_t size = in.size;
-  if (size == 0) {
-    out.problems.push_back({0, "empty file", true});
-    return out;
-  }
-  if (size > max_bytes) {
-    out.problems.push_back({0,
-                            "file is " + std::to_string(size) + " bytes, over the limit of " +
-                                std::to_string(max_bytes) + " (--max-file-size)",
-                            true});
-    return out;
-  }
+  std::string why = in.fd < 0 ? in.error : size_problem(in.size, max_bytes);
   std::string bytes;
-  if (!in.read(0, static_cast<std::size_t>(size), bytes)) {
-    out.problems.push_back({0, "cannot read file", true});
-    return out;
-  }
+  if (why.empty()) why = in.read(0, in.size, bytes);
+  if (!why.empty()) return one_problem(0, std::move(why));
   return read_file_bytes(file, std::move(bytes));
 }
 
 FileContents read_file_bytes(const SourceFile& file, std::string bytes) {
-  FileContents out;
   Format format = format_of(file.path);
-  if (bytes.empty()) {
-    out.problems.push_back({0, "empty file", true});
-    return out;
-  }
-  if (format != Format::kJsonLines && looks_binary(bytes)) {
-    out.problems.push_back({0, "binary file, not text", true});
-    return out;
-  }
-  DecodedText decoded = decode_to_utf8(bytes);
-  bytes.clear();
-  bytes.shrink_to_fit();
-  std::vector<Problem> notes;
-  if (decoded.repaired) {
-    notes.push_back({0, "invalid UTF-8 repaired (bytes replaced by U+FFFD)", false});
-  } else if (decoded.charset != "UTF-8") {
-    notes.push_back({0, "decoded from " + decoded.charset, false});
-  }
-  switch (format) {
-    case Format::kText:
-      out = read_text_article(decoded.text, file.id_base);
-      break;
-    case Format::kJson:
-      out = read_json_document(decoded.text, file.id_base);
-      break;
-    case Format::kJsonLines:
-      out = read_json_lines(decoded.text, file.id_base);
-      break;
-    case Format::kHtml:
-      out = read_html_article(decoded.text, file.id_base);
-      break;
-    case Format::kUnsupported:
-      break;
-  }
-  out.problems.insert(out.problems.begin(), notes.begin(), notes.end());
-  // Stored absolute, so --prune's existence check does not depend on the working directory.
-  std::error_code ec;
-  std::string stored_path = fs::absolute(fs::path(file.path), ec).lexically_normal().string();
-  if (ec) stored_path = file.path;
-  for (ReadArticle& r : out.articles) r.article.path = stored_path;
-  drop_impossible_dates(out.articles, out.problems);
-  return out;
+  if (bytes.empty()) return one_problem(0, "empty file");
+  if (format != Format::kJsonLines && looks_binary(bytes)) return one_problem(0, "binary file, not text");
+  return read_decoded(file, std::move(bytes), 0, [&](const std::string& text) {
+    switch (format) {
+      case Format::kText:
+        return read_text_article(text, file.id_base);
+      case Format::kJson:
+        return read_json_document(text, file.id_base);
+      case Format::kJsonLines:
+        return read_json_lines(text, file.id_base);
+      case Format::kHtml:
+        return read_html_article(text, file.id_base);
+      case Format::kUnsupported:
+        break;
+    }
+    return FileContents{};
+  });
 }
 
 }  // namespace gazette::indexer

@@ -21,6 +21,10 @@ struct SourceFile {
 // hostile file name can neither split a log line nor reach the terminal as an escape sequence.
 std::string printable_path(std::string_view path);
 
+// The path the articles of the file at `path` store: absolute and normal, so that --prune's
+// existence check does not depend on the working directory (`path` itself when that fails).
+std::string stored_path(const std::string& path);
+
 enum class Format { kText, kJson, kJsonLines, kHtml, kUnsupported };
 
 // The reader for a file name (by extension, case-insensitive).

@@ -11,16 +11,12 @@
 #include "corpus_reader.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/encoding.h"
+#include "gazette/common/text.h"
 
 namespace gazette::indexer {
 namespace {
 
 constexpr std::size_t kMaxHtmlDepth = 2000;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string attr(const GumboNode* node, const char* name) {
   if (node->type != GUMBO_NODE_ELEMENT) return {};
@@ -117,7 +113,7 @@ bool is_hidden(const GumboNode* node) {
   if (node->type != GUMBO_NODE_ELEMENT) return false;
   if (gumbo_get_attribute(&node->v.element.attributes, "hidden") != nullptr) return true;
   if (attr(node, "aria-hidden") == "true") return true;
-  std::string role = lower(attr(node, "role"));
+  std::string role = ascii_lower(attr(node, "role"));
   return role == "navigation" || role == "banner" || role == "contentinfo" || role == "complementary";
 }
 
@@ -218,9 +214,7 @@ std::size_t estimated_depth(std::string_view html, std::size_t stop_at) {
     std::size_t e = at;
     while (e < html.size() && (std::isalnum(static_cast<unsigned char>(html[e])) || html[e] == '!' || html[e] == '-'))
       ++e;
-    std::string n(html.substr(at, e - at));
-    for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return n;
+    return ascii_lower(html.substr(at, e - at));
   };
   while ((i = html.find('<', i)) != std::string_view::npos) {
     if (html.compare(i, 4, "<!--") == 0) {
@@ -284,11 +278,11 @@ struct Page {
 // An element that names itself the article's text: itemprop="articleBody", or a class a CMS
 // gives the text's container (WordPress "entry-content", "article-body", "story-body", ...).
 bool marks_article_body(const GumboNode* node) {
-  if (lower(attr(node, "itemprop")) == "articlebody") return true;
+  if (ascii_lower(attr(node, "itemprop")) == "articlebody") return true;
   static const char* const kClasses[] = {"article-body",     "articlebody", "article__body", "article-content",
                                          "article__content", "story-body",  "story-content", "entry-content",
                                          "post-content",     "post-body",   "content-body",  "article-text"};
-  std::string cls = lower(attr(node, "class"));
+  std::string cls = ascii_lower(attr(node, "class"));
   if (cls.empty()) return false;
   std::size_t i = 0;
   while (i < cls.size()) {
@@ -344,9 +338,9 @@ void collect(const GumboNode* root, Page& page) {
         if (page.lang.empty()) page.lang = language_subtag(attr(node, "lang"));
         break;
       case GUMBO_TAG_META: {
-        std::string key = lower(attr(node, "property"));
-        if (key.empty()) key = lower(attr(node, "name"));
-        if (key.empty()) key = lower(attr(node, "itemprop"));
+        std::string key = ascii_lower(attr(node, "property"));
+        if (key.empty()) key = ascii_lower(attr(node, "name"));
+        if (key.empty()) key = ascii_lower(attr(node, "itemprop"));
         std::string content = squeeze(attr(node, "content"));
         if (content.empty()) break;
         if (key == "og:title" && page.og_title.empty()) page.og_title = content;
@@ -366,7 +360,7 @@ void collect(const GumboNode* root, Page& page) {
         break;
       }
       case GUMBO_TAG_LINK:
-        if (lower(attr(node, "rel")) == "canonical" && page.url.empty()) page.url = attr(node, "href");
+        if (ascii_lower(attr(node, "rel")) == "canonical" && page.url.empty()) page.url = attr(node, "href");
         break;
       case GUMBO_TAG_TITLE:
         if (page.title_tag.empty()) page.title_tag = visible_text(node);
@@ -391,7 +385,7 @@ void collect(const GumboNode* root, Page& page) {
         if (page.body == nullptr) page.body = node;
         break;
       default:
-        if (page.main == nullptr && lower(attr(node, "role")) == "main") page.main = node;
+        if (page.main == nullptr && ascii_lower(attr(node, "role")) == "main") page.main = node;
         break;
     }
     if (page.bodies.size() < 100 && marks_article_body(node)) page.bodies.push_back(node);
@@ -401,6 +395,104 @@ void collect(const GumboNode* root, Page& page) {
       stack.push_back({static_cast<const GumboNode*>(kids.data[i - 1]), in_article});
     }
   }
+}
+
+// The text (and its link lists) of the one of `nodes` with the most text.
+std::string largest_text(const std::vector<const GumboNode*>& nodes, std::vector<std::string>& links) {
+  std::string best;
+  for (const GumboNode* n : nodes) {
+    std::vector<std::string> l;
+    std::string t = visible_text(n, &l);
+    if (t.size() > best.size()) {
+      best = std::move(t);
+      links = std::move(l);
+    }
+  }
+  return best;
+}
+
+// The main text of a collected page: the largest <article>, else <main>; inside it (or
+// anywhere) an element that marks the article's text when it holds most of it; else the element
+// Readability's scores pick; else the whole <body>.
+std::string main_text(const Page& page, std::vector<std::string>& link_lists) {
+  std::string body = largest_text(page.articles, link_lists);
+  if (body.empty() && page.main != nullptr) body = visible_text(page.main, &link_lists);
+  std::vector<std::string> marked_links;
+  std::string marked = largest_text(page.bodies, marked_links);
+  if (!marked.empty() && marked.size() * 5 >= body.size() * 2) {  // at least 40% of the article's
+    body = std::move(marked);
+    link_lists = std::move(marked_links);
+  }
+  if (body.empty()) {
+    if (const GumboNode* best = best_container(page.paragraphs)) body = visible_text(best, &link_lists);
+  }
+  if (body.empty() && page.body != nullptr) body = visible_text(page.body, &link_lists);
+  // A page of one paragraph is what it is.
+  if (body.find("\n\n") == std::string::npos) link_lists.clear();
+  return body;
+}
+
+// Parses `text` and collects its `page` and main text (with its link lists). False when Gumbo
+// cannot parse it. The nodes `page` points to are freed on return: only its strings remain.
+bool read_page(const std::string& text, Page& page, std::string& body, std::vector<std::string>& link_lists) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 100;  // we never read parse errors; do not let a broken page allocate millions
+  GumboOutput* parsed = gumbo_parse_with_options(&options, text.data(), text.size());
+  if (parsed == nullptr) return false;
+  struct Free {
+    GumboOptions* options;
+    GumboOutput* parsed;
+    ~Free() { gumbo_destroy_output(options, parsed); }
+  } free_tree{&options, parsed};
+  collect(parsed->root, page);
+  body = main_text(page, link_lists);
+  return true;
+}
+
+// The article's fields from the page's metadata (title, url, source, section, language,
+// author, publication date); a date that does not parse is a warning in `problems`.
+Article page_metadata(const Page& page, std::vector<Problem>& problems) {
+  Article a;
+  a.title = !page.og_title.empty() ? page.og_title : !page.title_tag.empty() ? squeeze(page.title_tag) : page.h1;
+  a.url = page.url;
+  a.source = page.site_name;
+  a.section = page.section;
+  a.lang = page.lang;
+  if (!page.author.empty()) a.authors.push_back(page.author);
+  for (std::string date : {page.date_meta, page.time_datetime}) {
+    if (date.empty()) continue;
+    if (!is_valid_utf8(date)) date = repair_utf8(date);  // see repair_fields: Gumbo's character references
+    a.published = parse_date(date);
+    if (a.published) break;
+    problems.push_back({0, "unparseable date \"" + date + "\"", false});
+  }
+  return a;
+}
+
+// Whether `body` starts with the paragraph `heading`.
+bool starts_with_heading(const std::string& body, const std::string& heading) {
+  return !heading.empty() && body.compare(0, heading.size(), heading) == 0 &&
+         (body.size() == heading.size() || body.compare(heading.size(), 2, "\n\n") == 0);
+}
+
+// The headline is usually repeated at the top of the article text: keep it once, as title.
+void drop_repeated_headline(std::string& body, const std::string& title, const std::string& h1) {
+  if (starts_with_heading(body, title)) {
+    body.erase(0, std::min(body.size(), title.size() + 2));
+  } else if (starts_with_heading(body, h1)) {
+    body.erase(0, std::min(body.size(), h1.size() + 2));
+  }
+}
+
+// Gumbo turns some out-of-range character references ("&#x2999999999999999999999") into bytes
+// that are not UTF-8, in valid UTF-8 input: repair what it gives back.
+void repair_fields(Article& a, std::vector<std::string>& link_lists) {
+  auto repair = [](std::string& s) {
+    if (!is_valid_utf8(s)) s = repair_utf8(s);
+  };
+  for (std::string* field : {&a.title, &a.body, &a.url, &a.source, &a.section, &a.lang}) repair(*field);
+  for (std::string& author : a.authors) repair(author);
+  for (std::string& l : link_lists) repair(l);
 }
 
 }  // namespace
@@ -414,89 +506,22 @@ FileContents read_html_article(const std::string& text, const std::string& id_ba
                             true});
     return out;
   }
-  GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 100;  // we never read parse errors; do not let a broken page allocate millions
-  GumboOutput* parsed = gumbo_parse_with_options(&options, text.data(), text.size());
-  if (parsed == nullptr) {
+  Page page;
+  std::string body;
+  std::vector<std::string> link_lists;
+  if (!read_page(text, page, body, link_lists)) {
     out.problems.push_back({0, "cannot parse HTML", true});
     return out;
   }
-  Page page;
-  collect(parsed->root, page);
-
-  Article a;
-  a.title = !page.og_title.empty() ? page.og_title : !page.title_tag.empty() ? squeeze(page.title_tag) : page.h1;
-  a.url = page.url;
-  a.source = page.site_name;
-  a.section = page.section;
-  a.lang = page.lang;
-  if (!page.author.empty()) a.authors.push_back(page.author);
-  for (std::string date : {page.date_meta, page.time_datetime}) {
-    if (date.empty()) continue;
-    if (!is_valid_utf8(date)) date = repair_utf8(date);  // see below: Gumbo's character references
-    a.published = parse_date(date);
-    if (a.published) break;
-    out.problems.push_back({0, "unparseable date \"" + date + "\"", false});
-  }
-
-  // The main text: the largest <article>, else <main>; inside it (or anywhere) an element that
-  // marks the article's text when it holds most of it; else the element Readability's scores
-  // pick; else the whole <body>.
-  // The text (and its link lists) of the one of `nodes` with the most text.
-  auto largest = [](const std::vector<const GumboNode*>& nodes, std::vector<std::string>& links) {
-    std::string best;
-    for (const GumboNode* n : nodes) {
-      std::vector<std::string> l;
-      std::string t = visible_text(n, &l);
-      if (t.size() > best.size()) {
-        best = std::move(t);
-        links = std::move(l);
-      }
-    }
-    return best;
-  };
-  std::vector<std::string> link_lists;
-  std::string body = largest(page.articles, link_lists);
-  if (body.empty() && page.main != nullptr) body = visible_text(page.main, &link_lists);
-  std::vector<std::string> marked_links;
-  std::string marked = largest(page.bodies, marked_links);
-  if (!marked.empty() && marked.size() * 5 >= body.size() * 2) {  // at least 40% of the article's
-    body = std::move(marked);
-    link_lists = std::move(marked_links);
-  }
-  if (body.empty()) {
-    if (const GumboNode* best = best_container(page.paragraphs)) body = visible_text(best, &link_lists);
-  }
-  if (body.empty() && page.body != nullptr) body = visible_text(page.body, &link_lists);
-  gumbo_destroy_output(&options, parsed);
-  // A page of one paragraph is what it is.
-  if (body.find("\n\n") == std::string::npos) link_lists.clear();
-
-  // The headline is usually repeated at the top of the article text: keep it once, as title.
-  if (!a.title.empty() && body.compare(0, a.title.size(), a.title) == 0 &&
-      (body.size() == a.title.size() || body.compare(a.title.size(), 2, "\n\n") == 0)) {
-    body.erase(0, std::min(body.size(), a.title.size() + 2));
-  } else if (!page.h1.empty() && body.compare(0, page.h1.size(), page.h1) == 0 &&
-             (body.size() == page.h1.size() || body.compare(page.h1.size(), 2, "\n\n") == 0)) {
-    body.erase(0, std::min(body.size(), page.h1.size() + 2));
-  }
+  Article a = page_metadata(page, out.problems);
+  drop_repeated_headline(body, a.title, page.h1);
   a.body = std::move(body);
-  // Gumbo turns some out-of-range character references ("&#x2999999999999999999999") into
-  // bytes that are not UTF-8, in valid UTF-8 input: repair what it gives back.
-  for (std::string* field : {&a.title, &a.body, &a.url, &a.source, &a.section, &a.lang}) {
-    if (!is_valid_utf8(*field)) *field = repair_utf8(*field);
-  }
-  for (std::string& author : a.authors) {
-    if (!is_valid_utf8(author)) author = repair_utf8(author);
-  }
+  repair_fields(a, link_lists);
   if (a.title.empty() && a.body.empty()) {
     out.problems.push_back({0, "no article text in the page", true});
     return out;
   }
   if (a.id.empty()) a.id = !a.url.empty() ? a.url : id_base;
-  for (std::string& l : link_lists) {
-    if (!is_valid_utf8(l)) l = repair_utf8(l);
-  }
   out.articles.push_back({std::move(a), 1, std::move(link_lists)});
   return out;
 }

@@ -2,10 +2,11 @@
 // The database writer; Xapian errors become IndexError with the path in the message.
 #include "index_writer.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include "duplicate_groups.h"
 
 #include "gazette/common/article.h"
 #include "gazette/common/error.h"
@@ -15,6 +16,30 @@
 namespace gazette::indexer {
 
 namespace schema = gazette::schema;
+namespace {
+
+// The group of the indexed article most similar to one with `signature`, by the rule of
+// most_similar_group; its candidates are the articles that share one of its band terms. Never
+// a group reached through a former version of this very article (`id_term`).
+std::string indexed_duplicate_group(const Xapian::Database& db, const MinHash& signature, const std::string& id_term) {
+  DuplicateCandidates candidates;
+  for (const std::string& band : band_terms(signature)) {
+    for (auto p = db.postlist_begin(band); p != db.postlist_end(band) && !candidates.full(); ++p) candidates.add(*p);
+  }
+  // Read together: the candidate last asked for its signature is the one asked for its group.
+  std::optional<MinHash> theirs;
+  std::string their_group;
+  auto signature_of = [&](Xapian::docid docid) -> const MinHash* {
+    Xapian::Document other = db.get_document(docid, Xapian::DOC_ASSUME_VALID);
+    theirs = decode_minhash(other.get_value(schema::kDupSignatureSlot));
+    their_group = other.get_value(schema::kDupGroupSlot);
+    if (!theirs || their_group.empty() || holds_term(other, id_term)) return nullptr;
+    return &*theirs;
+  };
+  return most_similar_group(signature, candidates.ids(), signature_of, [&](Xapian::docid) { return their_group; });
+}
+
+}  // namespace
 
 IndexWriter::IndexWriter(const std::string& path, bool rebuild) {
   try {
@@ -62,54 +87,21 @@ std::string IndexWriter::assign_duplicate_group(Xapian::Document& doc, const std
                                                 const std::optional<MinHash>& signature) {
   std::string group;
   try {
-    if (signature) {
-      double best = schema::kDuplicateSimilarity;
-      std::vector<Xapian::docid> seen;
-      for (const std::string& band : band_terms(*signature)) {
-        for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
-          if (std::find(seen.begin(), seen.end(), *p) != seen.end() || seen.size() >= 64) continue;
-          seen.push_back(*p);
-          Xapian::Document other = db_.get_document(*p, Xapian::DOC_ASSUME_VALID);
-          std::optional<MinHash> theirs = decode_minhash(other.get_value(schema::kDupSignatureSlot));
-          std::string their_group = other.get_value(schema::kDupGroupSlot);
-          if (!theirs || their_group.empty()) continue;
-          // Never join a group through a former version of this very article.
-          auto self = other.termlist_begin();
-          self.skip_to(id_term);
-          if (self != other.termlist_end() && *self == id_term) continue;
-          double sim = similarity(*signature, *theirs);
-          if (sim >= best) {
-            best = sim;
-            group = their_group;
-          }
-        }
-      }
-    }
+    if (signature) group = indexed_duplicate_group(db_, *signature, id_term);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot look up near-duplicates of " + id_term.substr(schema::kIdPrefix.size()) + ": " +
                      e.get_description());
   }
   if (group.empty()) group = hex64(fnv1a64(id_term));
-  doc.add_value(schema::kDupGroupSlot, group);
-  doc.add_value(schema::kHitSlot, hit_fields_with_group(doc.get_value(schema::kHitSlot), group));
-  doc.add_boolean_term(schema::make_term(schema::kDupGroupPrefix, group));
+  set_group_fields(doc, group);
   return group;
 }
 
 void IndexWriter::set_duplicate_group(Xapian::docid docid, const std::string& group) {
   try {
     Xapian::Document doc = db_.get_document(docid);
-    std::string old = doc.get_value(schema::kDupGroupSlot);
-    if (old == group) return;
-    if (!old.empty()) {
-      std::string old_term = schema::make_term(schema::kDupGroupPrefix, old);
-      auto t = doc.termlist_begin();
-      t.skip_to(old_term);
-      if (t != doc.termlist_end() && *t == old_term) doc.remove_term(old_term);
-    }
-    doc.add_value(schema::kDupGroupSlot, group);
-    doc.add_value(schema::kHitSlot, hit_fields_with_group(doc.get_value(schema::kHitSlot), group));
-    doc.add_boolean_term(schema::make_term(schema::kDupGroupPrefix, group));
+    if (doc.get_value(schema::kDupGroupSlot) == group) return;
+    set_group_fields(doc, group);
     db_.replace_document(docid, doc);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot set the near-duplicate group of document " + std::to_string(docid) + ": " +

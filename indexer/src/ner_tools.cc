@@ -90,6 +90,134 @@ const char* conll_type(EntityKind kind) {
   return "MISC";
 }
 
+// The taggers eval-ner --pipeline runs: the extractor indexing uses (with the model given, or
+// the default one), and the tagger alone (none: the rules tagger).
+struct PipelineTaggers {
+  std::shared_ptr<const Gazetteer> gazetteer;
+  std::shared_ptr<const EntityExtractor> extractor;
+  std::shared_ptr<const PerceptronTagger> tagger;
+};
+
+PipelineTaggers load_pipeline_taggers(const EvalNerConfig& config) {
+  PipelineTaggers t;
+  t.gazetteer = default_gazetteer();
+  if (config.model_path.empty()) {
+    t.extractor = EntityExtractor::load_default();
+  } else {
+    t.tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load(config.model_path));
+    t.extractor = std::make_shared<const EntityExtractor>(t.gazetteer, t.tagger);
+  }
+  if (!t.tagger && t.extractor->tagger_name() == "perceptron") {
+    std::string dir = default_data_dir();
+    t.tagger =
+        std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
+  }
+  return t;
+}
+
+// A CoNLL document as a scraped .txt file: headline line, blank line, a paragraph per sentence,
+// with the byte range of every word.
+struct RebuiltDocument {
+  std::string title, body;
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> spans;  // [sentence][word]
+  std::vector<TextField> field;                                         // [sentence]
+
+  explicit RebuiltDocument(const std::vector<Sentence>& doc) : spans(doc.size()), field(doc.size(), TextField::kBody) {
+    for (std::size_t s = 0; s < doc.size(); ++s) {
+      std::string sentence = detokenise(doc[s], spans[s]);
+      if (s == 0) {
+        title = sentence;
+        field[s] = TextField::kTitle;
+        continue;
+      }
+      if (!body.empty()) body += "\n\n";
+      for (auto& sp : spans[s]) {
+        sp.first += body.size();
+        sp.second += body.size();
+      }
+      body += sentence;
+    }
+  }
+  // The spans of the chunks of per-sentence `tags`; MISC ones only `with_misc`.
+  std::vector<Span> spans_of(const std::vector<Tags>& tags, bool with_misc) const {
+    std::vector<Span> out;
+    for (std::size_t s = 0; s < spans.size(); ++s) {
+      for (const Chunk& c : chunks_of(tags[s])) {
+        if (with_misc || c.type != "MISC")
+          out.push_back({c.type, field[s], spans[s][c.begin].first, spans[s][c.end - 1].second});
+      }
+    }
+    return out;
+  }
+  std::string text_of(const Span& sp) const {
+    const std::string& t = sp.field == TextField::kTitle ? title : body;
+    return t.substr(sp.start, sp.end - sp.start);
+  }
+};
+
+// What the indexing pipeline finds in the rebuilt document `d`, read by the .txt reader and
+// analysed as indexing does; nullopt when the reader does not read it back as written.
+std::optional<std::set<Span>> pipeline_spans(const RebuiltDocument& rebuilt, std::size_t d, DocumentBuilder& builder) {
+  FileContents read = read_file_bytes({"conll-" + std::to_string(d) + ".txt", "conll/" + std::to_string(d)},
+                                      rebuilt.title + "\n\n" + rebuilt.body + "\n");
+  // As indexing does: page tails out (a CoNLL document has none; one that lost text to them
+  // would be scored as not read back).
+  if (read.articles.size() == 1) clean_article(read.articles[0].article);
+  if (read.articles.size() != 1 || read.articles[0].article.title != rebuilt.title ||
+      read.articles[0].article.body != rebuilt.body) {
+    return std::nullopt;
+  }
+  Article& article = read.articles[0].article;
+  builder.build(article, "");
+  std::set<Span> found;
+  for (const Entity& e : article.entities) {
+    for (const Mention& m : e.mentions) found.insert({conll_type(e.kind), m.field, m.start, m.end});
+  }
+  return found;
+}
+
+// The type a set gives the span's exact extent, or "-".
+std::string type_in(const std::set<Span>& set, const Span& sp) {
+  for (const Span& x : set) {
+    if (x.field == sp.field && x.start == sp.start && x.end == sp.end) return x.type;
+  }
+  return "-";
+}
+
+// The disagreements of the pipeline (--predictions): every gold span it missed or typed
+// otherwise, and every span it made up. Writes nothing without a path.
+class DisagreementLog {
+ public:
+  explicit DisagreementLog(const std::string& path) {
+    if (path.empty()) return;
+    out_.open(path);
+    if (!out_) throw Error(path + ": cannot write");
+    out_ << "# document\twhat\tgold\tpipeline\ttagger alone\ttext\n";
+  }
+  void write(std::size_t d, const RebuiltDocument& rebuilt, const std::vector<Span>& gold, const std::set<Span>& found,
+             const std::set<Span>& tagged) {
+    if (!out_) return;
+    for (const Span& g : gold) {
+      if (g.type == "MISC" || found.count(g) != 0) continue;
+      out_ << d << "\tmissed\t" << g.type << "\t" << type_in(found, g) << "\t" << type_in(tagged, g) << "\t"
+           << rebuilt.text_of(g) << "\n";
+    }
+    for (const Span& f : found) {
+      bool exact = false, misc = false;
+      for (const Span& g : gold) {
+        exact = exact || (g.field == f.field && g.start == f.start && g.end == f.end);
+        misc = misc || (g.type == "MISC" && g.field == f.field && g.start <= f.start && f.end <= g.end);
+      }
+      if (!exact && !misc) {
+        out_ << d << "\tspurious\t-\t" << f.type << "\t" << type_in(tagged, f) << "\t" << rebuilt.text_of(f) << "\n";
+      }
+    }
+  }
+
+ private:
+  std::ofstream out_;
+};
+
 }  // namespace
 
 std::string detokenise(const std::vector<std::string>& words, std::vector<std::pair<std::size_t, std::size_t>>& spans) {
@@ -114,109 +242,30 @@ std::string detokenise(const std::vector<std::string>& words, std::vector<std::p
 
 PipelineScores eval_ner_pipeline(const EvalNerConfig& config) {
   ConllCorpus data = read_conll(config.data_path);
-  std::shared_ptr<const Gazetteer> gazetteer = default_gazetteer();
-  std::shared_ptr<const EntityExtractor> extractor;
-  std::shared_ptr<const PerceptronTagger> tagger;
-  if (config.model_path.empty()) {
-    extractor = EntityExtractor::load_default();
-  } else {
-    tagger = std::make_shared<const PerceptronTagger>(PerceptronTagger::load(config.model_path));
-    extractor = std::make_shared<const EntityExtractor>(gazetteer, tagger);
-  }
-  if (!tagger && extractor->tagger_name() == "perceptron") {
-    std::string dir = default_data_dir();
-    tagger =
-        std::make_shared<const PerceptronTagger>(PerceptronTagger::load((fs::path(dir) / "ner-en.model").string()));
-  }
-  DocumentBuilder builder("en", extractor, config.min_confidence);
-  std::ofstream disagreements;
-  if (!config.predictions_path.empty()) {
-    disagreements.open(config.predictions_path);
-    if (!disagreements) throw Error(config.predictions_path + ": cannot write");
-    disagreements << "# document\twhat\tgold\tpipeline\ttagger alone\ttext\n";
-  }
+  PipelineTaggers taggers = load_pipeline_taggers(config);
+  DocumentBuilder builder("en", taggers.extractor, config.min_confidence);
+  DisagreementLog disagreements(config.predictions_path);
   PipelineScores result;
   std::map<std::string, ChunkScore> pipeline, alone;
   for (std::size_t d = 0; d < data.docs.size(); ++d) {
     const std::vector<Sentence>& doc = data.docs[d];
     if (doc.empty()) continue;
     ++result.documents;
-    // The article as a scraped .txt file: headline line, blank line, a paragraph per sentence.
-    std::string title, body;
-    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> spans(doc.size());
-    std::vector<TextField> field(doc.size(), TextField::kBody);
-    for (std::size_t s = 0; s < doc.size(); ++s) {
-      std::string sentence = detokenise(doc[s], spans[s]);
-      if (s == 0) {
-        title = sentence;
-        field[s] = TextField::kTitle;
-        continue;
-      }
-      if (!body.empty()) body += "\n\n";
-      for (auto& sp : spans[s]) {
-        sp.first += body.size();
-        sp.second += body.size();
-      }
-      body += sentence;
-    }
-    std::vector<Span> gold;
-    std::set<Span> tagged;
-    std::vector<Tags> predicted_tags = tagger ? tagger->tag(doc, gazetteer.get()) : rules_tag(doc, *gazetteer);
-    for (std::size_t s = 0; s < doc.size(); ++s) {
-      for (const Chunk& c : chunks_of(data.tags[d][s])) {
-        gold.push_back({c.type, field[s], spans[s][c.begin].first, spans[s][c.end - 1].second});
-      }
-      for (const Chunk& c : chunks_of(predicted_tags[s])) {
-        if (c.type != "MISC") tagged.insert({c.type, field[s], spans[s][c.begin].first, spans[s][c.end - 1].second});
-      }
-    }
+    RebuiltDocument rebuilt(doc);
+    std::vector<Span> gold = rebuilt.spans_of(data.tags[d], true);
+    std::vector<Tags> predicted_tags =
+        taggers.tagger ? taggers.tagger->tag(doc, taggers.gazetteer.get()) : rules_tag(doc, *taggers.gazetteer);
+    std::vector<Span> tagged_spans = rebuilt.spans_of(predicted_tags, false);
+    std::set<Span> tagged(tagged_spans.begin(), tagged_spans.end());
     score_spans(gold, tagged, alone);
-    FileContents read = read_file_bytes({"conll-" + std::to_string(d) + ".txt", "conll/" + std::to_string(d)},
-                                        title + "\n\n" + body + "\n");
-    // As indexing does: page tails out (a CoNLL document has none; one that lost text to them
-    // would be scored as not read back).
-    if (read.articles.size() == 1) clean_article(read.articles[0].article);
-    if (read.articles.size() != 1 || read.articles[0].article.title != title || read.articles[0].article.body != body) {
+    std::optional<std::set<Span>> found = pipeline_spans(rebuilt, d, builder);
+    if (!found) {
       ++result.misread;
       score_spans(gold, {}, pipeline);  // nothing found: every gold span is missed
       continue;
     }
-    Article& article = read.articles[0].article;
-    builder.build(article, "");
-    std::set<Span> found;
-    for (const Entity& e : article.entities) {
-      for (const Mention& m : e.mentions) found.insert({conll_type(e.kind), m.field, m.start, m.end});
-    }
-    score_spans(gold, found, pipeline);
-    if (disagreements) {
-      // Every gold span the pipeline missed or typed otherwise, and every span it made up.
-      auto text_of = [&](const Span& sp) {
-        const std::string& t = sp.field == TextField::kTitle ? title : body;
-        return t.substr(sp.start, sp.end - sp.start);
-      };
-      // The type a set gives the span's exact extent, or "-".
-      auto type_in = [](const std::set<Span>& set, const Span& sp) {
-        for (const Span& x : set) {
-          if (x.field == sp.field && x.start == sp.start && x.end == sp.end) return x.type;
-        }
-        return std::string("-");
-      };
-      for (const Span& g : gold) {
-        if (g.type == "MISC" || found.count(g) != 0) continue;
-        disagreements << d << "\tmissed\t" << g.type << "\t" << type_in(found, g) << "\t" << type_in(tagged, g) << "\t"
-                      << text_of(g) << "\n";
-      }
-      for (const Span& f : found) {
-        bool exact = false, misc = false;
-        for (const Span& g : gold) {
-          exact = exact || (g.field == f.field && g.start == f.start && g.end == f.end);
-          misc = misc || (g.type == "MISC" && g.field == f.field && g.start <= f.start && f.end <= g.end);
-        }
-        if (!exact && !misc) {
-          disagreements << d << "\tspurious\t-\t" << f.type << "\t" << type_in(tagged, f) << "\t" << text_of(f) << "\n";
-        }
-      }
-    }
+    score_spans(gold, *found, pipeline);
+    disagreements.write(d, rebuilt, gold, *found, tagged);
   }
   result.pipeline = finish_scores(pipeline);
   result.tagger = finish_scores(alone);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "build_state.h"
+#include "duplicate_groups.h"
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/near_duplicates.h"
@@ -17,12 +18,60 @@
 
 namespace gazette::indexer {
 namespace fs = std::filesystem;
+namespace schema = gazette::schema;
 namespace {
 
-// Candidates kept per band term and per article: a band shared by thousands of articles
-// (boilerplate) must not make the pass quadratic. The single writer keeps 64 per article too.
+// Postings read per band term: a band shared by thousands of articles (boilerplate) must not
+// make the pass quadratic (kMaxDuplicateCandidates bounds the candidates of each article).
 constexpr std::size_t kMaxBandPostings = 256;
-constexpr std::size_t kMaxCandidates = 64;
+
+// Every article with its earlier candidates (articles of lower docid sharing a band term), in
+// docid order.
+std::map<Xapian::docid, DuplicateCandidates> earlier_candidates(const Xapian::Database& all) {
+  std::map<Xapian::docid, DuplicateCandidates> earlier;
+  const std::string prefix(schema::kDupBandPrefix);
+  for (auto t = all.allterms_begin(prefix); t != all.allterms_end(prefix); ++t) {
+    if (t.get_termfreq() < 2) continue;
+    std::vector<Xapian::docid> ids;
+    for (auto p = all.postlist_begin(*t); p != all.postlist_end(*t) && ids.size() < kMaxBandPostings; ++p) {
+      ids.push_back(*p);
+    }
+    for (std::size_t j = 1; j < ids.size(); ++j) {
+      DuplicateCandidates& c = earlier[ids[j]];
+      for (std::size_t i = 0; i < j && !c.full(); ++i) c.add(ids[i]);
+    }
+  }
+  return earlier;
+}
+
+// The articles of `all` whose group changes, with their new group: in docid order, each article
+// joins the group of its most similar earlier candidate (most_similar_group).
+std::unordered_map<Xapian::docid, std::string> regrouped(const Xapian::Database& all) {
+  std::unordered_map<Xapian::docid, MinHash> signatures;
+  std::unordered_map<Xapian::docid, std::string> groups;  // changed groups
+  auto signature_of = [&](Xapian::docid d) -> const MinHash* {
+    auto it = signatures.find(d);
+    if (it == signatures.end()) {
+      std::optional<MinHash> m =
+          decode_minhash(all.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDupSignatureSlot));
+      if (!m) return nullptr;
+      it = signatures.emplace(d, *m).first;
+    }
+    return &it->second;
+  };
+  auto group_of = [&](Xapian::docid d) {
+    auto it = groups.find(d);
+    if (it != groups.end()) return it->second;
+    return all.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDupGroupSlot);
+  };
+  for (const auto& [d, candidates] : earlier_candidates(all)) {
+    const MinHash* mine = signature_of(d);
+    if (mine == nullptr) continue;
+    std::string group = most_similar_group(*mine, candidates.ids(), signature_of, group_of);
+    if (!group.empty() && group != group_of(d)) groups[d] = group;
+  }
+  return groups;
+}
 
 }  // namespace
 
@@ -139,60 +188,12 @@ void ShardWriters::finish() {
 }
 
 void ShardWriters::assign_groups() {
-  namespace schema = gazette::schema;
   const std::size_t n = writers_.size();
-  std::map<Xapian::docid, std::vector<Xapian::docid>> earlier;  // article -> earlier candidates
-  std::unordered_map<Xapian::docid, MinHash> signatures;
-  std::unordered_map<Xapian::docid, std::string> groups;  // changed groups
+  std::unordered_map<Xapian::docid, std::string> groups;
   try {
     Xapian::Database all;
     for (const std::string& p : paths_) all.add_database(Xapian::Database(p));
-    const std::string prefix(schema::kDupBandPrefix);
-    for (auto t = all.allterms_begin(prefix); t != all.allterms_end(prefix); ++t) {
-      if (t.get_termfreq() < 2) continue;
-      std::vector<Xapian::docid> ids;
-      for (auto p = all.postlist_begin(*t); p != all.postlist_end(*t) && ids.size() < kMaxBandPostings; ++p) {
-        ids.push_back(*p);
-      }
-      for (std::size_t j = 1; j < ids.size(); ++j) {
-        std::vector<Xapian::docid>& c = earlier[ids[j]];
-        for (std::size_t i = 0; i < j && c.size() < kMaxCandidates; ++i) {
-          if (std::find(c.begin(), c.end(), ids[i]) == c.end()) c.push_back(ids[i]);
-        }
-      }
-    }
-    auto signature = [&](Xapian::docid d) -> const MinHash* {
-      auto it = signatures.find(d);
-      if (it == signatures.end()) {
-        std::optional<MinHash> m =
-            decode_minhash(all.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDupSignatureSlot));
-        if (!m) return nullptr;
-        it = signatures.emplace(d, *m).first;
-      }
-      return &it->second;
-    };
-    auto group_of = [&](Xapian::docid d) {
-      auto it = groups.find(d);
-      if (it != groups.end()) return it->second;
-      return all.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDupGroupSlot);
-    };
-    // In docid order, each article joins the group of its most similar earlier candidate.
-    for (const auto& [d, candidates] : earlier) {
-      const MinHash* mine = signature(d);
-      if (mine == nullptr) continue;
-      double best = schema::kDuplicateSimilarity;
-      std::string group;
-      for (Xapian::docid c : candidates) {
-        const MinHash* theirs = signature(c);
-        if (theirs == nullptr) continue;
-        double sim = similarity(*mine, *theirs);
-        if (sim >= best) {
-          best = sim;
-          group = group_of(c);
-        }
-      }
-      if (!group.empty() && group != group_of(d)) groups[d] = group;
-    }
+    groups = regrouped(all);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot compare near-duplicates across shards: " + e.get_description());
   }

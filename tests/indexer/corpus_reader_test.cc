@@ -3,7 +3,9 @@
 #include "corpus_reader.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -437,6 +439,40 @@ TEST(CorpusReaderTest, DiscoversRecursivelySkippingHiddenFiles) {
   EXPECT_EQ(format_of("x/notes.md"), Format::kUnsupported);
   EXPECT_EQ(format_of("x/A.HTM"), Format::kHtml);
   EXPECT_THROW(discover_files({dir.str("missing")}), DataError);
+}
+
+// A walk that cannot go on (here: no file descriptor left to open the next folder down) is an
+// entry with its problem, naming the folder given: never a walk that silently stops short.
+TEST(CorpusReaderTest, FolderWalkThatCannotGoOnIsReported) {
+  TempDir dir;
+  std::string deep = "news";
+  for (int i = 0; i < 16; ++i) deep += "/d" + std::to_string(i);
+  dir.write(deep + "/a.txt", "A\n\nx");
+  // New descriptors take the lowest free number: with the limit 4 above it, only 4 more open.
+  const int lowest_free = ::dup(0);
+  ASSERT_GE(lowest_free, 0);
+  ::close(lowest_free);
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(lowest_free + 4);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<SourceFile> files;
+  try {
+    files = discover_files({dir.str("news")});
+  } catch (...) {
+    setrlimit(RLIMIT_NOFILE, &saved);
+    throw;
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_FALSE(files.empty());
+  const SourceFile* stopped = nullptr;
+  for (const SourceFile& f : files) {
+    if (f.problem.find("cannot read the whole folder") != std::string::npos) stopped = &f;
+  }
+  ASSERT_NE(stopped, nullptr);
+  EXPECT_EQ(stopped->path, dir.str("news"));
+  EXPECT_NE(stopped->problem.find("/d"), std::string::npos) << stopped->problem;  // where it stopped
 }
 
 }  // namespace

@@ -439,5 +439,36 @@ TEST_F(IndexerTest, StatsSummariseTheDatabase) {
   EXPECT_THROW(database_stats(dir_.str("nothing")), IndexError);
 }
 
+TEST_F(IndexerTest, StatsCountLanguagesMostArticlesFirst) {
+  dir_.write("news/a.txt", "Title: A\nLanguage: de\n\nx\n");
+  dir_.write("news/b.txt", "Title: B\nLanguage: en\n\ny\n");
+  dir_.write("news/c.txt", "Title: C\nLanguage: en\n\nz\n");
+  run_indexer(config({dir_.str("news")}));
+  DatabaseStats s = database_stats(dir_.str("db"));
+  EXPECT_EQ(s.languages, (std::vector<std::pair<std::string, std::uint64_t>>{{"en", 2}, {"de", 1}}));
+  EXPECT_TRUE(s.sources.empty());
+}
+
+TEST_F(IndexerTest, StatsReadTheSchemaVersionAsANumberOnly) {
+  auto stats_with_version = [this](const std::string& version) {
+    {
+      Xapian::WritableDatabase db(dir_.str("v"), Xapian::DB_CREATE_OR_OPEN);
+      db.set_metadata(std::string(schema::kSchemaVersionKey), version);
+      db.commit();
+    }
+    return database_stats(dir_.str("v"));
+  };
+  EXPECT_EQ(stats_with_version("12").schema_version, 12);
+  EXPECT_EQ(stats_with_version("").schema_version, 0);  // none stated
+  for (const std::string bad : {"3x", "x", " 3", "99999999999999999999"}) {
+    try {
+      stats_with_version(bad);
+      ADD_FAILURE() << "no error for version \"" << bad << "\"";
+    } catch (const IndexError& e) {
+      EXPECT_NE(std::string(e.what()).find(schema::kSchemaVersionKey), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gazette::indexer
