@@ -11,6 +11,7 @@
 #include "gazette/common/dates.h"
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
+#include "gazette/common/text.h"
 #include "gazette/searcher/request.h"
 
 namespace gazette::searcher {
@@ -56,106 +57,109 @@ std::size_t quote_at(const std::string& s, std::size_t i) {
 
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::vector<Tok> lex(const std::string& s) {
-  std::vector<Tok> out;
-  std::size_t i = 0;
-  auto read_quoted = [&](std::size_t& pos) {
+// The query text as tokens: brackets, phrases, +/- signs, operators, field:value and words.
+class Lexer {
+ public:
+  explicit Lexer(const std::string& s) : s_(s) {}
+
+  std::vector<Tok> tokens() {
+    while (i_ < s_.size()) {
+      if (space(s_[i_])) {
+        ++i_;
+      } else if (s_[i_] == '(' || s_[i_] == ')') {
+        out_.push_back({s_[i_++] == '(' ? T::kLParen : T::kRParen});
+      } else if (std::size_t q = quote_at(s_, i_); q != 0) {
+        i_ += q;
+        Tok t{T::kPhrase};
+        t.text = read_quoted();
+        out_.push_back(t);
+      } else if ((s_[i_] == '+' || s_[i_] == '-') && i_ + 1 < s_.size() && !space(s_[i_ + 1]) && s_[i_ + 1] != ')') {
+        out_.push_back({s_[i_++] == '+' ? T::kPlus : T::kMinus});
+      } else {
+        bare(next_bare());
+      }
+    }
+    out_.push_back({T::kEnd});
+    return std::move(out_);
+  }
+
+ private:
+  // Up to the closing quote (any of quote_at's), which is consumed.
+  std::string read_quoted() {
     std::string value;
-    while (pos < s.size()) {
-      if (std::size_t q = quote_at(s, pos); q != 0) {
-        pos += q;
+    while (i_ < s_.size()) {
+      if (std::size_t q = quote_at(s_, i_); q != 0) {
+        i_ += q;
         return value;
       }
-      value.push_back(s[pos++]);
+      value.push_back(s_[i_++]);
     }
     throw ParseError("unterminated quote");
-  };
-  while (i < s.size()) {
-    if (space(s[i])) {
-      ++i;
-      continue;
-    }
-    if (s[i] == '(') {
-      out.push_back({T::kLParen});
-      ++i;
-      continue;
-    }
-    if (s[i] == ')') {
-      out.push_back({T::kRParen});
-      ++i;
-      continue;
-    }
-    if (std::size_t q = quote_at(s, i); q != 0) {
-      i += q;
-      Tok t{T::kPhrase};
-      t.text = read_quoted(i);
-      out.push_back(t);
-      continue;
-    }
-    if ((s[i] == '+' || s[i] == '-') && i + 1 < s.size() && !space(s[i + 1]) && s[i + 1] != ')') {
-      out.push_back({s[i] == '+' ? T::kPlus : T::kMinus});
-      ++i;
-      continue;
-    }
-    std::size_t b = i;
-    while (i < s.size() && !space(s[i]) && s[i] != '(' && s[i] != ')' && quote_at(s, i) == 0) ++i;
-    std::string w = s.substr(b, i - b);
-    if (w == "AND") {
-      out.push_back({T::kAnd});
-      continue;
-    }
-    if (w == "OR") {
-      out.push_back({T::kOr});
-      continue;
-    }
-    if (w == "NOT") {
-      out.push_back({T::kNot});
-      continue;
-    }
-    if (w.rfind("NEAR", 0) == 0 || w.rfind("ADJ", 0) == 0) {
-      bool near = w[0] == 'N';
-      std::string rest = w.substr(near ? 4 : 3);
-      if (rest.empty() || (rest[0] == '/' && rest.size() > 1 && std::isdigit(static_cast<unsigned char>(rest[1])))) {
-        Tok t{near ? T::kNear : T::kAdj};
-        t.window = rest.empty() ? (near ? 10 : 1) : std::atoi(rest.c_str() + 1);
-        if (t.window < 1 || t.window > 100) throw ParseError("proximity window must be 1..100");
-        out.push_back(t);
-        continue;
-      }
-    }
-    // field:value
-    std::size_t colon = w.find(':');
-    if (colon != std::string::npos && colon > 0) {
-      std::string name = w.substr(0, colon);
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      FacetField f;
-      bool known = name == "title" || name == "author" || parse_field(name, f);
-      if (known) {
-        Tok t{T::kField};
-        t.field = name;
-        if (colon + 1 == w.size() && i < s.size() && quote_at(s, i) != 0) {
-          i += quote_at(s, i);
-          t.text = read_quoted(i);
-          t.quoted = true;
-        } else {
-          t.text = w.substr(colon + 1);
-        }
-        if (t.text.empty()) throw ParseError("empty value for " + name + ":");
-        out.push_back(t);
-        continue;
-      }
-    }
-    Tok t{T::kWord};
-    t.text = w;
-    if (w.size() > 1 && w.back() == '*') {
-      t.wildcard = true;
-      t.text.pop_back();
-    }
-    out.push_back(t);
   }
-  out.push_back({T::kEnd});
-  return out;
-}
+
+  std::string next_bare() {
+    std::size_t b = i_;
+    while (i_ < s_.size() && !space(s_[i_]) && s_[i_] != '(' && s_[i_] != ')' && quote_at(s_, i_) == 0) ++i_;
+    return s_.substr(b, i_ - b);
+  }
+
+  // A run without spaces, brackets or quotes: an operator, field:value, or a word.
+  void bare(const std::string& w) {
+    if (w == "AND" || w == "OR" || w == "NOT") {
+      out_.push_back({w == "AND" ? T::kAnd : w == "OR" ? T::kOr : T::kNot});
+    } else if (!proximity(w) && !field(w)) {
+      Tok t{T::kWord};
+      t.text = w;
+      if (w.size() > 1 && w.back() == '*') {
+        t.wildcard = true;
+        t.text.pop_back();
+      }
+      out_.push_back(t);
+    }
+  }
+
+  // NEAR, NEAR/n, ADJ, ADJ/n.
+  bool proximity(const std::string& w) {
+    if (w.rfind("NEAR", 0) != 0 && w.rfind("ADJ", 0) != 0) return false;
+    bool near = w[0] == 'N';
+    std::string rest = w.substr(near ? 4 : 3);
+    if (!rest.empty() && !(rest[0] == '/' && rest.size() > 1 && std::isdigit(static_cast<unsigned char>(rest[1])))) {
+      return false;
+    }
+    Tok t{near ? T::kNear : T::kAdj};
+    t.window = rest.empty() ? (near ? 10 : 1) : std::atoi(rest.c_str() + 1);
+    if (t.window < 1 || t.window > 100) throw ParseError("proximity window must be 1..100");
+    out_.push_back(t);
+    return true;
+  }
+
+  // field:value or field:"quoted value", for a known field name.
+  bool field(const std::string& w) {
+    std::size_t colon = w.find(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    std::string name = ascii_lower(w.substr(0, colon));
+    FacetField f;
+    if (name != "title" && name != "author" && !parse_field(name, f)) return false;
+    Tok t{T::kField};
+    t.field = name;
+    if (colon + 1 == w.size() && i_ < s_.size() && quote_at(s_, i_) != 0) {
+      i_ += quote_at(s_, i_);
+      t.text = read_quoted();
+      t.quoted = true;
+    } else {
+      t.text = w.substr(colon + 1);
+    }
+    if (t.text.empty()) throw ParseError("empty value for " + name + ":");
+    out_.push_back(t);
+    return true;
+  }
+
+  const std::string& s_;
+  std::size_t i_ = 0;
+  std::vector<Tok> out_;
+};
+
+std::vector<Tok> lex(const std::string& s) { return Lexer(s).tokens(); }
 
 // Weightless: a filter inside the query contributes no score.
 Xapian::Query boolean(const Xapian::Query& q) { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0); }
@@ -231,26 +235,37 @@ class Parser {
     return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   }
 
-  std::optional<Xapian::Query> parse_and(bool top) {
-    // Each clause: required (AND), or optional (the relaxed reading's bare words); a bare word
-    // (no +, no AND, no filter, at the top) keeps its word, for its frequency ("" for a phrase),
-    // and its label.
-    struct Clause {
-      Xapian::Query query;
-      bool required;
-      bool bare;
-      bool filter;
-      std::string term, label;
-    };
+  // Each clause of an AND: required, or optional (the relaxed reading's bare words); a bare word
+  // (no +, no AND, no filter, at the top) keeps its word, for its frequency ("" for a phrase),
+  // and its label.
+  struct Clause {
+    Xapian::Query query;
+    bool required;
+    bool bare;
+    bool filter;
+    std::string term, label;
+  };
+  struct AndClauses {
     std::vector<Clause> clauses;
-    std::vector<Xapian::Query> excluded;
+    std::vector<Xapian::Query> excluded;  // NOT and - clauses
     bool explicit_and = false;
+  };
+
+  std::optional<Xapian::Query> parse_and(bool top) {
+    AndClauses a = read_and(top);
+    settle_requirements(top, a);
+    return combine(a);
+  }
+
+  // The clauses up to the end, a ")" or an OR.
+  AndClauses read_and(bool top) {
+    AndClauses a;
     while (true) {
       T t = peek().type;
       if (t == T::kEnd || t == T::kRParen || t == T::kOr) break;
       if (t == T::kAnd) {
         next();
-        explicit_and = true;
+        a.explicit_and = true;
         if (peek().type == T::kEnd || peek().type == T::kRParen || peek().type == T::kOr) {
           throw ParseError("AND needs something on both sides");
         }
@@ -260,7 +275,7 @@ class Parser {
         next();
         std::optional<Xapian::Query> q = parse_near();
         if (!q) throw ParseError(t == T::kNot ? "NOT needs something after it" : "nothing after -");
-        excluded.push_back(*q);
+        a.excluded.push_back(*q);
         continue;
       }
       bool must = t == T::kPlus;
@@ -274,50 +289,64 @@ class Parser {
         continue;  // punctuation only
       }
       bool one_word = out_.plain_words.size() == words_before + 1;
-      clauses.push_back({*q, must || !default_or_ || last_filter_, top && !must && !last_filter_, last_filter_,
-                         one_word ? out_.plain_words.back() : std::string(), last_label_});
+      a.clauses.push_back({*q, must || !default_or_ || last_filter_, top && !must && !last_filter_, last_filter_,
+                           one_word ? out_.plain_words.back() : std::string(), last_label_});
       if (top && out_.clauses.size() == before && !last_filter_) {
         out_.clauses.push_back(*q);
         out_.clause_labels.push_back(last_label_);
       }
     }
-    // Filters always hold; in the relaxed (OR) reading only bare words are optional. With an
-    // explicit AND every clause is required.
-    if (explicit_and) {
-      for (Clause& c : clauses) c.required = true;
+    return a;
+  }
+
+  // Filters always hold; in the relaxed (OR) reading only bare words are optional. With an
+  // explicit AND every clause is required. A question of more than max_all_words bare words is
+  // not an AND of them all: each is optional, and articles with more of them (and of the rarer
+  // ones) rank first.
+  void settle_requirements(bool top, AndClauses& a) {
+    if (a.explicit_and) {
+      for (Clause& c : a.clauses) c.required = true;
     }
     std::size_t words_required = 0, bare = 0;
-    for (const Clause& c : clauses) {
+    for (const Clause& c : a.clauses) {
       words_required += c.required && !c.filter ? 1 : 0;
       bare += c.bare ? 1 : 0;
     }
-    if (top && words_required >= 2 && !explicit_and) out_.relaxable = true;
-    // A question of more than max_all_words bare words is not an AND of them all: each is
-    // optional, and articles with more of them (and of the rarer ones) rank first.
-    if (top && !default_or_ && !explicit_and && max_all_words_ > 0 && bare > static_cast<std::size_t>(max_all_words_)) {
-      for (Clause& c : clauses) {
+    if (top && words_required >= 2 && !a.explicit_and) out_.relaxable = true;
+    if (top && !default_or_ && !a.explicit_and && max_all_words_ > 0 &&
+        bare > static_cast<std::size_t>(max_all_words_)) {
+      for (Clause& c : a.clauses) {
         if (!c.bare) continue;
         c.required = false;
         out_.optional_words.push_back(c.label);
       }
       out_.relaxable = false;
     }
+  }
+
+  // Words in a large share of the articles ("the", "what", "of": stop words, found from the
+  // collection, in any language) do not decide what matches, only how it ranks: an article must
+  // have one of the other words (as Lucene's common terms query), when one of those is in some
+  // article at all.
+  bool common_word(const Clause& c, bool& rare_word_matches) const {
+    Xapian::doccount tf = db_ != nullptr && !c.term.empty() ? db_->get_termfreq(c.term) : 0;
+    bool is_common = db_ != nullptr && !c.term.empty() && db_->get_doccount() > 0 &&
+                     static_cast<double>(tf) > kCommonWordShare * db_->get_doccount();
+    rare_word_matches = rare_word_matches || (!is_common && tf > 0);
+    return is_common;
+  }
+
+  // Required clauses AND-ed; optional ones ranking them (rare words before common ones); the
+  // excluded ones taken out.
+  std::optional<Xapian::Query> combine(AndClauses& a) const {
     std::vector<Xapian::Query> required, rare, common;
     bool rare_word_matches = false;  // one of the rare words is in some article
-    for (const Clause& c : clauses) {
+    for (const Clause& c : a.clauses) {
       if (c.required) {
         required.push_back(c.query);
-        continue;
+      } else {
+        (common_word(c, rare_word_matches) ? common : rare).push_back(c.query);
       }
-      // Words in a large share of the articles ("the", "what", "of": stop words, found from the
-      // collection, in any language) do not decide what matches, only how it ranks: an article
-      // must have one of the other words (as Lucene's common terms query), when one of those is
-      // in some article at all.
-      Xapian::doccount tf = db_ != nullptr && !c.term.empty() ? db_->get_termfreq(c.term) : 0;
-      bool is_common = db_ != nullptr && !c.term.empty() && db_->get_doccount() > 0 &&
-                       static_cast<double>(tf) > kCommonWordShare * db_->get_doccount();
-      rare_word_matches = rare_word_matches || (!is_common && tf > 0);
-      (is_common ? common : rare).push_back(c.query);
     }
     if (!rare_word_matches) {
       rare.insert(rare.end(), common.begin(), common.end());
@@ -336,8 +365,8 @@ class Parser {
       }
       positive = positive ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, *positive, any) : any;
     }
-    if (excluded.empty()) return positive;
-    Xapian::Query not_these(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
+    if (a.excluded.empty()) return positive;
+    Xapian::Query not_these(Xapian::Query::OP_OR, a.excluded.begin(), a.excluded.end());
     return Xapian::Query(Xapian::Query::OP_AND_NOT, positive ? *positive : Xapian::Query::MatchAll, not_these);
   }
 
