@@ -15,7 +15,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -121,7 +120,7 @@ class Browser {
   }
   void resize(int w, int h) { call("POST", session_ + "/window/rect", {{"width", w}, {"height", h}}); }
   void screenshot(const std::string& path) {
-    std::ofstream(path, std::ios::binary) << base64_decode(call("GET", session_ + "/screenshot").get<std::string>());
+    gazette::testing::write_file(path, base64_decode(call("GET", session_ + "/screenshot").get<std::string>()));
   }
 
  private:
