@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "gazette/common/article.h"
 #include "gazette/common/ner.h"
@@ -207,10 +205,7 @@ TEST_F(EntityExtractorTest, FindsEverySeedEntityUnderItsCanonicalName) {
   if (dir.empty()) GTEST_SKIP() << "../shared/data is absent";
   std::string path;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) path = entry.path().string();
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = gazette::testing::file_bytes(path);
   std::size_t nl = text.find('\n');
   std::vector<Entity> e = extract(text.substr(0, nl), text.substr(nl + 1));
   for (const char* p : {"Kim Jong Un", "Shigeru Ishiba", "Lee Jae Myung", "Donald Trump", "Vladimir Putin"}) {

@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "gazette/common/error.h"
 #include "support/temp_index.h"
 
@@ -179,8 +177,7 @@ TEST(PerceptronTest, LearnsSavesAndLoadsTheSameTagger) {
   EXPECT_THROW(PerceptronTagger::load(dir.str("bad.model")), DataError);
   EXPECT_THROW(PerceptronTagger::load(dir.str("none.model")), DataError);
   // A truncated model is an error, not a crash.
-  std::ifstream in(dir.str("m.model"), std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes = gazette::testing::file_bytes(dir.str("m.model"));
   dir.write("cut.model", bytes.substr(0, bytes.size() / 2));
   EXPECT_THROW(PerceptronTagger::load(dir.str("cut.model")), DataError);
 }

@@ -6,9 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "support/temp_index.h"
 
@@ -72,10 +70,7 @@ TEST(SchemaTest, NoStrayPrefixesOrSlotsOutsideSchema) {
       std::string ext = entry.path().extension().string();
       if (ext != ".cc" && ext != ".h") continue;
       if (entry.path().filename() == "schema.h") continue;
-      std::ifstream in(entry.path());
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string code = ss.str();
+      std::string code = gazette::testing::file_bytes(entry.path());
       ++scanned;
       EXPECT_FALSE(std::regex_search(code, literal_term)) << entry.path() << " writes a literal term prefix";
       EXPECT_FALSE(std::regex_search(code, literal_slot)) << entry.path() << " writes a literal value slot";

@@ -15,14 +15,13 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "indexer.h"
 #include "server.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace {
 
@@ -121,7 +120,7 @@ class Browser {
   }
   void resize(int w, int h) { call("POST", session_ + "/window/rect", {{"width", w}, {"height", h}}); }
   void screenshot(const std::string& path) {
-    std::ofstream(path, std::ios::binary) << base64_decode(call("GET", session_ + "/screenshot").get<std::string>());
+    gazette::testing::write_file(path, base64_decode(call("GET", session_ + "/screenshot").get<std::string>()));
   }
 
  private:
@@ -134,16 +133,12 @@ TEST(BrowserTest, SearchFacetChipAndReload) {
     GTEST_SKIP() << "Chromium or chromedriver is not installed (scripts/setup installs them)";
   }
   TempDir dir;
-  gazette::indexer::IndexerConfig c;
-  c.db_path = dir.str("db");
-  c.inputs = {gazette::testing::source_dir("corpus")};
-  c.log = [](std::string_view) {};
-  gazette::indexer::run_indexer(c);
+  gazette::testing::build_test_index(dir.str("db"), {gazette::testing::source_dir("corpus")});
 
   std::atomic<bool> stop{false};
   std::promise<int> listening;
   gazette::http::ServerConfig config;
-  config.db_path = c.db_path;
+  config.db_path = dir.str("db");
   config.port = 0;
   config.access_log = false;
   std::thread server([&] { gazette::http::serve(config, stop, [&](int port) { listening.set_value(port); }); });

@@ -18,7 +18,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -92,14 +91,8 @@ Outcome run_index(const std::vector<std::string>& args, double kill_after, const
   o.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   o.killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   o.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(out_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  o.out = ss.str();
-  std::ifstream err(err_file);
-  std::stringstream es;
-  es << err.rdbuf();
-  o.err = es.str();
+  o.out = gazette::testing::file_bytes(out_file);
+  o.err = gazette::testing::file_bytes(err_file);
   return o;
 }
 
@@ -151,12 +144,14 @@ class Source {
     }
     // A word no other version has, inside a paragraph: a line of its own that differs from every
     // other article's only by its figures would be boilerplate ("recurring line") to indexing.
-    body += "Reference word" + std::to_string(id) + "x" + std::to_string(rng_() % 100000) + ".\n";
-    std::string text = "Title: Story " + std::to_string(id) + " on the " + words[rng_() % 24] + "\nId: " + prefix_ +
-                       "-" + std::to_string(id) + "\nDate: 2025-0" + std::to_string(1 + id % 9) + "-1" +
-                       std::to_string(id % 10) + "\n\n" + body;
-    fs::create_directories(path(id).parent_path());
-    std::ofstream(path(id), std::ios::binary) << text;
+    body += "Reference word" + std::to_string(id) + "x" + std::to_string(rng_() % 100000) + ".";
+    std::string title = "Story " + std::to_string(id) + " on the " + words[rng_() % 24];
+    gazette::testing::write_file(
+        path(id),
+        gazette::testing::text_article({.title = title,
+                                        .id = prefix_ + "-" + std::to_string(id),
+                                        .date = "2025-0" + std::to_string(1 + id % 9) + "-1" + std::to_string(id % 10),
+                                        .body = body}));
     live_.insert(id);
     indexer::FileContents c = indexer::read_file({path(id).string(), "x"}, 1 << 20);
     if (!c.articles.empty()) versions_[c.articles[0].article.id].insert(indexer::content_hash(c.articles[0].article));
@@ -320,10 +315,8 @@ TEST(CrashTest, DiskFullDuringACommitLeavesTheDatabaseIntact) {
                     (dir.path() / "big-src").string() + " >/dev/null 2>" + err_file;
   int status = std::system(cmd.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "filling the disk must fail the run";
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_NE(ss.str().find("No space left on device"), std::string::npos) << ss.str().substr(0, 2000);
+  std::string err = gazette::testing::file_bytes(err_file);
+  EXPECT_NE(err.find("No space left on device"), std::string::npos) << err.substr(0, 2000);
   // The database opens and holds what was committed: the first 50 articles, plus whole batches.
   Searcher searcher(db);
   std::map<std::string, std::string> after = database_articles(db);

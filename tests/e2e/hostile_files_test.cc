@@ -15,7 +15,6 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -192,10 +191,7 @@ class HostileCorpus {
 
  private:
   void write(const std::string& relative, const std::string& content) {
-    fs::path p = root_ / relative;
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << content;
+    gazette::testing::write_file(root_ / relative, content);
   }
   void bad(const std::string& relative, const std::string& content) {
     write(relative, content);

@@ -3,19 +3,17 @@
 // the fuzzer's bytes, and a small fixture index built once per process by the real indexer.
 #pragma once
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <string_view>
 
+#include "../support/temp_dir.h"
+#include "../support/test_index.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/encoding.h"
-#include "indexer.h"
 
 namespace gazette::fuzz {
 
@@ -84,33 +82,19 @@ inline bool valid_time(std::int64_t seconds) {
   return seconds >= kFirst && seconds <= kLast;
 }
 
-// A Gazette database indexed once per process from tests/data/search by run_indexer (entities,
-// shipped synonyms, one thread), in a temporary folder removed at exit. Aborts when it cannot be
-// built: the target would test nothing.
+// A Gazette database indexed once per process from tests/data/search by the tests' index builder
+// (entities, shipped synonyms, one thread, one writer), in a temporary folder removed at exit.
+// Aborts when it cannot be built: the target would test nothing.
 inline const std::string& fixture_index() {
-  struct Index {
-    std::filesystem::path dir;
-    Index() {
-      dir = std::filesystem::temp_directory_path() / ("gazette-fuzz-" + std::to_string(::getpid()));
-      std::filesystem::remove_all(dir);
-      indexer::IndexerConfig config;
-      config.db_path = (dir / "db").string();
-      config.inputs = {std::string(GAZETTE_FUZZ_TEST_DATA) + "/search"};
-      config.threads = 1;
-      config.shards = 1;
-      config.log = [](std::string_view) {};
-      indexer::IndexStats stats = indexer::run_indexer(config);
-      if (stats.indexed == 0) fail("the fixture index is empty");
-      path = config.db_path;
-    }
-    ~Index() {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    }
-    std::string path;
-  };
-  static Index index;
-  return index.path;
+  static const gazette::testing::TempDir dir;
+  static const std::string path = [] {
+    std::string db = dir.str("db");
+    indexer::IndexStats stats = gazette::testing::build_test_index(
+        db, {std::string(GAZETTE_FUZZ_TEST_DATA) + "/search"}, [](indexer::IndexerConfig& c) { c.shards = 1; });
+    if (stats.indexed == 0) fail("the fixture index is empty");
+    return db;
+  }();
+  return path;
 }
 
 }  // namespace gazette::fuzz

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <iterator>
 #include <map>
 
@@ -280,8 +279,7 @@ TEST(CorpusReaderTest, ImpossibleDatesAreNotUsedAndSaySo) {
   }
   // The same in the streaming reader of large JSON Lines files, and in a page's metadata.
   TempDir dir;
-  std::string path = dir.str("dates.jsonl");
-  std::ofstream(path) << jsonl;
+  std::string path = dir.write("dates.jsonl", jsonl);
   file.path = path;
   FileContents streamed = read_json_lines_chunk(file, LineChunk{0, jsonl.size(), 1}, 1 << 20);
   ASSERT_EQ(streamed.articles.size(), std::size(rows));

@@ -6,7 +6,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <set>
+#include <string_view>
 
 #include <xapian.h>
 
@@ -17,6 +20,7 @@
 #include "gazette/common/schema.h"
 #include "shard_writers.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace gazette::indexer {
 namespace {
@@ -26,12 +30,17 @@ using gazette::testing::TempDir;
 class IndexerTest : public ::testing::Test {
  protected:
   IndexerConfig config(std::vector<std::string> inputs) {
-    IndexerConfig c;
-    c.db_path = dir_.str("db");
-    c.inputs = std::move(inputs);
+    IndexerConfig c = gazette::testing::test_index_config(dir_.str("db"), std::move(inputs));
     c.threads = 2;
     c.log = [this](std::string_view line) { log_.emplace_back(line); };
     return c;
+  }
+  // Whether one line the runs logged holds every one of `parts`.
+  bool logged(std::initializer_list<std::string_view> parts) const {
+    return std::any_of(log_.begin(), log_.end(), [&](const std::string& line) {
+      return std::all_of(parts.begin(), parts.end(),
+                         [&](std::string_view part) { return line.find(part) != std::string::npos; });
+    });
   }
   std::uint64_t doc_count() { return Xapian::Database(dir_.str("db")).get_doccount(); }
   bool has_id(const std::string& id) { return Xapian::Database(dir_.str("db")).term_exists(schema::id_term(id)); }
@@ -164,8 +173,7 @@ TEST_F(IndexerTest, BadFilesAreReportedAndNothingIndexedIsLost) {
   EXPECT_EQ(s.skipped, 1u);
   EXPECT_EQ(s.deleted, 0u);
   EXPECT_EQ(doc_count(), 2u);
-  bool named = false;
-  for (const std::string& line : log_) named = named || line.find("feed.jsonl:2: error:") != std::string::npos;
+  bool named = logged({"feed.jsonl:2: error:"});
   EXPECT_TRUE(named) << "no error naming feed.jsonl:2";
 }
 
@@ -203,12 +211,7 @@ TEST_F(IndexerTest, BigJsonLinesFilesAreReadInRunsOfLines) {
   EXPECT_TRUE(has_id("a58"));
   EXPECT_TRUE(has_id("news/feed.jsonl#33"));
   EXPECT_FALSE(has_id("news/feed.jsonl#41"));
-  bool broken = false, huge = false;
-  for (const std::string& line : log_) {
-    broken = broken || line.find("feed.jsonl:17: error:") != std::string::npos;
-    huge = huge || (line.find("feed.jsonl:41: error:") != std::string::npos &&
-                    line.find("--max-file-size") != std::string::npos);
-  }
+  bool broken = logged({"feed.jsonl:17: error:"}), huge = logged({"feed.jsonl:41: error:", "--max-file-size"});
   EXPECT_TRUE(broken) << "no error naming feed.jsonl:17";
   EXPECT_TRUE(huge) << "no error naming feed.jsonl:41";
   // Read whole (one run), the same articles.
@@ -363,8 +366,7 @@ TEST_F(IndexerTest, AFileOverItsTimeBudgetIsCutShortAndTheRunGoesOn) {
   EXPECT_GE(s.errors, 1u);
   EXPECT_LT(doc_count(), 401u);
   EXPECT_TRUE(has_id("news/other.txt") || s.errors >= 2u);  // the other file has its own budget
-  bool said = false;
-  for (const std::string& l : log_) said = said || l.find("--max-file-seconds") != std::string::npos;
+  bool said = logged({"--max-file-seconds"});
   EXPECT_TRUE(said);
 }
 
@@ -408,8 +410,7 @@ TEST_F(IndexerTest, AnInterruptedRebuildLeavesTheOldDatabaseAndIsResumed) {
   EXPECT_EQ(doc_count(), 30u);
   EXPECT_TRUE(has_id("new/b0.txt"));
   EXPECT_FALSE(has_id("old/a0.txt"));
-  bool resumed = false;
-  for (const std::string& l : log_) resumed = resumed || l.find("resuming an interrupted build") != std::string::npos;
+  bool resumed = logged({"resuming an interrupted build"});
   EXPECT_TRUE(resumed);
   for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
     EXPECT_EQ(e.path().filename().string().find(".db.shards-"), std::string::npos) << e.path();

@@ -9,35 +9,32 @@
 #include <string>
 #include <vector>
 
-#include <xapian.h>
-
-#include "document_builder.h"
-#include "gazette/common/schema.h"
 #include "gazette/searcher/searcher.h"
-#include "indexer.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace gazette {
 namespace {
 
+using gazette::testing::build_test_index;
 using gazette::testing::TempDir;
+using gazette::testing::text_article;
+using gazette::testing::write_test_index;
 
 class AliasesTest : public ::testing::Test {
  protected:
   // A .txt article of the given id and body.
   void article(const std::string& id, const std::string& body) {
-    dir_.write("in/" + id + ".txt", "Title: " + id + "\nId: " + id + "\nDate: 2024-05-0" +
-                                        std::to_string(++n_ % 9 + 1) + "\nLanguage: en\n\n" + body + "\n");
+    dir_.write("in/" + id + ".txt", text_article({.title = id,
+                                                  .id = id,
+                                                  .date = "2024-05-0" + std::to_string(++n_ % 9 + 1),
+                                                  .language = "en",
+                                                  .body = body}));
   }
   void remove(const std::string& id) { std::filesystem::remove(dir_.str("in/" + id + ".txt")); }
   void index() {
-    indexer::IndexerConfig c;
-    c.db_path = dir_.str("db");
-    c.inputs = {dir_.str("in")};
-    c.threads = 1;
-    c.prune = true;
-    c.log = [](std::string_view) {};
-    indexer::IndexStats s = indexer::run_indexer(c);
+    indexer::IndexStats s =
+        build_test_index(dir_.str("db"), {dir_.str("in")}, [](indexer::IndexerConfig& c) { c.prune = true; });
     ASSERT_EQ(s.errors, 0u);
   }
   // Facet values of a search for everything, as "name=count".
@@ -143,10 +140,7 @@ TEST_F(AliasesTest, ASurnameBesideOneFullNameIsThatPersonAndAnAmbiguousOneIsNot)
 // The database is written here with the entities given, so the test does not depend on the
 // tagger's mistakes.
 TEST_F(AliasesTest, APlaceBearingAPersonsFullNameIsThatPerson) {
-  Xapian::WritableDatabase db(dir_.str("db"), Xapian::DB_CREATE_OR_OVERWRITE);
-  db.set_metadata(std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion));
-  indexer::DocumentBuilder builder("en", nullptr);
-  auto add = [&](const std::string& id, EntityKind kind, const std::string& name) {
+  auto article_of = [](const std::string& id, EntityKind kind, const std::string& name) {
     Article a;
     a.id = id;
     a.title = id;
@@ -161,13 +155,11 @@ TEST_F(AliasesTest, APlaceBearingAPersonsFullNameIsThatPerson) {
     place.kind = EntityKind::kPlace;
     place.canonical = "Nairobi";
     a.entities.push_back(place);
-    indexer::BuiltDocument d = builder.build(a, id);
-    db.replace_document(d.id_term, d.document);
+    return a;
   };
-  add("person", EntityKind::kPerson, "Amara Wekesa");
-  add("mistyped", EntityKind::kPlace, "Amara Wekesa");
-  add("other", EntityKind::kPlace, "Iten");
-  db.commit();
+  write_test_index(dir_.str("db"), {article_of("person", EntityKind::kPerson, "Amara Wekesa"),
+                                    article_of("mistyped", EntityKind::kPlace, "Amara Wekesa"),
+                                    article_of("other", EntityKind::kPlace, "Iten")});
   std::vector<std::string> people = facet("people"), places = facet("places");
   EXPECT_TRUE(has(people, "Amara Wekesa=2")) << ::testing::PrintToString(people);
   EXPECT_FALSE(has_name(places, "Amara Wekesa")) << ::testing::PrintToString(places);

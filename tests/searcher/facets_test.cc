@@ -3,14 +3,13 @@
 // related entities, on a fixture index whose entities are known.
 #include <gtest/gtest.h>
 
-#include "document_builder.h"
 #include "facets.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
-#include "index_writer.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace gazette {
 namespace {
@@ -66,8 +65,7 @@ class FacetsTest : public ::testing::Test {
          "2025-02-14"},
         {"a6", "Handel", {}, {"Japan"}, {}, "Harbor Times", "de", "2024-06-30"},
     };
-    indexer::IndexWriter writer(dir_->str("db"), true);
-    indexer::DocumentBuilder builder("en", nullptr);  // no extraction: the entities below are the truth
+    std::vector<Article> articles;  // written as given: the entities below are the truth
     for (const Fixture& f : fixtures) {
       Article a;
       a.id = f.id;
@@ -79,10 +77,9 @@ class FacetsTest : public ::testing::Test {
       for (const char* p : f.people) a.entities.push_back(entity(EntityKind::kPerson, p));
       for (const char* p : f.places) a.entities.push_back(entity(EntityKind::kPlace, p));
       for (const char* p : f.orgs) a.entities.push_back(entity(EntityKind::kOrganization, p));
-      indexer::BuiltDocument built = builder.build(a, "h");
-      writer.put(built.id_term, built.document);
+      articles.push_back(a);
     }
-    writer.commit();
+    gazette::testing::write_test_index(dir_->str("db"), articles);
   }
   static void TearDownTestSuite() { delete dir_; }
 

@@ -6,32 +6,27 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <functional>
 
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
-#include "indexer.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace gazette {
 namespace {
 
+using gazette::testing::build_test_index;
 using gazette::testing::TempDir;
 
 class SearchFeaturesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    indexer::IndexerConfig c;
-    c.db_path = dir_->str("db");
-    c.inputs = {gazette::testing::test_data("search")};
-    c.threads = 1;
-    c.log = [](std::string_view) {};
-    indexer::IndexStats s = indexer::run_indexer(c);
+    indexer::IndexStats s = build_test_index(dir_->str("db"), {gazette::testing::test_data("search")});
     ASSERT_EQ(s.errors, 0u);
-    searcher_ = new Searcher(c.db_path);
+    searcher_ = new Searcher(dir_->str("db"));
   }
   static void TearDownTestSuite() {
     delete searcher_;
@@ -132,13 +127,8 @@ TEST(CollapseTest, PagesAgreeWhetherCollapsedAfterRankingOrByXapian) {
              "were mentioned once, and freight " + std::string(i + 1, 'x') + " more.\"}\n";
   }
   dir.write("in/articles.jsonl", jsonl);
-  indexer::IndexerConfig c;
-  c.db_path = dir.str("db");
-  c.inputs = {dir.str("in")};
-  c.threads = 1;
-  c.log = [](std::string_view) {};
-  ASSERT_EQ(indexer::run_indexer(c).errors, 0u);
-  Searcher s(c.db_path);
+  ASSERT_EQ(build_test_index(dir.str("db"), {dir.str("in")}).errors, 0u);
+  Searcher s(dir.str("db"));
   for (const char* q : {"harbour crane", "crane", "freight quay"}) {
     for (int offset : {0, 1, 3}) {
       SearchRequest fast;
@@ -317,15 +307,9 @@ TEST(ExactTotalTest, SmallIndexesCountEveryMatch) {
              "\", \"body\": \"word" + std::to_string(i % 7) + " filler" + std::to_string(i % 13) +
              (i % 3 == 0 ? " common" : "") + " text " + std::string(static_cast<std::size_t>(i % 5), 'x') + "\"}\n";
   }
-  std::string path = dir.str("articles.jsonl");
-  std::ofstream(path) << jsonl;
-  indexer::IndexerConfig c;
-  c.db_path = dir.str("db");
-  c.inputs = {path};
-  c.threads = 1;
-  c.log = [](std::string_view) {};
-  ASSERT_EQ(indexer::run_indexer(c).errors, 0u);
-  Searcher s(c.db_path);
+  std::string path = dir.write("articles.jsonl", jsonl);
+  ASSERT_EQ(build_test_index(dir.str("db"), {path}).errors, 0u);
+  Searcher s(dir.str("db"));
   SearchRequest r;
   r.query = "common";
   r.limit = 1;

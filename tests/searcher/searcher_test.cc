@@ -12,24 +12,21 @@
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_json.h"
-#include "indexer.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace gazette {
 namespace {
 
+using gazette::testing::build_test_index;
 using gazette::testing::TempDir;
 
 class SearcherTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    indexer::IndexerConfig c;
-    c.db_path = dir_->str("db");
-    c.inputs = {gazette::testing::test_data("articles")};
-    c.threads = 2;
-    c.log = [](std::string_view) {};
-    indexer::IndexStats s = indexer::run_indexer(c);
+    indexer::IndexStats s = build_test_index(db(), {gazette::testing::test_data("articles")},
+                                             [](indexer::IndexerConfig& c) { c.threads = 2; });
     ASSERT_EQ(s.errors, 0u);
     ASSERT_GE(s.indexed, 8u);
   }
@@ -186,17 +183,13 @@ TEST_F(SearcherTest, ConcurrentSearchesFromManyThreads) {
 TEST_F(SearcherTest, SeesNewCommitsAfterReopen) {
   TempDir dir;
   dir.write("news/a.txt", "Alpha\n\nFirst article.\n");
-  indexer::IndexerConfig c;
-  c.db_path = dir.str("db");
-  c.inputs = {dir.str("news")};
-  c.log = [](std::string_view) {};
-  indexer::run_indexer(c);
+  build_test_index(dir.str("db"), {dir.str("news")});
   Searcher s(dir.str("db"));
   SearchRequest r;
   r.query = "zebra";
   EXPECT_TRUE(s.search(r).hits.empty());
   dir.write("news/b.txt", "Zebra crossing\n\nSecond article.\n");
-  indexer::run_indexer(c);
+  build_test_index(dir.str("db"), {dir.str("news")});
   s.reopen();
   EXPECT_EQ(s.search(r).hits.size(), 1u);
 }
@@ -245,19 +238,16 @@ TEST_F(SearcherTest, UnbalancedTypographicQuotesAndManyWildcardsStillSearch) {
 TEST_F(SearcherTest, AnswersFromARebuiltDatabaseAfterReopen) {
   TempDir dir;
   dir.write("news/a.txt", "Alpha harbour\n\nFirst article about the harbour.\n");
-  indexer::IndexerConfig c;
-  c.db_path = dir.str("db");
-  c.inputs = {dir.str("news")};
-  c.log = [](std::string_view) {};
-  indexer::run_indexer(c);
+  build_test_index(dir.str("db"), {dir.str("news")});
   Searcher s(dir.str("db"));
   SearchRequest r;
   r.query = "harbour";
   EXPECT_EQ(s.search(r).hits.size(), 1u);
   dir.write("news/b.txt", "Beta harbour\n\nSecond article about the harbour.\n");
-  c.rebuild = true;
-  c.shards = 2;
-  indexer::run_indexer(c);
+  build_test_index(dir.str("db"), {dir.str("news")}, [](indexer::IndexerConfig& c) {
+    c.rebuild = true;
+    c.shards = 2;
+  });
   EXPECT_EQ(s.search(r).hits.size(), 1u);  // the old database still answers until reopen
   s.reopen();
   EXPECT_EQ(s.search(r).hits.size(), 2u);

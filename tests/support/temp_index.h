@@ -1,51 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Test support: temporary folders, fixture files, and throw-away indexes built from them.
+// Test support: temporary folders (temp_dir.h), fixture article files, and the test data folders.
+// Indexes built from them: test_index.h.
 #pragma once
 
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
+#include <utility>
+
+#include "support/temp_dir.h"
 
 namespace gazette::testing {
 
-// A fresh folder under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("gazette-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string str(const std::string& child = "") const {
-    return child.empty() ? path_.string() : (path_ / child).string();
-  }
-
-  // Writes `content` (bytes, as is) to `relative`, creating folders; returns the full path.
-  std::string write(const std::string& relative, const std::string& content) const {
-    std::filesystem::path p = path_ / relative;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    return p.string();
-  }
-
- private:
-  std::filesystem::path path_;
+// A small article file for the text reader: the header lines given ("Title: ...", then Id,
+// Source, Date and Language), a blank line, the body and a newline.
+struct TextArticle {
+  std::string title{};
+  std::string id{};
+  std::string source{};
+  std::string date{};
+  std::string language{};
+  std::string body{};
 };
+
+inline std::string text_article(const TextArticle& a) {
+  std::string text;
+  for (const auto& [key, value] : {std::pair{"Title", &a.title}, std::pair{"Id", &a.id}, std::pair{"Source", &a.source},
+                                   std::pair{"Date", &a.date}, std::pair{"Language", &a.language}}) {
+    if (!value->empty()) text += std::string(key) + ": " + *value + "\n";
+  }
+  return text + "\n" + a.body + "\n";
+}
 
 inline std::string test_data(const std::string& relative) { return std::string(GAZETTE_TEST_DATA) + "/" + relative; }
 inline std::string source_dir(const std::string& relative) { return std::string(GAZETTE_SOURCE_DIR) + "/" + relative; }

@@ -20,13 +20,14 @@
 #include <regex>
 #include <thread>
 
-#include "indexer.h"
 #include "support/temp_index.h"
+#include "support/test_index.h"
 
 namespace gazette::http {
 namespace {
 
 using gazette::testing::TempDir;
+using gazette::testing::text_article;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
@@ -91,12 +92,17 @@ json body_of(const std::string& response) {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("news/a.txt",
-               "Title: Harbour reopens\nSource: Harbor Times\nDate: 2024-03-14\nLanguage: en\n\n"
-               "Ships returned to the harbour in Rotterdam on Thursday.\n");
+    dir_.write("news/a.txt", text_article({.title = "Harbour reopens",
+                                           .source = "Harbor Times",
+                                           .date = "2024-03-14",
+                                           .language = "en",
+                                           .body = "Ships returned to the harbour in Rotterdam on Thursday."}));
     dir_.write("news/b.txt",
-               "Title: Pay deal for dockworkers\nSource: Northern Ledger\nDate: 2024-04-02\nLanguage: en\n\n"
-               "Crane operators at the harbour won a raise, Elena Marchetti said in Rome.\n");
+               text_article({.title = "Pay deal for dockworkers",
+                             .source = "Northern Ledger",
+                             .date = "2024-04-02",
+                             .language = "en",
+                             .body = "Crane operators at the harbour won a raise, Elena Marchetti said in Rome."}));
     index();
     ServerConfig config;
     config.db_path = dir_.str("db");
@@ -118,14 +124,7 @@ class ServerTest : public ::testing::Test {
     thread_.join();
     EXPECT_EQ(result_, 0);
   }
-  void index() {
-    indexer::IndexerConfig c;
-    c.db_path = dir_.str("db");
-    c.inputs = {dir_.str("news")};
-    c.threads = 1;
-    c.log = [](std::string_view) {};
-    indexer::run_indexer(c);
-  }
+  void index() { gazette::testing::build_test_index(dir_.str("db"), {dir_.str("news")}); }
   httplib::Result get(const std::string& path, const httplib::Headers& headers = {}) {
     httplib::Client client("127.0.0.1", port_);
     return client.Get(path.c_str(), headers);
@@ -255,7 +254,8 @@ TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
 
 TEST_F(ServerTest, PicksUpNewCommitsWithoutARestart) {
   EXPECT_EQ(get_json("/api/search?q=zebra")["total"]["value"], 0);
-  dir_.write("news/c.txt", "Title: Zebra crossing opens\nLanguage: en\n\nA new zebra crossing opened.\n");
+  dir_.write("news/c.txt",
+             text_article({.title = "Zebra crossing opens", .language = "en", .body = "A new zebra crossing opened."}));
   index();  // a concurrent gazette-index build
   EXPECT_EQ(get_json("/api/search?q=zebra")["total"]["value"], 1);
 }
