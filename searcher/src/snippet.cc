@@ -57,14 +57,19 @@ std::string squeeze_space(std::string_view gap) {
 
 }  // namespace
 
-std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
-                         const std::unordered_set<std::string>& stems, const std::string& lang, std::size_t max_chars) {
-  std::vector<Token> tokens = analyzer.tokenize(text);
-  if (tokens.empty()) return {};
-  // Which query word (index into `keys`) each token matches, or -1.
+namespace {
+
+// Which query word (index into keys) each token matches, or -1.
+struct Matches {
   std::vector<std::string> keys;
-  std::vector<int> match(tokens.size(), -1);
+  std::vector<int> of_token;
   bool any = false;
+};
+
+Matches match_tokens(Analyzer& analyzer, const std::vector<Token>& tokens, const std::unordered_set<std::string>& words,
+                     const std::unordered_set<std::string>& stems, const std::string& lang) {
+  Matches m;
+  m.of_token.assign(tokens.size(), -1);
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string key;
     if (words.count(tokens[i].term) != 0) {
@@ -74,61 +79,69 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
       if (!s.empty() && stems.count(s) != 0) key = "\x01" + s;  // stems and words kept apart
     }
     if (key.empty()) continue;
-    any = true;
+    m.any = true;
     std::size_t k = 0;
-    while (k < keys.size() && keys[k] != key) ++k;
-    if (k == keys.size()) keys.push_back(key);
-    match[i] = static_cast<int>(k);
+    while (k < m.keys.size() && m.keys[k] != key) ++k;
+    if (k == m.keys.size()) m.keys.push_back(key);
+    m.of_token[i] = static_cast<int>(k);
   }
+  return m;
+}
 
-  // Best window [first, last] of tokens that fits max_chars: most distinct matches, then most matches.
-  std::size_t best_first = 0, best_last = 0;
-  if (any) {
-    long best_score = -1;
-    for (std::size_t first = 0; first < tokens.size(); ++first) {
-      if (match[first] < 0) continue;
-      std::vector<bool> distinct(keys.size(), false);
-      long n_distinct = 0, n = 0;
-      std::size_t last = first;
-      for (std::size_t j = first; j < tokens.size() && tokens[j].end - tokens[first].start <= max_chars; ++j) {
-        last = j;
-        if (match[j] >= 0) {
-          ++n;
-          if (!distinct[static_cast<std::size_t>(match[j])]) {
-            distinct[static_cast<std::size_t>(match[j])] = true;
-            ++n_distinct;
-          }
-        }
-      }
-      long score = n_distinct * 1000 + n;
-      if (score > best_score) {
-        best_score = score;
-        best_first = first;
-        best_last = last;
+struct Window {
+  std::size_t first = 0, last = 0;  // tokens
+};
+
+// Best window of tokens that fits max_chars: most distinct matches, then most matches.
+Window best_window(const std::vector<Token>& tokens, const Matches& m, std::size_t max_chars) {
+  Window best;
+  long best_score = -1;
+  for (std::size_t first = 0; first < tokens.size(); ++first) {
+    if (m.of_token[first] < 0) continue;
+    std::vector<bool> distinct(m.keys.size(), false);
+    long n_distinct = 0, n = 0;
+    std::size_t last = first;
+    for (std::size_t j = first; j < tokens.size() && tokens[j].end - tokens[first].start <= max_chars; ++j) {
+      last = j;
+      if (m.of_token[j] < 0) continue;
+      ++n;
+      if (!distinct[static_cast<std::size_t>(m.of_token[j])]) {
+        distinct[static_cast<std::size_t>(m.of_token[j])] = true;
+        ++n_distinct;
       }
     }
-    // Give the passage some lead-in context when there is room left.
-    std::size_t used = tokens[best_last].end - tokens[best_first].start;
-    while (best_first > 0 && used + (tokens[best_first].start - tokens[best_first - 1].start) <= max_chars &&
-           tokens[best_first].start - tokens[best_first - 1].start < max_chars / 3) {
-      if (text.substr(tokens[best_first - 1].end, tokens[best_first].start - tokens[best_first - 1].end)
-              .find_first_of(".!?") != std::string_view::npos) {
-        break;  // start at a sentence
-      }
-      used += tokens[best_first].start - tokens[best_first - 1].start;
-      --best_first;
+    long score = n_distinct * 1000 + n;
+    if (score > best_score) {
+      best_score = score;
+      best = {first, last};
     }
-  } else {
-    while (best_last + 1 < tokens.size() && tokens[best_last + 1].end - tokens[0].start <= max_chars) ++best_last;
   }
+  return best;
+}
 
+// Gives the passage some lead-in context when there is room left, back to a sentence start.
+void add_lead_in(std::string_view text, const std::vector<Token>& tokens, std::size_t max_chars, Window& w) {
+  std::size_t used = tokens[w.last].end - tokens[w.first].start;
+  while (w.first > 0 && used + (tokens[w.first].start - tokens[w.first - 1].start) <= max_chars &&
+         tokens[w.first].start - tokens[w.first - 1].start < max_chars / 3) {
+    if (text.substr(tokens[w.first - 1].end, tokens[w.first].start - tokens[w.first - 1].end).find_first_of(".!?") !=
+        std::string_view::npos) {
+      break;  // start at a sentence
+    }
+    used += tokens[w.first].start - tokens[w.first - 1].start;
+    --w.first;
+  }
+}
+
+// The window as HTML: matches in <mark>, ellipses where text was cut.
+std::string render(std::string_view text, const std::vector<Token>& tokens, const Matches& m, const Window& w) {
   std::string out;
-  if (tokens[best_first].start > 0) out += "\xE2\x80\xA6 ";
-  std::size_t pos = tokens[best_first].start;
-  for (std::size_t i = best_first; i <= best_last; ++i) {
+  if (tokens[w.first].start > 0) out += "\xE2\x80\xA6 ";
+  std::size_t pos = tokens[w.first].start;
+  for (std::size_t i = w.first; i <= w.last; ++i) {
     out += html_escape(squeeze_space(text.substr(pos, tokens[i].start - pos)));
     std::string word = html_escape(text.substr(tokens[i].start, tokens[i].end - tokens[i].start));
-    out += match[i] >= 0 ? "<mark>" + word + "</mark>" : word;
+    out += m.of_token[i] >= 0 ? "<mark>" + word + "</mark>" : word;
     pos = tokens[i].end;
   }
   // Keep closing punctuation right after the last word (". ), ...").
@@ -139,6 +152,23 @@ std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::u
   out += html_escape(text.substr(pos, tail - pos));
   if (tail < text.size()) out += " \xE2\x80\xA6";
   return out;
+}
+
+}  // namespace
+
+std::string make_snippet(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
+                         const std::unordered_set<std::string>& stems, const std::string& lang, std::size_t max_chars) {
+  std::vector<Token> tokens = analyzer.tokenize(text);
+  if (tokens.empty()) return {};
+  Matches m = match_tokens(analyzer, tokens, words, stems, lang);
+  Window w;
+  if (m.any) {
+    w = best_window(tokens, m, max_chars);
+    add_lead_in(text, tokens, max_chars, w);
+  } else {
+    while (w.last + 1 < tokens.size() && tokens[w.last + 1].end - tokens[0].start <= max_chars) ++w.last;
+  }
+  return render(text, tokens, m, w);
 }
 
 std::string highlight(Analyzer& analyzer, std::string_view text, const std::unordered_set<std::string>& words,
