@@ -139,7 +139,8 @@ struct TypeBelief {
 // A greedy left-to-right averaged perceptron tagger over the standard feature set (word,
 // lower-cased word, shape, prefixes and suffixes, a +-2 window, the previous two labels,
 // gazetteer matches, and document-level features such as "this word appears lower-case
-// elsewhere"). Tagging is const and thread-safe.
+// elsewhere"). Tagging is const and thread-safe; it throws Error when ICU cannot provide its
+// Latin-ASCII transliterator (missing data) for a word with diacritics.
 class PerceptronTagger {
  public:
   PerceptronTagger();
