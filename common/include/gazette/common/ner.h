@@ -84,6 +84,15 @@ class Gazetteer {
   std::size_t filter_count_ = 0;  // keys added
 };
 
+// The name the index holds for `name` typed on its own as a name of `kind` (a facet filter's
+// value, say): what EntityExtractor makes of a name it found once it has cleaned it (dropped
+// "the", titles, possessives). Trimmed of ASCII white space; an all-capitals word the gazetteer
+// does not know as written ("RIGA") by its title-case form's entry of that kind; then, but for
+// people, the canonical name of the gazetteer's heaviest entry of that kind ("U.S." -> "United
+// States"); then, for a place the gazetteer does not know, the place of a demonym ("Japanese"
+// -> "Japan"); else the name as it is. (The gazetteer does not rename people.)
+std::string canonical_name(EntityKind kind, std::string_view name, const Gazetteer& gazetteer);
+
 // The gazetteer of the default data folder (default_data_dir()), or an empty one when there is
 // none. Throws DataError for a corrupt file.
 std::shared_ptr<const Gazetteer> load_default_gazetteer();
