@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The gazetteer: loading, exact lookup, and longest capitalised matches over a sentence.
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -57,10 +58,13 @@ Gazetteer Gazetteer::load(const std::string& path) {
       continue;
     }
     EntityKind k;
-    if (!parse_kind(kind, k) || alias.empty() || canonical.empty()) {
+    long long w = 0;
+    auto [end, ec] = std::from_chars(weight.data(), weight.data() + weight.size(), w);
+    if (!parse_kind(kind, k) || alias.empty() || canonical.empty() || ec != std::errc() ||
+        end != weight.data() + weight.size()) {
       throw DataError(path + ":" + std::to_string(n) + ": malformed gazetteer line");
     }
-    g.add(k, alias, canonical, std::atoll(weight.c_str()));
+    g.add(k, alias, canonical, w);
   }
   for (const auto& [adjective, place] : demonyms) g.add_demonym(adjective, place);
   return g;
