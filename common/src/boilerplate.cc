@@ -12,6 +12,7 @@
 
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
+#include "gazette/common/text.h"
 #include "gazette/common/varint.h"
 
 namespace gazette {
@@ -382,8 +383,7 @@ bool is_byline_separator(std::string_view w) {
 // "By" in the languages of the page-tail patterns (and the Nordic ones).
 bool is_by(std::string_view w) {
   static const char* const kBy[] = {"by", "par", "von", "por", "di", "door", "av", "af", "de"};
-  std::string lw(w);
-  for (char& c : lw) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lw = ascii_lower(w);
   for (const char* b : kBy) {
     if (lw == b) return true;
   }
@@ -592,7 +592,7 @@ std::string source_key(const Article& a) {
     std::string host = a.url.substr(from, to == std::string::npos ? std::string::npos : to - from);
     if (std::size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
     if (std::size_t colon = host.find(':'); colon != std::string::npos) host.resize(colon);
-    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    host = ascii_lower(host);
     if (host.rfind("www.", 0) == 0) host.erase(0, 4);
     if (!host.empty()) return "site:" + host;
   }

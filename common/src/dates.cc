@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "gazette/common/text.h"
+
 namespace gazette {
 namespace {
 
@@ -188,11 +190,9 @@ std::optional<std::int64_t> parse_written(std::string_view s) {
   Fields f;
   bool have_time = false;
   for (const std::string& tok : tokens) {
-    std::string lower, upper;
-    for (char c : tok) {
-      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    }
+    const std::string lower = ascii_lower(tok);
+    std::string upper;
+    for (char c : tok) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     int value = 0;
     if (is_weekday(lower) || lower == "at" || lower == "on") continue;
     if (int m = month_from_name(lower); m > 0 && f.month < 0) {
@@ -226,8 +226,7 @@ std::optional<std::int64_t> parse_written(std::string_view s) {
 }  // namespace
 
 std::optional<std::int64_t> parse_date(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  text = trim(text);
   if (text.empty() || text.size() > 100) return std::nullopt;
   if (auto iso = parse_iso(text)) return iso;
   return parse_written(text);

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 #include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
+#include "gazette/common/text.h"
 
 namespace gazette {
 namespace {
@@ -349,9 +351,7 @@ static bool sports_report(const std::vector<Sentence>& doc) {
       }
       bool word = false;
       if (!score && w.size() >= 4 && w.size() <= 14) {  // the lengths of kWords
-        std::string lower = w;
-        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        word = kWords.count(lower) != 0;
+        word = kWords.count(ascii_lower(w)) != 0;
       }
       if (score || word) ++signals;
       if (signals >= 3) return true;
@@ -442,11 +442,7 @@ const std::unordered_set<std::string>& thing_nouns() {
 }
 
 bool names_a_thing(const Sentence& s, const Chunk& c) {
-  auto lower = [](std::string w) {
-    for (char& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return w;
-  };
-  if (c.end > c.begin + 1 && thing_heads().count(lower(s[c.end - 1])) != 0) return true;
+  if (c.end > c.begin + 1 && thing_heads().count(ascii_lower(s[c.end - 1])) != 0) return true;
   auto common = [](const std::string& w) { return !w.empty() && w[0] >= 'a' && w[0] <= 'z'; };
   for (std::size_t i = c.end; i < s.size() && i < c.end + 2 && common(s[i]); ++i) {
     if (thing_nouns().count(s[i]) != 0) return true;
@@ -456,7 +452,7 @@ bool names_a_thing(const Sentence& s, const Chunk& c) {
   if (k >= 2 && (s[k - 1] == "called" || s[k - 1] == "named" || (s[k - 1] == "as" && s[k - 2] == "known"))) {
     std::size_t before = s[k - 1] == "as" ? k - 2 : k - 1;
     if (before >= 1 && s[before - 1] == ",") --before;
-    if (before >= 1 && thing_nouns().count(lower(s[before - 1])) != 0) return true;
+    if (before >= 1 && thing_nouns().count(ascii_lower(s[before - 1])) != 0) return true;
   }
   return false;
 }
@@ -520,57 +516,84 @@ std::optional<EntityKind> weigh_evidence(const Gazetteer& gazetteer, const std::
   return best;
 }
 
-}  // namespace
+// Words after a nationality that make it stand for its state (see add_demonym_mentions).
+// (Not "forces", "troops", "army": "Armenian forces" in Nagorno-Karabakh, "Kurdish fighters"
+// are a people's, not a state's.)
+bool office(const std::string& w) {
+  static const std::unordered_set<std::string> kOffices = {
+      "president", "prime",    "premier", "chancellor",  "leader",     "king",       "queen",
+      "minister",  "foreign",  "defence", "defense",     "finance",    "government", "ambassador",
+      "embassy",   "ministry", "state",   "authorities", "parliament", "envoy",      "regime"};
+  return kOffices.count(ascii_lower(w)) != 0;
+}
 
-std::string_view EntityExtractor::tagger_name() const { return model_ ? "perceptron" : "rules"; }
-
-std::vector<Entity> EntityExtractor::extract(const Article& article) const {
-  bool english = article.lang.empty() || article.lang == "en";
-  if (!english && !latin_capitalised(article.lang)) return {};
-
-  // Title then body, as one document, remembering where each word came from.
+// An article as the tagger reads it: title then body, as one document of sentences of words in
+// their tagger_form, remembering where each sentence came from (its field, and its tokens for
+// the offsets); then the tags of each word (and with the model, its beliefs).
+struct ArticleText {
   struct Source {
     TextField field;
     const std::vector<NerToken>* tokens;
   };
-  std::vector<std::vector<NerToken>> title = ner_sentences(article.title);
-  std::vector<std::vector<NerToken>> body = ner_sentences(article.body);
-  std::vector<Sentence> doc;
-  std::vector<Source> where;
-  for (auto* part : {&title, &body}) {
-    for (const auto& sentence : *part) {
-      Sentence words;
-      for (const NerToken& t : sentence) words.push_back(tagger_form(t.text));
-      doc.push_back(std::move(words));
-      where.push_back({part == &title ? TextField::kTitle : TextField::kBody, &sentence});
+
+  explicit ArticleText(const Article& a) : article(a), title(ner_sentences(a.title)), body(ner_sentences(a.body)) {
+    for (auto* part : {&title, &body}) {
+      for (const auto& sentence : *part) {
+        Sentence words;
+        for (const NerToken& t : sentence) words.push_back(tagger_form(t.text));
+        doc.push_back(std::move(words));
+        where.push_back({part == &title ? TextField::kTitle : TextField::kBody, &sentence});
+      }
     }
   }
-  std::vector<Tags> tags;
-  std::vector<std::vector<TypeBelief>> beliefs;  // the model's, per word
-  if (english) {
-    tags = model_ ? model_->tag(doc, gazetteer_.get(), &beliefs) : rules_tag(doc, *gazetteer_);
-  } else {
-    for (const Sentence& s : doc) {
-      Tags t = gazetteer_->match(s);
-      for (std::string& x : t) {
-        if (x.empty()) x = "O";
-      }
-      // A sentence's first word is capitalised whatever it is: there a one-word name counts only
-      // when it is a large place, country or region ("Auch der hohe Wasserverbrauch": not the
-      // French town of 24,000).
-      std::size_t first = 0;
-      while (first < s.size() && !s[first].empty() && !name_word(s[first])) ++first;
-      if (first < s.size() && t[first].compare(0, 2, "B-") == 0 &&
-          (first + 1 == s.size() || t[first + 1].compare(0, 2, "I-") != 0)) {
-        const GazetteerEntry* place = gazetteer_->best(s[first], EntityKind::kPlace);
-        if (place == nullptr || place->weight < 100000) t[first] = "O";
-      }
-      tags.push_back(std::move(t));
-    }
+  ArticleText(const ArticleText&) = delete;  // `where` points into title and body
+  ArticleText& operator=(const ArticleText&) = delete;
+
+  // A mention of the bytes [start, end) of the field sentence s is in.
+  Mention mention(std::size_t s, std::size_t start, std::size_t end) const {
+    Mention m;
+    m.field = where[s].field;
+    m.start = start;
+    m.end = end;
+    const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
+    m.surface = text.substr(m.start, m.end - m.start);
+    return m;
   }
 
-  // Adjacent chunks the tagger split: "Kim" + "Jong Un" (PER PER) is one name, and a
-  // nationality before an organisation ("Korean" + "Central News Agency") is part of its name.
+  const Article& article;
+  std::vector<std::vector<NerToken>> title, body;
+  std::vector<Sentence> doc;
+  std::vector<Source> where;
+  std::vector<Tags> tags;
+  std::vector<std::vector<TypeBelief>> beliefs;  // the model's, per word
+};
+
+// Tags for languages the model does not read: the gazetteer's matches.
+std::vector<Tags> gazetteer_tags(const std::vector<Sentence>& doc, const Gazetteer& gazetteer) {
+  std::vector<Tags> tags;
+  for (const Sentence& s : doc) {
+    Tags t = gazetteer.match(s);
+    for (std::string& x : t) {
+      if (x.empty()) x = "O";
+    }
+    // A sentence's first word is capitalised whatever it is: there a one-word name counts only
+    // when it is a large place, country or region ("Auch der hohe Wasserverbrauch": not the
+    // French town of 24,000).
+    std::size_t first = 0;
+    while (first < s.size() && !s[first].empty() && !name_word(s[first])) ++first;
+    if (first < s.size() && t[first].compare(0, 2, "B-") == 0 &&
+        (first + 1 == s.size() || t[first + 1].compare(0, 2, "I-") != 0)) {
+      const GazetteerEntry* place = gazetteer.best(s[first], EntityKind::kPlace);
+      if (place == nullptr || place->weight < 100000) t[first] = "O";
+    }
+    tags.push_back(std::move(t));
+  }
+  return tags;
+}
+
+// Adjacent chunks the tagger split: "Kim" + "Jong Un" (PER PER) is one name, and a
+// nationality before an organisation ("Korean" + "Central News Agency") is part of its name.
+void join_touching_chunks(const std::vector<Sentence>& doc, std::vector<Tags>& tags) {
   for (std::size_t s = 0; s < tags.size(); ++s) {
     std::vector<Chunk> cs = chunks_of(tags[s]);
     for (std::size_t k = 1; k < cs.size(); ++k) {
@@ -590,9 +613,11 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       cs[k].begin = a.begin;
     }
   }
+}
 
-  // Two organisations the tagger ran together: "Veltrix Systems and Hanbit Robotics" (both end
-  // in a head word; not "Guangdong Post and Telecommunications Administration").
+// Two organisations the tagger ran together: "Veltrix Systems and Hanbit Robotics" (both end
+// in a head word; not "Guangdong Post and Telecommunications Administration").
+void split_organisation_pairs(const std::vector<Sentence>& doc, std::vector<Tags>& tags) {
   for (std::size_t s = 0; s < tags.size(); ++s) {
     for (const Chunk& c : chunks_of(tags[s])) {
       if (c.type != "ORG") continue;
@@ -606,9 +631,11 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       }
     }
   }
+}
 
-  // Chunks of one kind joined by a name's particles are one name the tagger broke at the lower-case
-  // word: "Dar" es "Salaam", "Praça" do "Comércio", "Ursula" von der "Leyen".
+// Chunks of one kind joined by a name's particles are one name the tagger broke at the lower-case
+// word: "Dar" es "Salaam", "Praça" do "Comércio", "Ursula" von der "Leyen".
+void join_particles(const std::vector<Sentence>& doc, std::vector<Tags>& tags) {
   static const std::unordered_set<std::string> kParticles = {"de", "do", "da",  "dos", "das", "del", "della", "delle",
                                                              "di", "du", "des", "van", "von", "der", "den",   "ter",
                                                              "es", "el", "al",  "la",  "le",  "bin", "ibn",   "zu"};
@@ -625,162 +652,201 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       cs[k].begin = a.begin;
     }
   }
+}
 
-  // In a sports report, teams carry the names of their cities and countries: there the model's
-  // type stands against the gazetteer (a place "only" by the gazetteer is a team by the model).
-  const bool trust_model_type = model_ != nullptr && sports_report(doc);
-
-  // One of the body's first sentences may open with a dateline (a scraped page may put a
-  // byline or a caption before it).
-  std::size_t dateline_sentence = doc.size();
-  Dateline dateline;
-  for (std::size_t s = title.size(); s < doc.size() && s < title.size() + 4 && !dateline.found(); ++s) {
-    dateline = find_dateline(doc[s]);
-    if (dateline.found()) dateline_sentence = s;
+// A people's plural: "Kenyans", and "Swedes", "Danes", "Scots", "Turks" beside "Swedish",
+// "Danish", "Scottish", "Turkish".
+bool peoples_plural(const Gazetteer& gazetteer, const std::string& w) {
+  if (w.size() < 5 || w.back() != 's') return false;
+  std::string one = w.substr(0, w.size() - 1);
+  std::string stem = one.back() == 'e' ? one.substr(0, one.size() - 1) : one;
+  for (const std::string& adjective : {one, one + "ish", stem + "ish", one + one.back() + "ish"}) {
+    if (gazetteer.demonym_place(adjective) != nullptr) return true;
   }
+  return false;
+}
 
-  // Words after a nationality that make it stand for its state (see the demonyms below).
-  static const std::unordered_set<std::string> kOffices = {
-      "president", "prime",    "premier", "chancellor",  "leader",     "king",       "queen",
-      "minister",  "foreign",  "defence", "defense",     "finance",    "government", "ambassador",
-      "embassy",   "ministry", "state",   "authorities", "parliament", "envoy",      "regime"};
-  // (Not "forces", "troops", "army": "Armenian forces" in Nagorno-Karabakh, "Kurdish fighters"
-  // are a people's, not a state's.)
-  auto office = [](const std::string& w) {
-    std::string l = w;
-    for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return kOffices.count(l) != 0;
-  };
+// A country's name with "n" or "an" is its people's ("Cape Verdean", "Cuban"), when WordNet
+// does not list it.
+bool country_adjective(const Gazetteer& gazetteer, const std::string& w) {
+  if (w.size() < 5 || w.compare(w.size() - 1, 1, "n") != 0) return false;
+  for (std::size_t cut : {std::size_t{1}, std::size_t{2}}) {
+    const GazetteerEntry* country = gazetteer.best(w.substr(0, w.size() - cut), EntityKind::kPlace);
+    if (country != nullptr && country->weight >= 100000000) return true;
+  }
+  return false;
+}
 
-  // Mentions, and acronyms defined in the text: "Korean Central News Agency (KCNA)".
+// A nationality the tagger took for a name ("Baltic", "Kenyans") is no entity: it names a
+// people or a quality, not the place (only before an office does it: see add_demonym_mentions).
+// (Unless the gazetteer knows the word as a place: "Burundi", "Philippines".)
+bool names_a_people(const Gazetteer& gazetteer, const std::string& name) {
+  return (gazetteer.demonym_place(name) != nullptr || peoples_plural(gazetteer, name) ||
+          country_adjective(gazetteer, name)) &&
+         gazetteer.best(name, EntityKind::kPlace) == nullptr;
+}
+
+// The words of a chunk that can be a name, or nullopt when none can. A name neither starts with
+// "the" nor ends with a lower-case word or a possessive: the tagger's "NAPM rose", "Lotte and",
+// "Fed 's" are "NAPM", "Lotte", "Fed".
+std::optional<Chunk> name_span(const Sentence& s, Chunk c) {
+  auto lower_start = [](const std::string& w) { return !w.empty() && w[0] >= 'a' && w[0] <= 'z'; };
+  while (c.end > c.begin + 1 &&
+         (lower_start(s[c.end - 1]) || s[c.end - 1] == "'s" || s[c.end - 1] == "\xE2\x80\x99s")) {
+    --c.end;
+  }
+  // "the" is never part of a name; "The" is when the model says so ("The Oval", "The
+  // Netherlands"): the mention keeps it, the canonical name drops it (clean_surface).
+  while (c.end > c.begin + 1 && s[c.begin] == "the") ++c.begin;
+  // A name stops at a separator or a number with dots or colons ("Maris Kalnins · 10.07.2025
+  // 09:00", a byline the tagger ran on into).
+  for (std::size_t i = c.begin + 1; i < c.end; ++i) {
+    if (separator_word(s[i])) {
+      c.end = i;
+      break;
+    }
+  }
+  // A lone lower-case word is no name unless capitals follow inside it ("al-Aqsa", "eBay").
+  if (lower_start(s[c.begin]) && c.end == c.begin + 1 &&
+      std::none_of(s[c.begin].begin(), s[c.begin].end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+    return std::nullopt;
+  }
+  return c;
+}
+
+// What the extractor finds in an article's chunks before it links them: mentions, names of
+// things, and acronyms defined in the text ("Korean Central News Agency (KCNA)").
+struct Findings {
   std::vector<Found> found;
   std::unordered_set<std::string> things;  // names of things, not entities (names_a_thing)
-  std::unordered_map<std::string, std::pair<EntityKind, std::string>> acronyms;
-  for (std::size_t s = 0; s < doc.size(); ++s) {
-    const std::vector<NerToken>& tokens = *where[s].tokens;
-    for (Chunk c : chunks_of(tags[s])) {
-      EntityKind kind;
-      if (!parse_kind(c.type, kind)) continue;  // MISC
-      const EntityKind tagged = kind;
-      // A name neither starts with "the" nor ends with a lower-case word or a possessive: the
-      // tagger's "NAPM rose", "Lotte and", "Fed 's" are "NAPM", "Lotte", "Fed".
-      auto lower_start = [](const std::string& w) { return !w.empty() && w[0] >= 'a' && w[0] <= 'z'; };
-      while (c.end > c.begin + 1 &&
-             (lower_start(doc[s][c.end - 1]) || doc[s][c.end - 1] == "'s" || doc[s][c.end - 1] == "\xE2\x80\x99s")) {
-        --c.end;
-      }
-      // "the" is never part of a name; "The" is when the model says so ("The Oval", "The
-      // Netherlands"): the mention keeps it, the canonical name drops it (clean_surface).
-      while (c.end > c.begin + 1 && doc[s][c.begin] == "the") ++c.begin;
-      // A name stops at a separator or a number with dots or colons ("Maris Kalnins · 10.07.2025
-      // 09:00", a byline the tagger ran on into).
-      for (std::size_t i = c.begin + 1; i < c.end; ++i) {
-        if (separator_word(doc[s][i])) {
-          c.end = i;
-          break;
-        }
-      }
-      // A lone lower-case word is no name unless capitals follow inside it ("al-Aqsa", "eBay").
-      if (lower_start(doc[s][c.begin]) && c.end == c.begin + 1 &&
-          std::none_of(doc[s][c.begin].begin(), doc[s][c.begin].end(),
-                       [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
-        continue;
-      }
-      std::vector<std::string> words(doc[s].begin() + static_cast<long>(c.begin),
-                                     doc[s].begin() + static_cast<long>(c.end));
-      // Evidence the tagger may have missed: a person's title in front ("Senator Ruth
-      // Calloway"), an organisation's head word at the end ("Veltrix Systems"), the kinds the
-      // gazetteer knows the name as. For the rules tagger it decides; for the model it weighs
-      // against the model's belief in each type, and decides only where the model is unsure.
-      std::size_t first = 0;
-      while (first < words.size() && (words[first] == "the" || words[first] == "The")) ++first;
-      bool titled = first + 1 < words.size() && person_titles().count(words[first]) != 0;
-      bool org_head = words.size() >= 2 && org_heads().count(words.back()) != 0;
-      float confidence = 1.0f;
-      if (model_ && s < beliefs.size()) {
-        // Names of things (names_a_thing): these positions decide, for every mention of the name
-        // in the article (the tagger, trained on news of 1996, often calls them organisations
-        // with no doubt at all, so odds on its belief would not move it).
-        // (Not for names the gazetteer knows: "the Kirkuk pipeline" runs from a place.)
-        if (names_a_thing(doc[s], c) && gazetteer_->lookup(clean_surface(words, kind)).empty()) {
-          things.insert(clean_surface(words, kind));
-          continue;
-        }
-        std::optional<EntityKind> weighed =
-            weigh_evidence(*gazetteer_, beliefs[s], c, words, kind, titled, org_head, trust_model_type,
-                           s == dateline_sentence ? &dateline : nullptr);
-        if (!weighed) continue;  // a thing, not a person, organisation or place
-        kind = *weighed;
-        std::vector<float> v;
-        for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(beliefs[s][i].of(conll_type(kind)));
-        confidence = model_->confidence(v);
-      } else if (!model_) {
-        if (titled) kind = EntityKind::kPerson;
-        if (org_head) kind = EntityKind::kOrganization;
-      }
-      std::string name = clean_surface(words, kind);
-      if (!plausible_name(name)) continue;
-      // A nationality the tagger took for a name ("Baltic", "Kenyans") is no entity: it names a
-      // people or a quality, not the place (only before an office does it: see below).
-      // (Unless the gazetteer knows the word as a place: "Burundi", "Philippines".) A people's
-      // plural is one too: "Kenyans", and "Swedes", "Danes", "Scots", "Turks" beside "Swedish",
-      // "Danish", "Scottish", "Turkish".
-      auto peoples_plural = [this](const std::string& w) {
-        if (w.size() < 5 || w.back() != 's') return false;
-        std::string one = w.substr(0, w.size() - 1);
-        std::string stem = one.back() == 'e' ? one.substr(0, one.size() - 1) : one;
-        for (const std::string& adjective : {one, one + "ish", stem + "ish", one + one.back() + "ish"}) {
-          if (gazetteer_->demonym_place(adjective) != nullptr) return true;
-        }
-        return false;
-      };
-      // A country's name with "n" or "an" is its people's ("Cape Verdean", "Cuban"), when WordNet
-      // does not list it.
-      auto country_adjective = [this](const std::string& w) {
-        if (w.size() < 5 || w.compare(w.size() - 1, 1, "n") != 0) return false;
-        for (std::size_t cut : {std::size_t{1}, std::size_t{2}}) {
-          const GazetteerEntry* country = gazetteer_->best(w.substr(0, w.size() - cut), EntityKind::kPlace);
-          if (country != nullptr && country->weight >= 100000000) return true;
-        }
-        return false;
-      };
-      if ((gazetteer_->demonym_place(name) != nullptr || peoples_plural(name) || country_adjective(name)) &&
-          gazetteer_->best(name, EntityKind::kPlace) == nullptr) {
-        continue;
-      }
-      Mention m;
-      m.field = where[s].field;
-      m.start = tokens[c.begin].start;
-      m.end = tokens[c.end - 1].end;
-      // A sentence-final abbreviation also carries the full stop ("... by Lear Corp.", "... in
-      // the U.S."): the mention ends before it, as CoNLL splits the stop off; "Lear Corp." and
-      // "Lear Corp" are one facet value, and "U.S." stays the gazetteer's alias.
-      if (c.end == doc[s].size() && words.back().size() > 2 && words.back().back() == '.') {
-        --m.end;
-        if (!name.empty() && name.back() == '.' && std::count(name.begin(), name.end(), '.') == 1) name.pop_back();
-      }
-      const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
-      m.surface = text.substr(m.start, m.end - m.start);
-      m.confidence = confidence;
-      found.push_back({kind, name, std::move(m), found.size(), tagged});
-      if (c.end + 2 < doc[s].size() && doc[s][c.end] == "(" && doc[s][c.end + 2] == ")" &&
-          is_acronym(doc[s][c.end + 1]) && split_words(name).size() >= 2 && abbreviates(doc[s][c.end + 1], name)) {
-        acronyms.emplace(doc[s][c.end + 1], std::make_pair(kind, name));
-      }
+  std::unordered_map<std::string, std::pair<EntityKind, std::string>> acronyms;  // acronym -> kind, name
+};
+
+// Turns the tagged chunks of an article into Findings: each chunk's name, kind (the evidence
+// weighed) and mention.
+class MentionFinder {
+ public:
+  MentionFinder(const ArticleText& text, const Gazetteer& gazetteer, const PerceptronTagger* model)
+      : text_(text),
+        gazetteer_(gazetteer),
+        model_(model),
+        // In a sports report, teams carry the names of their cities and countries: there the
+        // model's type stands against the gazetteer (a place "only" by the gazetteer is a team
+        // by the model).
+        trust_model_type_(model != nullptr && sports_report(text.doc)) {
+    // One of the body's first sentences may open with a dateline (a scraped page may put a
+    // byline or a caption before it).
+    const std::size_t body = text.title.size();
+    for (std::size_t s = body; s < text.doc.size() && s < body + 4 && !dateline_.found(); ++s) {
+      dateline_ = find_dateline(text.doc[s]);
+      if (dateline_.found()) dateline_sentence_ = s;
     }
   }
 
-  found.erase(
-      std::remove_if(found.begin(), found.end(), [&things](const Found& f) { return things.count(f.name) != 0; }),
-      found.end());
-  for (std::size_t i = 0; i < found.size(); ++i) found[i].order = i;
+  // The findings, without the mentions of names found to be things' anywhere in the article.
+  Findings find() {
+    for (std::size_t s = 0; s < text_.doc.size(); ++s) {
+      for (const Chunk& c : chunks_of(text_.tags[s])) add_chunk(s, c);
+    }
+    std::vector<Found>& found = out_.found;
+    const std::unordered_set<std::string>& things = out_.things;
+    found.erase(
+        std::remove_if(found.begin(), found.end(), [&things](const Found& f) { return things.count(f.name) != 0; }),
+        found.end());
+    for (std::size_t i = 0; i < found.size(); ++i) found[i].order = i;
+    return std::move(out_);
+  }
 
-  // Nationality adjectives outside any name point at their place when they stand for its state,
-  // before an office: "Japanese Prime Minister" -> Japan, "South Korean President" -> South Korea
-  // (demonyms from WordNet). Elsewhere a nationality is no place ("British officials", "the
-  // Scots", "Irish voters").
+ private:
+  struct Typed {
+    EntityKind kind;
+    float confidence;
+  };
+
+  void add_chunk(std::size_t s, const Chunk& tagged_chunk) {
+    EntityKind tagged;
+    if (!parse_kind(tagged_chunk.type, tagged)) return;  // MISC
+    std::optional<Chunk> span = name_span(text_.doc[s], tagged_chunk);
+    if (!span) return;
+    const Chunk& c = *span;
+    const Sentence& sentence = text_.doc[s];
+    std::vector<std::string> words(sentence.begin() + static_cast<long>(c.begin),
+                                   sentence.begin() + static_cast<long>(c.end));
+    std::optional<Typed> typed = weigh(s, c, words, tagged);
+    if (!typed) return;
+    std::string name = clean_surface(words, typed->kind);
+    if (!plausible_name(name) || names_a_people(gazetteer_, name)) return;
+    const std::vector<NerToken>& tokens = *text_.where[s].tokens;
+    std::size_t end = tokens[c.end - 1].end;
+    // A sentence-final abbreviation also carries the full stop ("... by Lear Corp.", "... in
+    // the U.S."): the mention ends before it, as CoNLL splits the stop off; "Lear Corp." and
+    // "Lear Corp" are one facet value, and "U.S." stays the gazetteer's alias.
+    if (c.end == sentence.size() && words.back().size() > 2 && words.back().back() == '.') {
+      --end;
+      if (!name.empty() && name.back() == '.' && std::count(name.begin(), name.end(), '.') == 1) name.pop_back();
+    }
+    Mention m = text_.mention(s, tokens[c.begin].start, end);
+    m.confidence = typed->confidence;
+    out_.found.push_back({typed->kind, name, std::move(m), out_.found.size(), tagged});
+    if (c.end + 2 < sentence.size() && sentence[c.end] == "(" && sentence[c.end + 2] == ")" &&
+        is_acronym(sentence[c.end + 1]) && split_words(name).size() >= 2 && abbreviates(sentence[c.end + 1], name)) {
+      out_.acronyms.emplace(sentence[c.end + 1], std::make_pair(typed->kind, name));
+    }
+  }
+
+  // The kind of the name `words` (chunk c of sentence s, tagged `kind`) and the model's
+  // confidence in it; nullopt for a thing. Evidence the tagger may have missed: a person's
+  // title in front ("Senator Ruth Calloway"), an organisation's head word at the end ("Veltrix
+  // Systems"), the kinds the gazetteer knows the name as. For the rules tagger it decides; for
+  // the model it weighs against the model's belief in each type, and decides only where the
+  // model is unsure.
+  std::optional<Typed> weigh(std::size_t s, const Chunk& c, const std::vector<std::string>& words, EntityKind kind) {
+    std::size_t first = 0;
+    while (first < words.size() && (words[first] == "the" || words[first] == "The")) ++first;
+    bool titled = first + 1 < words.size() && person_titles().count(words[first]) != 0;
+    bool org_head = words.size() >= 2 && org_heads().count(words.back()) != 0;
+    if (model_ == nullptr) {
+      if (titled) kind = EntityKind::kPerson;
+      if (org_head) kind = EntityKind::kOrganization;
+      return Typed{kind, 1.0f};
+    }
+    if (s >= text_.beliefs.size()) return Typed{kind, 1.0f};
+    // Names of things (names_a_thing): these positions decide, for every mention of the name
+    // in the article (the tagger, trained on news of 1996, often calls them organisations
+    // with no doubt at all, so odds on its belief would not move it).
+    // (Not for names the gazetteer knows: "the Kirkuk pipeline" runs from a place.)
+    if (names_a_thing(text_.doc[s], c) && gazetteer_.lookup(clean_surface(words, kind)).empty()) {
+      out_.things.insert(clean_surface(words, kind));
+      return std::nullopt;
+    }
+    const std::vector<TypeBelief>& beliefs = text_.beliefs[s];
+    std::optional<EntityKind> weighed =
+        weigh_evidence(gazetteer_, beliefs, c, words, kind, titled, org_head, trust_model_type_,
+                       s == dateline_sentence_ ? &dateline_ : nullptr);
+    if (!weighed) return std::nullopt;  // a thing, not a person, organisation or place
+    std::vector<float> v;
+    for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(beliefs[i].of(conll_type(*weighed)));
+    return Typed{*weighed, model_->confidence(v)};
+  }
+
+  const ArticleText& text_;
+  const Gazetteer& gazetteer_;
+  const PerceptronTagger* model_;
+  const bool trust_model_type_;
+  std::size_t dateline_sentence_ = std::numeric_limits<std::size_t>::max();  // none
+  Dateline dateline_;
+  Findings out_;
+};
+
+// Nationality adjectives outside any name point at their place when they stand for its state,
+// before an office: "Japanese Prime Minister" -> Japan, "South Korean President" -> South Korea
+// (demonyms from WordNet). Elsewhere a nationality is no place ("British officials", "the
+// Scots", "Irish voters").
+void add_demonym_mentions(const ArticleText& text, const Gazetteer& gazetteer, std::vector<Found>& found) {
+  const std::vector<Sentence>& doc = text.doc;
+  const std::vector<Tags>& tags = text.tags;
   for (std::size_t s = 0; s < doc.size(); ++s) {
-    const std::vector<NerToken>& tokens = *where[s].tokens;
+    const std::vector<NerToken>& tokens = *text.where[s].tokens;
     for (std::size_t i = 0; i < doc[s].size(); ++i) {
       bool inside = tags[s][i] != "O" && tags[s][i].compare(2, 4, "MISC") != 0;
       if (inside || doc[s][i].empty() || doc[s][i][0] < 'A' || doc[s][i][0] > 'Z') continue;
@@ -790,122 +856,142 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
       std::size_t n = 0;
       const std::string* place = nullptr;
       if (i + 1 < doc[s].size() && (tags[s][i + 1] == "O" || tags[s][i + 1].compare(2, 4, "MISC") == 0)) {
-        place = gazetteer_->demonym_place(doc[s][i] + " " + doc[s][i + 1]);
+        place = gazetteer.demonym_place(doc[s][i] + " " + doc[s][i + 1]);
         n = 2;
       }
       if (place == nullptr) {
-        place = gazetteer_->demonym_place(doc[s][i]);
+        place = gazetteer.demonym_place(doc[s][i]);
         n = 1;
       }
       if (place == nullptr || i + n >= doc[s].size() || !office(doc[s][i + n])) continue;
-      Mention m;
-      m.field = where[s].field;
-      m.start = tokens[i].start;
-      m.end = tokens[i + n - 1].end;
-      const std::string& text = m.field == TextField::kTitle ? article.title : article.body;
-      m.surface = text.substr(m.start, m.end - m.start);
+      Mention m = text.mention(s, tokens[i].start, tokens[i + n - 1].end);
       m.rule = "demonym";
       found.push_back({EntityKind::kPlace, *place, std::move(m), found.size(), std::nullopt});
       i += n - 1;
     }
   }
+}
 
-  // Canonical names: defined acronyms, gazetteer aliases ("U.S." -> "United States").
-  for (Found& f : found) {
-    if (auto a = acronyms.find(f.name); a != acronyms.end()) {
-      f.kind = a->second.first;
-      f.name = a->second.second;
-      f.mention.rule = "acronym";
-      continue;
-    }
-    if (gazetteer_->lookup(f.name).empty() && f.name.size() > 3 && all_capitals(f.name)) {
-      // An all-capitals dateline or headline word ("RIGA —"): try its title-case form.
-      const std::vector<GazetteerEntry>& hits = gazetteer_->lookup(title_case(f.name));
-      // The model's type stands; the gazetteer gives the name (and the type only to the rules).
-      const GazetteerEntry* hit = nullptr;
-      for (const GazetteerEntry& h : hits) {
-        if (h.kind == f.kind && hit == nullptr) hit = &h;
-      }
-      if (hit == nullptr && !model_ && !hits.empty()) hit = &hits.front();
-      if (hit != nullptr) {
-        if (f.name != hit->canonical) f.mention.rule = "gazetteer";
-        f.kind = hit->kind;
-        f.name = hit->canonical;
-        continue;
-      }
-    }
-    const GazetteerEntry* g = gazetteer_->best(f.name, f.kind);
-    if (!model_ && f.kind != EntityKind::kPlace && g == nullptr) {
-      // (Not in a sports report, where a model's ORG for "Japan beat Syria" or "Leeds" is a
-      // team, and the gazetteer must not overrule it.)
-      // A name the gazetteer knows only as a real place is the place, even when it acts
-      // ("Pyongyang said", "Russia warned"): CoNLL's guidelines tag such metonymy LOC too.
-      const GazetteerEntry* place = gazetteer_->best(f.name, EntityKind::kPlace);
-      if (place != nullptr && place->weight >= 100000) {
-        f.kind = EntityKind::kPlace;
-        g = place;
-      }
-    }
-    if (g != nullptr && f.kind != EntityKind::kPerson && f.name != g->canonical) {
-      f.name = g->canonical;
-      if (f.mention.rule.empty()) f.mention.rule = "gazetteer";
-    }
+// An all-capitals dateline or headline word ("RIGA —", "NEW YORK") that the gazetteer does not
+// know as written: the entry of its title-case form, the first of `kind` or, with `any_kind`,
+// the first of any kind. nullptr when there is none or the name is not such a word.
+const GazetteerEntry* capitals_entry(const Gazetteer& gazetteer, const std::string& name, EntityKind kind,
+                                     bool any_kind) {
+  if (!gazetteer.lookup(name).empty() || name.size() <= 3 || !all_capitals(name)) return nullptr;
+  const std::vector<GazetteerEntry>& hits = gazetteer.lookup(title_case(name));
+  for (const GazetteerEntry& h : hits) {
+    if (h.kind == kind) return &h;
   }
+  return any_kind && !hits.empty() ? &hits.front() : nullptr;
+}
 
-  // The tagger's calibrated belief in a place above which a person's surname does not take it.
-  constexpr float kSurePlace = 0.9f;
-  // Within the article, a short form links to a full name mentioned anywhere in it:
-  // (Single-word short forms of people are kept as evidence for the corpus: see Entity.)
-  std::vector<std::pair<std::string, std::string>> short_forms;
-  // "Kim" / "Mr Kim" -> "Kim Jong Un", "Veltrix" -> "Veltrix Systems". Never across articles.
+// Canonical names: defined acronyms, gazetteer aliases ("U.S." -> "United States").
+void canonicalise(Found& f, const Findings& findings, const Gazetteer& gazetteer, bool rules_tagger) {
+  if (auto a = findings.acronyms.find(f.name); a != findings.acronyms.end()) {
+    f.kind = a->second.first;
+    f.name = a->second.second;
+    f.mention.rule = "acronym";
+    return;
+  }
+  // The model's type stands; the gazetteer gives the name (and the type only to the rules).
+  if (const GazetteerEntry* hit = capitals_entry(gazetteer, f.name, f.kind, rules_tagger)) {
+    if (f.name != hit->canonical) f.mention.rule = "gazetteer";
+    f.kind = hit->kind;
+    f.name = hit->canonical;
+    return;
+  }
+  if (rules_tagger && f.kind != EntityKind::kPlace && gazetteer.best(f.name, f.kind) == nullptr) {
+    // (Not in a sports report, where a model's ORG for "Japan beat Syria" or "Leeds" is a
+    // team, and the gazetteer must not overrule it.)
+    // A name the gazetteer knows only as a real place is the place, even when it acts
+    // ("Pyongyang said", "Russia warned"): CoNLL's guidelines tag such metonymy LOC too.
+    const GazetteerEntry* place = gazetteer.best(f.name, EntityKind::kPlace);
+    if (place != nullptr && place->weight >= 100000) f.kind = EntityKind::kPlace;
+  }
+  std::string name = canonical_name(f.kind, f.name, gazetteer);
+  if (name != f.name) {
+    f.name = std::move(name);
+    if (f.mention.rule.empty()) f.mention.rule = "gazetteer";
+  }
+}
+
+// The names short forms can link to: of people and organisations, of two words or more; full
+// person names first ("Ji-woo" is part of "Park Ji-woo" before anything else).
+std::vector<const Found*> full_names(const std::vector<Found>& found) {
   std::vector<const Found*> full;
   for (const Found& f : found) {
     if (f.kind != EntityKind::kPlace && split_words(f.name).size() >= 2) full.push_back(&f);
   }
-  // Full person names first: "Ji-woo" is part of "Park Ji-woo" before anything else.
   std::stable_sort(full.begin(), full.end(), [](const Found* a, const Found* b) {
     return a->kind == EntityKind::kPerson && b->kind != EntityKind::kPerson;
   });
-  for (Found& f : found) {
-    std::vector<std::string> words = split_words(f.name);
-    // (As written, not as the gazetteer renamed it: "Holland", not "Netherlands".)
-    if (f.kind == EntityKind::kPlace && f.tagged.has_value() && split_words(f.mention.surface).size() == 1) {
-      words = split_words(f.mention.surface);
-    }
-    // A place is a short form of a person named in full in the article when the gazetteer knows
-    // no place of that name, or when the tagger itself read this mention as a person and only the
-    // gazetteer made it a place ("Neil Jordan ... Jordan said", "Trevor Holland ... Holland was
-    // moved"). Not otherwise: "Volgograd" is no short form of a "Rotor Volgograd" the tagger took
-    // for a person, nor "Chechnya" of a person's name it ran into.
-    // Or, where the word is the surname of that person, when the tagger is not sure of the place
-    // (the article's full name outweighs the gazetteer's prior): "recognised Holland in a
-    // newsagent shop", "Holland was moved".
-    bool known_place = f.kind == EntityKind::kPlace && gazetteer_->best(f.name, EntityKind::kPlace) != nullptr;
-    bool surname_only = known_place && f.tagged != EntityKind::kPerson;
-    if (words.size() != 1 || (surname_only && (f.tagged != EntityKind::kPlace || f.mention.confidence >= kSurePlace))) {
-      continue;
-    }
-    for (const Found* target : full) {
-      std::vector<std::string> tw = split_words(target->name);
-      bool person_part = target->kind == EntityKind::kPerson &&
-                         (surname_only ? tw.back() == words[0] : std::find(tw.begin(), tw.end(), words[0]) != tw.end());
-      // (A place only when the gazetteer knows no such place and the organisation is named by
-      // its head word: "Hanbit" beside Hanbit Robotics; not "Riga" beside Riga City Council, nor
-      // "Insein" beside the Insein Prison the tagger took for one.)
-      bool org_head = target->kind == EntityKind::kOrganization && tw.front() == words[0] &&
-                      (f.kind != EntityKind::kPlace ||
-                       (gazetteer_->best(f.name, EntityKind::kPlace) == nullptr && org_heads().count(tw.back()) != 0));
-      if (person_part || org_head) {
-        if (person_part && f.kind == EntityKind::kPerson) short_forms.emplace_back(words[0], target->name);
-        f.name = target->name;
-        f.kind = target->kind;
-        f.mention.rule = "short form";
-        break;
-      }
-    }
-  }
+  return full;
+}
 
-  // A person's full name is that person wherever the tagger typed it otherwise.
+// The full name in `full` that the one-word mention f is a short form of, or nullptr; `word`
+// receives the word.
+const Found* full_name_for(const Found& f, const std::vector<const Found*>& full, const Gazetteer& gazetteer,
+                           std::string& word) {
+  // The tagger's calibrated belief in a place above which a person's surname does not take it.
+  constexpr float kSurePlace = 0.9f;
+  std::vector<std::string> words = split_words(f.name);
+  // (As written, not as the gazetteer renamed it: "Holland", not "Netherlands".)
+  if (f.kind == EntityKind::kPlace && f.tagged.has_value() && split_words(f.mention.surface).size() == 1) {
+    words = split_words(f.mention.surface);
+  }
+  // A place is a short form of a person named in full in the article when the gazetteer knows
+  // no place of that name, or when the tagger itself read this mention as a person and only the
+  // gazetteer made it a place ("Neil Jordan ... Jordan said", "Trevor Holland ... Holland was
+  // moved"). Not otherwise: "Volgograd" is no short form of a "Rotor Volgograd" the tagger took
+  // for a person, nor "Chechnya" of a person's name it ran into.
+  // Or, where the word is the surname of that person, when the tagger is not sure of the place
+  // (the article's full name outweighs the gazetteer's prior): "recognised Holland in a
+  // newsagent shop", "Holland was moved".
+  bool known_place = f.kind == EntityKind::kPlace && gazetteer.best(f.name, EntityKind::kPlace) != nullptr;
+  bool surname_only = known_place && f.tagged != EntityKind::kPerson;
+  if (words.size() != 1 || (surname_only && (f.tagged != EntityKind::kPlace || f.mention.confidence >= kSurePlace))) {
+    return nullptr;
+  }
+  word = words[0];
+  for (const Found* target : full) {
+    std::vector<std::string> tw = split_words(target->name);
+    bool person_part = target->kind == EntityKind::kPerson &&
+                       (surname_only ? tw.back() == word : std::find(tw.begin(), tw.end(), word) != tw.end());
+    // (A place only when the gazetteer knows no such place and the organisation is named by
+    // its head word: "Hanbit" beside Hanbit Robotics; not "Riga" beside Riga City Council, nor
+    // "Insein" beside the Insein Prison the tagger took for one.)
+    bool org_head = target->kind == EntityKind::kOrganization && tw.front() == word &&
+                    (f.kind != EntityKind::kPlace ||
+                     (gazetteer.best(f.name, EntityKind::kPlace) == nullptr && org_heads().count(tw.back()) != 0));
+    if (person_part || org_head) return target;
+  }
+  return nullptr;
+}
+
+// Within the article, a short form links to a full name mentioned anywhere in it: "Kim" / "Mr
+// Kim" -> "Kim Jong Un", "Veltrix" -> "Veltrix Systems". Never across articles. Returns the
+// single words used for people named in full (word, full name): evidence for the corpus (see
+// Entity).
+std::vector<std::pair<std::string, std::string>> link_short_forms(std::vector<Found>& found,
+                                                                  const Gazetteer& gazetteer) {
+  std::vector<std::pair<std::string, std::string>> short_forms;
+  const std::vector<const Found*> full = full_names(found);
+  for (Found& f : found) {
+    std::string word;
+    const Found* target = full_name_for(f, full, gazetteer, word);
+    if (target == nullptr) continue;
+    if (target->kind == EntityKind::kPerson && f.kind == EntityKind::kPerson) {
+      short_forms.emplace_back(word, target->name);
+    }
+    f.name = target->name;
+    f.kind = target->kind;
+    f.mention.rule = "short form";
+  }
+  return short_forms;
+}
+
+// A person's full name is that person wherever the tagger typed it otherwise.
+void type_full_person_names(std::vector<Found>& found) {
   std::set<std::string> full_person_names;
   for (const Found& f : found) {
     if (f.kind == EntityKind::kPerson && split_words(f.name).size() >= 2) full_person_names.insert(f.name);
@@ -913,51 +999,102 @@ std::vector<Entity> EntityExtractor::extract(const Article& article) const {
   for (Found& f : found) {
     if (f.kind != EntityKind::kPerson && full_person_names.count(f.name) != 0) f.kind = EntityKind::kPerson;
   }
-  // Group by canonical name and kind: "Milan" the club and "MILAN" the dateline are two entities.
+}
+
+// The entity of the mentions grouped under one name, of the kind most of them have, with its
+// first mention's order; nullopt for one too weak to be a facet value.
+std::optional<std::pair<std::size_t, Entity>> entity_of(
+    const std::string& name, const std::vector<const Found*>& members, const Findings& findings,
+    const std::vector<std::pair<std::string, std::string>>& short_forms) {
+  std::map<EntityKind, int> votes;
+  for (const Found* f : members) ++votes[f->kind];
+  Entity e;
+  e.canonical = name;
+  int best = -1;
+  for (const auto& [k, v] : votes) {
+    if (v > best) {
+      best = v;
+      e.kind = k;
+    }
+  }
+  // A one-word person named once and never in full ("Email", a stray capital) is too weak
+  // to be a facet value; named twice or more it stays ("Garnier" said ... Garnier added).
+  if (e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) return std::nullopt;
+  std::size_t first = members.front()->order;
+  e.confidence = 0.0f;
+  for (const Found* f : members) {
+    e.confidence = std::max(e.confidence, f->mention.confidence);
+    e.mentions.push_back(f->mention);
+    first = std::min(first, f->order);
+  }
+  // Corpus evidence: the acronyms this article defines for the entity, and the single words
+  // it uses for a person named in full.
+  for (const auto& [acronym, def] : findings.acronyms) {
+    if (def.first == e.kind && def.second == name) e.acronyms.push_back(acronym);
+  }
+  for (const auto& [word, full_name] : short_forms) {
+    if (e.kind == EntityKind::kPerson && full_name == name &&
+        std::find(e.short_forms.begin(), e.short_forms.end(), word) == e.short_forms.end()) {
+      e.short_forms.push_back(word);
+    }
+  }
+  std::sort(e.acronyms.begin(), e.acronyms.end());
+  return std::make_pair(first, std::move(e));
+}
+
+// Groups by canonical name and kind ("Milan" the club and "MILAN" the dateline are two
+// entities), in order of first mention.
+std::vector<Entity> group_entities(const std::vector<Found>& found, const Findings& findings,
+                                   const std::vector<std::pair<std::string, std::string>>& short_forms) {
   std::map<std::pair<std::string, EntityKind>, std::vector<const Found*>> groups;
   for (const Found& f : found) groups[{f.name, f.kind}].push_back(&f);
   std::vector<std::pair<std::size_t, Entity>> ordered;
   for (auto& [key, members] : groups) {
-    const std::string& name = key.first;
-    std::map<EntityKind, int> votes;
-    for (const Found* f : members) ++votes[f->kind];
-    Entity e;
-    e.canonical = name;
-    int best = -1;
-    for (const auto& [k, v] : votes) {
-      if (v > best) {
-        best = v;
-        e.kind = k;
-      }
-    }
-    // A one-word person named once and never in full ("Email", a stray capital) is too weak
-    // to be a facet value; named twice or more it stays ("Garnier" said ... Garnier added).
-    if (e.kind == EntityKind::kPerson && members.size() < 2 && split_words(name).size() == 1) continue;
-    std::size_t first = members.front()->order;
-    e.confidence = 0.0f;
-    for (const Found* f : members) {
-      e.confidence = std::max(e.confidence, f->mention.confidence);
-      e.mentions.push_back(f->mention);
-      first = std::min(first, f->order);
-    }
-    // Corpus evidence: the acronyms this article defines for the entity, and the single words
-    // it uses for a person named in full.
-    for (const auto& [acronym, def] : acronyms) {
-      if (def.first == e.kind && def.second == name) e.acronyms.push_back(acronym);
-    }
-    for (const auto& [word, full_name] : short_forms) {
-      if (e.kind == EntityKind::kPerson && full_name == name &&
-          std::find(e.short_forms.begin(), e.short_forms.end(), word) == e.short_forms.end()) {
-        e.short_forms.push_back(word);
-      }
-    }
-    std::sort(e.acronyms.begin(), e.acronyms.end());
-    ordered.emplace_back(first, std::move(e));
+    if (auto entity = entity_of(key.first, members, findings, short_forms)) ordered.push_back(std::move(*entity));
   }
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Entity> out;
   for (auto& [order, e] : ordered) out.push_back(std::move(e));
   return out;
+}
+
+}  // namespace
+
+std::string canonical_name(EntityKind kind, std::string_view name, const Gazetteer& gazetteer) {
+  std::string n(trim(name));
+  if (const GazetteerEntry* hit = capitals_entry(gazetteer, n, kind, false)) return hit->canonical;
+  // (A person keeps the name as written: the gazetteer renames organisations and places only.)
+  if (kind == EntityKind::kPerson) return n;
+  if (const GazetteerEntry* e = gazetteer.best(n, kind)) return e->canonical;
+  if (kind == EntityKind::kPlace) {
+    if (const std::string* place = gazetteer.demonym_place(n)) return *place;
+  }
+  return n;
+}
+
+std::string_view EntityExtractor::tagger_name() const { return model_ ? "perceptron" : "rules"; }
+
+std::vector<Entity> EntityExtractor::extract(const Article& article) const {
+  bool english = article.lang.empty() || article.lang == "en";
+  if (!english && !latin_capitalised(article.lang)) return {};
+  ArticleText text(article);
+  if (!english) {
+    text.tags = gazetteer_tags(text.doc, *gazetteer_);
+  } else if (model_) {
+    text.tags = model_->tag(text.doc, gazetteer_.get(), &text.beliefs);
+  } else {
+    text.tags = rules_tag(text.doc, *gazetteer_);
+  }
+  join_touching_chunks(text.doc, text.tags);
+  split_organisation_pairs(text.doc, text.tags);
+  join_particles(text.doc, text.tags);
+  Findings findings = MentionFinder(text, *gazetteer_, model_.get()).find();
+  std::vector<Found>& found = findings.found;
+  add_demonym_mentions(text, *gazetteer_, found);
+  for (Found& f : found) canonicalise(f, findings, *gazetteer_, model_ == nullptr);
+  const std::vector<std::pair<std::string, std::string>> short_forms = link_short_forms(found, *gazetteer_);
+  type_full_person_names(found);
+  return group_entities(found, findings, short_forms);
 }
 
 }  // namespace gazette

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The gazetteer: loading, exact lookup, and longest capitalised matches over a sentence.
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
 #include "gazette/common/error.h"
+#include "gazette/common/hash.h"
 #include "gazette/common/ner.h"
 
 namespace gazette {
@@ -56,10 +58,13 @@ Gazetteer Gazetteer::load(const std::string& path) {
       continue;
     }
     EntityKind k;
-    if (!parse_kind(kind, k) || alias.empty() || canonical.empty()) {
+    long long w = 0;
+    auto [end, ec] = std::from_chars(weight.data(), weight.data() + weight.size(), w);
+    if (!parse_kind(kind, k) || alias.empty() || canonical.empty() || ec != std::errc() ||
+        end != weight.data() + weight.size()) {
       throw DataError(path + ":" + std::to_string(n) + ": malformed gazetteer line");
     }
-    g.add(k, alias, canonical, std::atoll(weight.c_str()));
+    g.add(k, alias, canonical, w);
   }
   for (const auto& [adjective, place] : demonyms) g.add_demonym(adjective, place);
   return g;
@@ -71,13 +76,10 @@ void Gazetteer::filter_add(std::string_view alias) {
     filter_[(hash >> 6) & filter_mask_] |= std::uint64_t{1} << (hash & 63);
     ++filter_count_;
   };
-  std::uint64_t x = 14695981039346656037ULL;
-  for (std::size_t i = 0; i < alias.size(); ++i) {
-    if (alias[i] == ' ') add_key(x);
-    x ^= static_cast<unsigned char>(alias[i]);
-    x *= 1099511628211ULL;
+  for (std::size_t space = alias.find(' '); space != std::string_view::npos; space = alias.find(' ', space + 1)) {
+    add_key(fnv1a64(alias.substr(0, space)));
   }
-  add_key(x);
+  add_key(fnv1a64(alias));
 }
 
 void Gazetteer::add(EntityKind kind, const std::string& alias, const std::string& canonical, long long weight) {
@@ -134,14 +136,14 @@ std::vector<std::string> Gazetteer::match(const Sentence& words) const {
     const GazetteerEntry* entry = nullptr;
     if (starts_capitalised(words[i])) {
       std::string key;
-      std::uint64_t x = 14695981039346656037ULL;  // FNV-1a of the words so far, as filter_add hashes
+      std::uint64_t x = kFnv1a64Basis;  // FNV-1a of the words so far, as filter_add hashes
       for (std::size_t n = 1; n <= max_words_ && i + n <= words.size(); ++n) {
         const std::string& w = words[i + n - 1];
         if (n > 1) {
           if (!starts_capitalised(w) && !is_connector(w)) break;
-          x = (x ^ static_cast<unsigned char>(' ')) * 1099511628211ULL;
+          x = fnv1a64(" ", x);
         }
-        for (char c : w) x = (x ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+        x = fnv1a64(w, x);
         if (n > 1) key.push_back(' ');
         key += w;
         if (!filter_has(x)) break;             // no alias is these words or starts with them

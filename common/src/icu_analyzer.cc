@@ -17,18 +17,50 @@
 #include <xapian.h>
 
 #include "gazette/common/error.h"
+#include "gazette/common/text.h"
 
 namespace gazette {
 namespace {
 
+// One of ICU's normalisers (owned by ICU); throws Error when ICU cannot provide it (missing data).
+using NormalizerGetter = const icu::Normalizer2* (*)(UErrorCode&);
+const icu::Normalizer2& normalizer(NormalizerGetter get, const char* name) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = get(status);
+  if (U_FAILURE(status) || n == nullptr)
+    throw Error(std::string("ICU ") + name + " unavailable: " + u_errorName(status));
+  return *n;
+}
 const icu::Normalizer2& nfkc_casefold() {
-  static const icu::Normalizer2* instance = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
-    if (U_FAILURE(status)) throw Error(std::string("ICU NFKC_Casefold unavailable: ") + u_errorName(status));
-    return n;
-  }();
-  return *instance;
+  static const icu::Normalizer2& instance = normalizer(&icu::Normalizer2::getNFKCCasefoldInstance, "NFKC_Casefold");
+  return instance;
+}
+const icu::Normalizer2& nfd() {
+  static const icu::Normalizer2& instance = normalizer(&icu::Normalizer2::getNFDInstance, "NFD");
+  return instance;
+}
+const icu::Normalizer2& nfc() {
+  static const icu::Normalizer2& instance = normalizer(&icu::Normalizer2::getNFCInstance, "NFC");
+  return instance;
+}
+
+// Throws Error for an ICU call that failed on a text (bad text never fails: invalid UTF-8 reads
+// as U+FFFD; what fails is ICU itself, out of memory or given a text over 2 GiB).
+void check_text_call(UErrorCode status, const char* what, std::string_view text) {
+  if (U_FAILURE(status)) {
+    throw Error(std::string("ICU ") + what + " failed on a text of " + std::to_string(text.size()) +
+                " bytes: " + u_errorName(status));
+  }
+}
+
+// `text` normalised by `n` (`name` for errors).
+std::string normalize(const icu::Normalizer2& n, const char* name, std::string_view text) {
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out);
+  UErrorCode status = U_ZERO_ERROR;
+  n.normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
+  check_text_call(status, name, text);
+  return out;
 }
 
 bool is_ascii(std::string_view s) {
@@ -36,19 +68,8 @@ bool is_ascii(std::string_view s) {
 }
 
 std::string icu_fold(std::string_view s) {
-  if (is_ascii(s)) {
-    std::string out(s);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  }
-  std::string out;
-  icu::StringByteSink<std::string> sink(&out);
-  UErrorCode status = U_ZERO_ERROR;
-  nfkc_casefold().normalizeUTF8(0, icu::StringPiece(s.data(), static_cast<int32_t>(s.size())), sink, nullptr, status);
-  if (U_FAILURE(status)) return std::string(s);
-  return out;
+  if (is_ascii(s)) return ascii_lower(s);
+  return normalize(nfkc_casefold(), "NFKC_Casefold", s);
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
@@ -178,13 +199,11 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
   if (text.empty()) return tokens;
   UErrorCode status = U_ZERO_ERROR;
   UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return tokens;
+  check_text_call(status, "utext_openUTF8", text);
   icu::BreakIterator& bi = *impl_->words;
   bi.setText(ut, status);
-  if (U_FAILURE(status)) {
-    utext_close(ut);
-    return tokens;
-  }
+  if (U_FAILURE(status)) utext_close(ut);
+  check_text_call(status, "word segmentation", text);
   int32_t start = bi.first();
   for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
     if (bi.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
@@ -222,26 +241,11 @@ std::string Analyzer::stem(std::string_view term, std::string_view lang) {
   return stemmed;
 }
 
-std::string fold_case(std::string_view text) {
-  std::string folded = icu_fold(text);
-  std::size_t b = folded.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  std::size_t e = folded.find_last_not_of(" \t\r\n");
-  return folded.substr(b, e - b + 1);
-}
+std::string fold_case(std::string_view text) { return std::string(trim(icu_fold(text), " \t\r\n")); }
 
 std::string fold_latin_diacritics(std::string_view text) {
   if (is_ascii(text)) return std::string(text);
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status)) return std::string(text);
-  std::string decomposed;
-  {
-    icu::StringByteSink<std::string> sink(&decomposed);
-    nfd->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
-  }
-  if (U_FAILURE(status)) return std::string(text);
+  const std::string decomposed = normalize(nfd(), "NFD", text);
   std::string stripped;
   stripped.reserve(decomposed.size());
   bool after_latin = false;
@@ -259,11 +263,7 @@ std::string fold_latin_diacritics(std::string_view text) {
     }
     stripped.append(decomposed, static_cast<std::size_t>(begin), static_cast<std::size_t>(i - begin));
   }
-  std::string out;
-  icu::StringByteSink<std::string> sink(&out);
-  nfc->normalizeUTF8(0, icu::StringPiece(stripped.data(), static_cast<int32_t>(stripped.size())), sink, nullptr,
-                     status);
-  return U_FAILURE(status) ? stripped : out;
+  return normalize(nfc(), "NFC", stripped);
 }
 
 bool has_stemmer(std::string_view lang) {

@@ -9,6 +9,8 @@
 #include <unicode/ucsdet.h>
 #include <unicode/utf8.h>
 
+#include "gazette/common/error.h"
+
 namespace gazette {
 namespace {
 
@@ -17,14 +19,16 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// Converts `bytes` from `charset` with ICU; returns false when ICU does not know the charset.
+// Converts `bytes` from `charset` with ICU; returns false when ICU does not know the charset or
+// cannot convert these bytes from it (the caller then repairs them as UTF-8 and says so).
+// Throws Error when ICU cannot open its UTF-8 converter (missing data).
 bool convert(std::string_view bytes, const char* charset, std::string& out) {
   UErrorCode status = U_ZERO_ERROR;
   UConverter* from = ucnv_open(charset, &status);
   if (U_FAILURE(status)) return false;
   std::unique_ptr<UConverter, decltype(&ucnv_close)> from_guard(from, ucnv_close);
   UConverter* to = ucnv_open("UTF-8", &status);
-  if (U_FAILURE(status)) return false;
+  if (U_FAILURE(status)) throw Error(std::string("ICU: cannot open the UTF-8 converter: ") + u_errorName(status));
   std::unique_ptr<UConverter, decltype(&ucnv_close)> to_guard(to, ucnv_close);
   out.assign(bytes.size() * 3 + 16, '\0');
   char* target = out.data();
@@ -127,19 +131,20 @@ DecodedText decode_to_utf8(std::string_view bytes) {
 
   UErrorCode status = U_ZERO_ERROR;
   UCharsetDetector* detector = ucsdet_open(&status);
-  if (U_SUCCESS(status)) {
-    std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> guard(detector, ucsdet_close);
-    ucsdet_setText(detector, bytes.data(), static_cast<int32_t>(bytes.size()), &status);
-    const UCharsetMatch* match = ucsdet_detect(detector, &status);
-    if (U_SUCCESS(status) && match != nullptr) {
-      const char* name = ucsdet_getName(match, &status);
-      int32_t confidence = ucsdet_getConfidence(match, &status);
-      // A UTF-8 "match" here means mostly UTF-8 with damage: repair rather than misread it.
-      if (U_SUCCESS(status) && name != nullptr && confidence >= 10 && std::strcmp(name, "UTF-8") != 0 &&
-          convert(bytes, name, result.text) && is_valid_utf8(result.text)) {
-        result.charset = name;
-        return result;
-      }
+  if (U_FAILURE(status)) throw Error(std::string("ICU: cannot open the charset detector: ") + u_errorName(status));
+  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> guard(detector, ucsdet_close);
+  // A failed detection leaves no confident match: the bytes are repaired as UTF-8 below (and
+  // marked `repaired`), as the contract says for text no detection is confident of.
+  ucsdet_setText(detector, bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  const UCharsetMatch* match = ucsdet_detect(detector, &status);
+  if (U_SUCCESS(status) && match != nullptr) {
+    const char* name = ucsdet_getName(match, &status);
+    int32_t confidence = ucsdet_getConfidence(match, &status);
+    // A UTF-8 "match" here means mostly UTF-8 with damage: repair rather than misread it.
+    if (U_SUCCESS(status) && name != nullptr && confidence >= 10 && std::strcmp(name, "UTF-8") != 0 &&
+        convert(bytes, name, result.text) && is_valid_utf8(result.text)) {
+      result.charset = name;
+      return result;
     }
   }
   result.text = repair_utf8(bytes);

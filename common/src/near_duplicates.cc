@@ -27,15 +27,8 @@ std::optional<MinHash> minhash(const std::vector<std::string>& words) {
   MinHash m;
   m.fill(std::numeric_limits<std::uint32_t>::max());
   for (std::size_t i = 0; i + k <= words.size(); ++i) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (std::size_t j = i; j < i + k; ++j) {
-      for (char c : words[j]) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-      }
-      h ^= 0x1F;  // word separator
-      h *= 1099511628211ULL;
-    }
+    std::uint64_t h = kFnv1a64Basis;
+    for (std::size_t j = i; j < i + k; ++j) h = fnv1a64("\x1F", fnv1a64(words[j], h));  // 0x1F: word separator
     for (std::size_t f = 0; f < m.size(); ++f) {
       auto v = static_cast<std::uint32_t>(mix64(h + 0x9E3779B97F4A7C15ULL * (f + 1)));
       if (v < m[f]) m[f] = v;
@@ -73,16 +66,11 @@ std::optional<MinHash> decode_minhash(std::string_view s) {
 
 std::vector<std::string> band_terms(const MinHash& m) {
   constexpr std::size_t rows = schema::kMinHashSize / schema::kMinHashBands;
+  const std::string encoded = encode_minhash(m);
   std::vector<std::string> out;
   for (std::size_t band = 0; band < static_cast<std::size_t>(schema::kMinHashBands); ++band) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (std::size_t r = 0; r < rows; ++r) {
-      std::uint32_t v = m[band * rows + r];
-      for (int b = 0; b < 4; ++b) {
-        h ^= (v >> (8 * b)) & 0xFF;
-        h *= 1099511628211ULL;
-      }
-    }
+    // The band's values as encode_minhash writes them (four bytes each, least significant first).
+    std::uint64_t h = fnv1a64(std::string_view(encoded).substr(band * rows * 4, rows * 4));
     char prefix[4];
     std::snprintf(prefix, sizeof prefix, "%02zu", band);
     out.push_back(schema::make_term(schema::kDupBandPrefix, std::string(prefix) + hex64(h).substr(0, 12)));

@@ -18,6 +18,7 @@
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/ner.h"
+#include "gazette/common/text.h"
 
 namespace gazette {
 namespace {
@@ -43,14 +44,6 @@ bool allowed(std::size_t label, int prev) {
   return prev >= 0 && (static_cast<std::size_t>(prev) == label || static_cast<std::size_t>(prev) == label - 1);
 }
 
-std::string lower_ascii(std::string_view w) {
-  std::string out(w);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool has_upper(std::string_view w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
@@ -68,9 +61,11 @@ std::string fold_latin(const std::string& w) {
   thread_local std::unique_ptr<icu::Transliterator> latin_ascii = [] {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance("Latin-ASCII", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
+    if (U_FAILURE(status) || !t) {
+      throw Error(std::string("ICU: cannot create the Latin-ASCII transliterator: ") + u_errorName(status));
+    }
+    return t;
   }();
-  if (!latin_ascii) return w;
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
   latin_ascii->transliterate(u);
   std::string out;
@@ -125,16 +120,15 @@ bool plain_word(std::string_view w) {
 // "dddd"; the short shape collapses repeats: "Xx"; at most 13 characters), as fnv1a64 of those
 // strings but without building them.
 std::uint64_t lower_hash(std::string_view w) {
-  std::uint64_t x = 14695981039346656037ULL;
+  std::uint64_t x = kFnv1a64Basis;
   for (char c : w) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    x ^= static_cast<unsigned char>(c);
-    x *= 1099511628211ULL;
+    const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    x = fnv1a64(std::string_view(&lower, 1), x);
   }
   return x;
 }
 std::uint64_t shape_hash(std::string_view w, bool collapse) {
-  std::uint64_t x = 14695981039346656037ULL;
+  std::uint64_t x = kFnv1a64Basis;
   std::size_t length = 0;
   char last = 0;
   for (char ch : w) {
@@ -145,8 +139,7 @@ std::uint64_t shape_hash(std::string_view w, bool collapse) {
              : c >= 0x80            ? 'u'
                                     : ch;
     if (collapse && length > 0 && last == s) continue;
-    x ^= static_cast<unsigned char>(s);
-    x *= 1099511628211ULL;
+    x = fnv1a64(std::string_view(&s, 1), x);
     last = s;
     if (++length > 12) break;
   }
@@ -337,7 +330,7 @@ class StaticFeatures {
                                kCSh = tmpl("cluster|sh");
     auto li = static_cast<long>(i);
     const std::string& w = s_[i];
-    const std::string l = lower_ascii(w);
+    const std::string l = ascii_lower(w);
     const std::string_view lv(l);
     out.push_back(kBias);
     out.push_back(mix(kW, h(w)));
@@ -712,37 +705,16 @@ void PerceptronTagger::calibrate(const std::vector<std::vector<Sentence>>& docs,
   m.calibration.b = static_cast<float>(b);
 }
 
-void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, const std::vector<std::vector<Tags>>& tags,
-                             const Gazetteer* gazetteer, const TrainOptions& options,
-                             const std::vector<std::vector<Sentence>>* dev_docs,
-                             const std::vector<std::vector<Tags>>* dev_tags,
-                             const std::function<void(std::string_view)>& log) {
-  Impl& m = *impl_;
-  m.rows.clear();
-  m.weights.clear();
-  std::vector<double> totals;         // sum of weights over time, for averaging
-  std::vector<std::uint64_t> stamps;  // last update time per weight
-  std::uint64_t clock = 0;
-  auto row_of = [&](std::uint64_t f) -> std::size_t {
-    auto [row, inserted] = m.rows.insert(f, static_cast<std::uint32_t>(m.rows.size()));
-    if (inserted) {
-      m.weights.resize(m.weights.size() + kNumLabels, 0.0f);
-      totals.resize(totals.size() + kNumLabels, 0.0);
-      stamps.resize(stamps.size() + kNumLabels, 0);
-    }
-    return static_cast<std::size_t>(row) * kNumLabels;
-  };
-  auto update = [&](std::size_t idx, float delta) {
-    totals[idx] += static_cast<double>(clock - stamps[idx]) * m.weights[idx];
-    stamps[idx] = clock;
-    m.weights[idx] += delta;
-  };
+namespace {
 
-  // Static features are computed once: they depend only on the words.
-  struct SentenceFeatures {
-    std::vector<std::uint64_t> features, lw_hash;
-    std::vector<std::size_t> offsets;
-  };
+// A sentence's static features, computed once for all epochs: they depend only on the words.
+struct SentenceFeatures {
+  std::vector<std::uint64_t> features, lw_hash;
+  std::vector<std::size_t> offsets;
+};
+
+std::vector<std::vector<SentenceFeatures>> training_features(const std::vector<std::vector<Sentence>>& docs,
+                                                             const Gazetteer* gazetteer, const ClusterIndex* clusters) {
   std::vector<std::vector<SentenceFeatures>> stat(docs.size());
   for (std::size_t d = 0; d < docs.size(); ++d) {
     std::vector<Sentence> storage;
@@ -750,18 +722,28 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
     DocContext ctx = doc_context(fdoc);
     for (std::size_t si = 0; si < fdoc.size(); ++si) {
       SentenceFeatures sf;
-      static_features(fdoc[si], docs[d][si], ctx, gazetteer, m.cluster_index.get(), sf.features, sf.offsets,
-                      sf.lw_hash);
+      static_features(fdoc[si], docs[d][si], ctx, gazetteer, clusters, sf.features, sf.offsets, sf.lw_hash);
       stat[d].push_back(std::move(sf));
     }
   }
-  std::vector<std::uint64_t> f;
-  std::vector<std::size_t> order(docs.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937 rng(options.seed);
-  std::array<float, kNumLabels> scores{};
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
+  return stat;
+}
+
+// Training of the averaged perceptron: the tagger's weights, and for averaging, each weight's
+// sum over time (kept lazily: brought up to date when the weight changes) and the time of its
+// last update. The clock ticks once per word.
+class AveragedPerceptron {
+ public:
+  explicit AveragedPerceptron(PerceptronTagger::Impl& m) : m_(m) {
+    m_.rows.clear();
+    m_.weights.clear();
+  }
+
+  // One pass over the documents in `order`, learning from each mistake; returns {words, errors}.
+  std::pair<std::size_t, std::size_t> epoch(const std::vector<std::vector<Sentence>>& docs,
+                                            const std::vector<std::vector<Tags>>& tags,
+                                            const std::vector<std::vector<SentenceFeatures>>& stat,
+                                            const std::vector<std::size_t>& order) {
     std::size_t words = 0, errors = 0;
     for (std::size_t d : order) {
       std::unordered_map<std::uint64_t, int> memory;
@@ -770,20 +752,16 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
         const SentenceFeatures& sf = stat[d][s];
         int prev = -1, prev2 = -1;
         for (std::size_t i = 0; i < sent.size(); ++i) {
-          ++clock;
-          f.assign(sf.features.begin() + static_cast<long>(sf.offsets[i]),
-                   sf.features.begin() + static_cast<long>(sf.offsets[i + 1]));
-          Impl::dynamic_features(f, sf.lw_hash[i], prev, prev2, memory);
-          int guess = m.predict(f.data(), f.size(), prev, scores);
+          ++clock_;
+          f_.assign(sf.features.begin() + static_cast<long>(sf.offsets[i]),
+                    sf.features.begin() + static_cast<long>(sf.offsets[i + 1]));
+          PerceptronTagger::Impl::dynamic_features(f_, sf.lw_hash[i], prev, prev2, memory);
+          int guess = m_.predict(f_.data(), f_.size(), prev, scores_);
           int gold = label_index(tags[d][s][i]);
           ++words;
           if (guess != gold) {
             ++errors;
-            for (std::uint64_t x : f) {
-              std::size_t r = row_of(x);
-              update(r + static_cast<std::size_t>(gold), 1.0f);
-              update(r + static_cast<std::size_t>(guess), -1.0f);
-            }
+            learn(gold, guess);
           }
           if (guess != 0 && is_capitalised(fold_latin(sent[i]))) memory[sf.lw_hash[i]] = guess;
           prev2 = prev;
@@ -791,48 +769,113 @@ void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, con
         }
       }
     }
+    return {words, errors};
+  }
+
+  // ", dev F1 ..." for the averaged weights so far, without disturbing training.
+  std::string dev_f1(const std::vector<std::vector<Sentence>>& dev_docs, const std::vector<std::vector<Tags>>& dev_tags,
+                     const Gazetteer* gazetteer) {
+    std::vector<float> raw = m_.weights;
+    m_.weights = averaged(clock_);
+    std::vector<std::vector<Tags>> predicted;
+    for (const auto& doc : dev_docs) predicted.push_back(m_.tag(doc, gazetteer, nullptr));
+    std::vector<ChunkScore> scores_dev = score_chunks(dev_tags, predicted);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ", dev F1 %.2f", scores_dev.back().f1);
+    m_.weights = std::move(raw);
+    return buf;
+  }
+
+  // The final averaging.
+  void finish() { m_.weights = averaged(std::max<std::uint64_t>(clock_, 1)); }
+
+ private:
+  // A mistake: every feature's weight for the gold label up, for the guess down.
+  void learn(int gold, int guess) {
+    for (std::uint64_t x : f_) {
+      std::size_t r = row_of(x);
+      update(r + static_cast<std::size_t>(gold), 1.0f);
+      update(r + static_cast<std::size_t>(guess), -1.0f);
+    }
+  }
+  std::size_t row_of(std::uint64_t f) {
+    auto [row, inserted] = m_.rows.insert(f, static_cast<std::uint32_t>(m_.rows.size()));
+    if (inserted) {
+      m_.weights.resize(m_.weights.size() + kNumLabels, 0.0f);
+      totals_.resize(totals_.size() + kNumLabels, 0.0);
+      stamps_.resize(stamps_.size() + kNumLabels, 0);
+    }
+    return static_cast<std::size_t>(row) * kNumLabels;
+  }
+  void update(std::size_t idx, float delta) {
+    totals_[idx] += static_cast<double>(clock_ - stamps_[idx]) * m_.weights[idx];
+    stamps_[idx] = clock_;
+    m_.weights[idx] += delta;
+  }
+  // Each weight's sum over time up to now, divided by `time`.
+  std::vector<float> averaged(std::uint64_t time) const {
+    std::vector<float> out(m_.weights.size());
+    for (std::size_t i = 0; i < m_.weights.size(); ++i) {
+      double total = totals_[i] + static_cast<double>(clock_ - stamps_[i]) * m_.weights[i];
+      out[i] = static_cast<float>(total / static_cast<double>(time));
+    }
+    return out;
+  }
+
+  PerceptronTagger::Impl& m_;
+  std::vector<double> totals_;         // sum of weights over time, for averaging
+  std::vector<std::uint64_t> stamps_;  // last update time per weight
+  std::uint64_t clock_ = 0;
+  std::vector<std::uint64_t> f_;  // the features of the word being learnt
+  std::array<float, kNumLabels> scores_{};
+};
+
+// Drops the weights with a magnitude under `below`, and the features left with none.
+void prune(PerceptronTagger::Impl& m, float below) {
+  FeatureTable rows;
+  std::vector<float> weights;
+  m.rows.for_each([&](std::uint64_t feature, std::uint32_t r) {
+    const float* w = &m.weights[static_cast<std::size_t>(r) * kNumLabels];
+    bool keep = false;
+    std::array<float, kNumLabels> kept{};
+    for (std::size_t l = 0; l < kNumLabels; ++l) {
+      kept[l] = std::fabs(w[l]) >= below ? w[l] : 0.0f;
+      keep = keep || kept[l] != 0.0f;
+    }
+    if (!keep) return;
+    rows.insert(feature, static_cast<std::uint32_t>(rows.size()));
+    weights.insert(weights.end(), kept.begin(), kept.end());
+  });
+  m.rows = std::move(rows);
+  m.weights = std::move(weights);
+}
+
+}  // namespace
+
+void PerceptronTagger::train(const std::vector<std::vector<Sentence>>& docs, const std::vector<std::vector<Tags>>& tags,
+                             const Gazetteer* gazetteer, const TrainOptions& options,
+                             const std::vector<std::vector<Sentence>>* dev_docs,
+                             const std::vector<std::vector<Tags>>* dev_tags,
+                             const std::function<void(std::string_view)>& log) {
+  Impl& m = *impl_;
+  AveragedPerceptron learner(m);
+  const std::vector<std::vector<SentenceFeatures>> stat = training_features(docs, gazetteer, m.cluster_index.get());
+  std::vector<std::size_t> order(docs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(options.seed);
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    auto [words, errors] = learner.epoch(docs, tags, stat, order);
     std::string line = "epoch " + std::to_string(epoch) + ": " + std::to_string(words) + " words, " +
                        std::to_string(errors) + " errors";
     if (dev_docs != nullptr && dev_tags != nullptr && (epoch == options.epochs || epoch % 3 == 0)) {
-      // Score the averaged weights without disturbing training.
-      std::vector<float> raw = m.weights;
-      for (std::size_t i = 0; i < m.weights.size(); ++i) {
-        double total = totals[i] + static_cast<double>(clock - stamps[i]) * raw[i];
-        m.weights[i] = static_cast<float>(total / static_cast<double>(clock));
-      }
-      std::vector<std::vector<Tags>> predicted;
-      for (const auto& doc : *dev_docs) predicted.push_back(m.tag(doc, gazetteer, nullptr));
-      std::vector<ChunkScore> scores_dev = score_chunks(*dev_tags, predicted);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, ", dev F1 %.2f", scores_dev.back().f1);
-      line += buf;
-      m.weights = std::move(raw);
+      line += learner.dev_f1(*dev_docs, *dev_tags, gazetteer);
     }
     if (log) log(line);
   }
   // Final averaging, then pruning of negligible weights (and of features left with none).
-  for (std::size_t i = 0; i < m.weights.size(); ++i) {
-    double total = totals[i] + static_cast<double>(clock - stamps[i]) * m.weights[i];
-    m.weights[i] = static_cast<float>(total / static_cast<double>(std::max<std::uint64_t>(clock, 1)));
-  }
-  if (options.prune_below > 0) {
-    FeatureTable rows;
-    std::vector<float> weights;
-    m.rows.for_each([&](std::uint64_t feature, std::uint32_t r) {
-      const float* w = &m.weights[static_cast<std::size_t>(r) * kNumLabels];
-      bool keep = false;
-      std::array<float, kNumLabels> kept{};
-      for (std::size_t l = 0; l < kNumLabels; ++l) {
-        kept[l] = std::fabs(w[l]) >= options.prune_below ? w[l] : 0.0f;
-        keep = keep || kept[l] != 0.0f;
-      }
-      if (!keep) return;
-      rows.insert(feature, static_cast<std::uint32_t>(rows.size()));
-      weights.insert(weights.end(), kept.begin(), kept.end());
-    });
-    m.rows = std::move(rows);
-    m.weights = std::move(weights);
-  }
+  learner.finish();
+  if (options.prune_below > 0) prune(m, options.prune_below);
 }
 
 // File format (little-endian): magic "GZNER003", float scale, uint32 rows; then per row the

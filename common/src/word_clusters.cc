@@ -22,6 +22,7 @@
 #include <numeric>
 #include <random>
 #include <sstream>
+#include <unordered_map>
 
 #include "gazette/common/error.h"
 #include "gazette/common/hash.h"
@@ -46,11 +47,13 @@ class XLogX {
   std::array<double, 4096> table_{};
 };
 
+// Each word's neighbours (v, count of the bigram) on one side.
+using Neighbours = std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>;
+
 // One exchange clustering of `words` (ids 0..n-1, by falling frequency) into k classes, given
 // each word's predecessors (v, count) and its count.
-std::vector<std::uint32_t> exchange(const std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>& pred,
-                                    const std::vector<std::uint64_t>& count, std::size_t k, int passes,
-                                    const std::function<void(std::string_view)>& log) {
+std::vector<std::uint32_t> exchange(const Neighbours& pred, const std::vector<std::uint64_t>& count, std::size_t k,
+                                    int passes, const std::function<void(std::string_view)>& log) {
   const std::size_t n = count.size();
   static const XLogX f;
   std::vector<std::uint32_t> cls(n);
@@ -98,6 +101,98 @@ std::vector<std::uint32_t> exchange(const std::vector<std::vector<std::pair<std:
   return cls;
 }
 
+// The text as word ids (in order of first appearance), each word counted.
+struct CountedText {
+  std::vector<std::string> words;
+  std::vector<std::uint64_t> count;
+  std::vector<std::vector<std::uint32_t>> sentences;
+};
+
+CountedText count_words(const std::vector<std::vector<std::string>>& sentences) {
+  CountedText text;
+  std::unordered_map<std::string, std::uint32_t> ids;
+  text.sentences.reserve(sentences.size());
+  for (const auto& s : sentences) {
+    std::vector<std::uint32_t> row;
+    row.reserve(s.size());
+    for (const std::string& w : s) {
+      auto [it, inserted] = ids.emplace(w, static_cast<std::uint32_t>(text.words.size()));
+      if (inserted) {
+        text.words.push_back(w);
+        text.count.push_back(0);
+      }
+      ++text.count[it->second];
+      row.push_back(it->second);
+    }
+    text.sentences.push_back(std::move(row));
+  }
+  return text;
+}
+
+// The vocabulary: the most frequent words seen at least min_count times; the rest are one
+// word, "rare", and sentence boundaries another, so that every bigram counts.
+struct Vocabulary {
+  std::vector<std::uint32_t> words;  // CountedText ids, most frequent first
+  std::vector<std::uint32_t> index;  // CountedText id -> vocabulary id (rare() when not in it)
+  std::uint32_t rare() const { return static_cast<std::uint32_t>(words.size()); }
+  std::uint32_t boundary() const { return rare() + 1; }
+  std::size_t size() const { return words.size() + 2; }  // with "rare" and the boundary
+};
+
+Vocabulary choose_vocabulary(const CountedText& text, const WordClusterOptions& options) {
+  const std::vector<std::uint64_t>& count = text.count;
+  std::vector<std::uint32_t> by_freq(text.words.size());
+  std::iota(by_freq.begin(), by_freq.end(), 0);
+  std::sort(by_freq.begin(), by_freq.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return count[a] != count[b] ? count[a] > count[b] : text.words[a] < text.words[b];
+  });
+  Vocabulary vocab;
+  constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  vocab.index.assign(text.words.size(), kNone);
+  for (std::uint32_t w : by_freq) {
+    if (count[w] < options.min_count || vocab.words.size() >= options.max_words) break;
+    vocab.index[w] = static_cast<std::uint32_t>(vocab.words.size());
+    vocab.words.push_back(w);
+  }
+  for (std::uint32_t& v : vocab.index) v = v == kNone ? vocab.rare() : v;
+  return vocab;
+}
+
+// How often each vocabulary word occurs (each sentence has two boundaries).
+std::vector<std::uint64_t> vocabulary_counts(const CountedText& text, const Vocabulary& vocab) {
+  std::vector<std::uint64_t> vcount(vocab.size(), 0);
+  for (const auto& row : text.sentences) {
+    vcount[vocab.boundary()] += 2;
+    for (std::uint32_t id : row) ++vcount[vocab.index[id]];
+  }
+  return vcount;
+}
+
+// Each vocabulary word's neighbours with their bigram counts: the words before it (`before`),
+// else the words after it. Counted as (word, neighbour) pairs, sorted.
+
+Neighbours neighbours(const CountedText& text, const Vocabulary& vocab, bool before) {
+  std::vector<std::uint64_t> pairs;
+  for (const auto& row : text.sentences) {
+    std::uint32_t prev = vocab.boundary();
+    for (std::size_t i = 0; i <= row.size(); ++i) {
+      std::uint32_t w = i < row.size() ? vocab.index[row[i]] : vocab.boundary();
+      pairs.push_back(before ? static_cast<std::uint64_t>(w) << 32 | prev : static_cast<std::uint64_t>(prev) << 32 | w);
+      prev = w;
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  Neighbours lists(vocab.size());
+  for (std::size_t i = 0; i < pairs.size();) {
+    std::size_t e = i;
+    while (e < pairs.size() && pairs[e] == pairs[i]) ++e;
+    lists[pairs[i] >> 32].emplace_back(static_cast<std::uint32_t>(pairs[i] & 0xFFFFFFFFu),
+                                       static_cast<std::uint32_t>(e - i));
+    i = e;
+  }
+  return lists;
+}
+
 }  // namespace
 
 const std::string* WordClusters::find(std::string_view word) const {
@@ -109,86 +204,23 @@ void WordClusters::add(const std::string& word, const std::string& path) { paths
 
 WordClusters WordClusters::learn(const std::vector<std::vector<std::string>>& sentences,
                                  const WordClusterOptions& options) {
-  // Words as ids, counted.
-  std::unordered_map<std::string, std::uint32_t> ids;
-  std::vector<std::string> words;
-  std::vector<std::uint64_t> count;
-  std::vector<std::vector<std::uint32_t>> text;
-  text.reserve(sentences.size());
-  for (const auto& s : sentences) {
-    std::vector<std::uint32_t> row;
-    row.reserve(s.size());
-    for (const std::string& w : s) {
-      auto [it, inserted] = ids.emplace(w, static_cast<std::uint32_t>(words.size()));
-      if (inserted) {
-        words.push_back(w);
-        count.push_back(0);
-      }
-      ++count[it->second];
-      row.push_back(it->second);
-    }
-    text.push_back(std::move(row));
-  }
-  // The vocabulary: the most frequent words seen at least min_count times; the rest are one
-  // word, "rare", and sentence boundaries another, so that every bigram counts.
-  std::vector<std::uint32_t> by_freq(words.size());
-  std::iota(by_freq.begin(), by_freq.end(), 0);
-  std::sort(by_freq.begin(), by_freq.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return count[a] != count[b] ? count[a] > count[b] : words[a] < words[b];
-  });
-  std::vector<std::uint32_t> vocab;
-  constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-  std::vector<std::uint32_t> vocab_index(words.size(), kNone);
-  for (std::uint32_t w : by_freq) {
-    if (count[w] < options.min_count || vocab.size() >= options.max_words) break;
-    vocab_index[w] = static_cast<std::uint32_t>(vocab.size());
-    vocab.push_back(w);
-  }
-  const auto kRare = static_cast<std::uint32_t>(vocab.size());
-  const std::uint32_t kBoundary = kRare + 1;
-  const std::size_t n = vocab.size() + 2;
-  for (std::uint32_t& v : vocab_index) v = v == kNone ? kRare : v;
-  // Bigram counts as (word, neighbour) pairs, sorted, then each word's list of neighbours: the
-  // words before it (classes that predict from the left) and the words after it (from the right).
-  std::vector<std::uint64_t> vcount(n, 0);
-  for (const auto& row : text) {
-    vcount[kBoundary] += 2;
-    for (std::uint32_t id : row) ++vcount[vocab_index[id]];
-  }
-  auto neighbours = [&](bool before) {
-    std::vector<std::uint64_t> pairs;
-    for (const auto& row : text) {
-      std::uint32_t prev = kBoundary;
-      for (std::size_t i = 0; i <= row.size(); ++i) {
-        std::uint32_t w = i < row.size() ? vocab_index[row[i]] : kBoundary;
-        pairs.push_back(before ? static_cast<std::uint64_t>(w) << 32 | prev
-                               : static_cast<std::uint64_t>(prev) << 32 | w);
-        prev = w;
-      }
-    }
-    std::sort(pairs.begin(), pairs.end());
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists(n);
-    for (std::size_t i = 0; i < pairs.size();) {
-      std::size_t e = i;
-      while (e < pairs.size() && pairs[e] == pairs[i]) ++e;
-      lists[pairs[i] >> 32].emplace_back(static_cast<std::uint32_t>(pairs[i] & 0xFFFFFFFFu),
-                                         static_cast<std::uint32_t>(e - i));
-      i = e;
-    }
-    return lists;
-  };
+  CountedText text = count_words(sentences);
+  const Vocabulary vocab = choose_vocabulary(text, options);
+  const std::vector<std::uint64_t> vcount = vocabulary_counts(text, vocab);
+  // One clustering per granularity, by the words before (classes that predict from the left),
+  // then by the words after (from the right).
   std::vector<std::vector<std::uint32_t>> levels;
   for (bool before : {true, false}) {
-    auto lists = neighbours(before);
+    Neighbours lists = neighbours(text, vocab, before);
     for (std::size_t k : options.classes)
-      levels.push_back(exchange(lists, vcount, std::min(k, n), options.passes, options.log));
+      levels.push_back(exchange(lists, vcount, std::min(k, vocab.size()), options.passes, options.log));
   }
-  std::vector<std::vector<std::uint32_t>>().swap(text);
+  std::vector<std::vector<std::uint32_t>>().swap(text.sentences);
   WordClusters clusters;
-  for (std::size_t w = 0; w < vocab.size(); ++w) {
+  for (std::size_t w = 0; w < vocab.words.size(); ++w) {
     std::string path;
     for (const auto& level : levels) path += (path.empty() ? "" : ".") + std::to_string(level[w]);
-    clusters.add(words[vocab[w]], path);
+    clusters.add(text.words[vocab.words[w]], path);
   }
   return clusters;
 }

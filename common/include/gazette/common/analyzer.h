@@ -23,7 +23,8 @@ struct Token {
 //
 // An Analyzer holds ICU and Xapian objects that are not thread-safe: use one per thread. It is
 // cheap to move and reasonably cheap to construct. Throws gazette::Error only when ICU cannot
-// initialise (missing data), never on bad text: invalid UTF-8 reads as U+FFFD.
+// initialise (missing data) or fails on a text (out of memory, a text over 2 GiB), never on bad
+// text: invalid UTF-8 reads as U+FFFD.
 class Analyzer {
  public:
   Analyzer();
@@ -46,10 +47,11 @@ class Analyzer {
 };
 
 // NFKC + case folding of a whole string (spaces kept, trimmed): the key for boolean terms
-// such as sources and authors. Thread-safe.
+// such as sources and authors. Thread-safe. Throws Error as Analyzer does.
 std::string fold_case(std::string_view text);
 
-// Removes combining marks from Latin letters ("élections" -> "elections"). Thread-safe.
+// Removes combining marks from Latin letters ("élections" -> "elections"). Thread-safe. Throws
+// Error as Analyzer does.
 std::string fold_latin_diacritics(std::string_view text);
 
 // Identifies the language of `text` (CLD2). Returns an ISO 639-1 code ("en", "de", "ja", "zh",

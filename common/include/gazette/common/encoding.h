@@ -19,7 +19,8 @@ bool looks_binary(std::string_view bytes);
 
 // Decodes `bytes` to UTF-8. Valid UTF-8 is returned as it is (BOM dropped). Otherwise ICU's
 // charset detector picks the encoding and ICU converts it; when no detection is confident,
-// invalid sequences are replaced by U+FFFD and `repaired` is set. Never throws on bad input.
+// invalid sequences are replaced by U+FFFD and `repaired` is set. Never throws on bad input;
+// throws Error when ICU cannot open its charset detector or UTF-8 converter (missing data).
 DecodedText decode_to_utf8(std::string_view bytes);
 
 // True when `text` is well-formed UTF-8.

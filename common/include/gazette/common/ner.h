@@ -84,6 +84,15 @@ class Gazetteer {
   std::size_t filter_count_ = 0;  // keys added
 };
 
+// The name the index holds for `name` typed on its own as a name of `kind` (a facet filter's
+// value, say): what EntityExtractor makes of a name it found once it has cleaned it (dropped
+// "the", titles, possessives). Trimmed of ASCII white space; an all-capitals word the gazetteer
+// does not know as written ("RIGA") by its title-case form's entry of that kind; then, but for
+// people, the canonical name of the gazetteer's heaviest entry of that kind ("U.S." -> "United
+// States"); then, for a place the gazetteer does not know, the place of a demonym ("Japanese"
+// -> "Japan"); else the name as it is. (The gazetteer does not rename people.)
+std::string canonical_name(EntityKind kind, std::string_view name, const Gazetteer& gazetteer);
+
 // The gazetteer of the default data folder (default_data_dir()), or an empty one when there is
 // none. Throws DataError for a corrupt file.
 std::shared_ptr<const Gazetteer> load_default_gazetteer();
@@ -139,7 +148,8 @@ struct TypeBelief {
 // A greedy left-to-right averaged perceptron tagger over the standard feature set (word,
 // lower-cased word, shape, prefixes and suffixes, a +-2 window, the previous two labels,
 // gazetteer matches, and document-level features such as "this word appears lower-case
-// elsewhere"). Tagging is const and thread-safe.
+// elsewhere"). Tagging is const and thread-safe; it throws Error when ICU cannot provide its
+// Latin-ASCII transliterator (missing data) for a word with diacritics.
 class PerceptronTagger {
  public:
   PerceptronTagger();
