@@ -256,32 +256,6 @@ struct Found {
 
 }  // namespace
 
-std::string_view kind_name(EntityKind kind) {
-  switch (kind) {
-    case EntityKind::kPerson:
-      return "person";
-    case EntityKind::kOrganization:
-      return "organization";
-    case EntityKind::kPlace:
-      return "place";
-  }
-  return "person";
-}
-
-bool parse_kind(std::string_view name, EntityKind& kind) {
-  if (name == "person" || name == "people" || name == "per" || name == "PER") {
-    kind = EntityKind::kPerson;
-  } else if (name == "organization" || name == "organizations" || name == "organisation" || name == "organisations" ||
-             name == "org" || name == "ORG") {
-    kind = EntityKind::kOrganization;
-  } else if (name == "place" || name == "places" || name == "loc" || name == "LOC" || name == "location") {
-    kind = EntityKind::kPlace;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 std::string default_data_dir() {
   std::vector<std::string> candidates;
   if (const char* env = std::getenv("GAZETTE_DATA_DIR"); env != nullptr && *env != '\0') candidates.emplace_back(env);

@@ -9,16 +9,10 @@
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
 #include "gazette/common/schema.h"
+#include "gazette/common/text.h"
 
 namespace gazette::searcher {
 namespace {
-
-std::string trim(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t\r\n\"");
-  if (b == std::string_view::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t\r\n\"");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 Xapian::valueno slot_of(FacetField field) {
   switch (field) {
@@ -82,23 +76,16 @@ std::optional<EntityKind> entity_kind(FacetField field) {
 }
 
 bool parse_field(std::string_view name, FacetField& field) {
-  static const std::vector<std::pair<std::string_view, FacetField>> kNames = {
-      {"people", FacetField::kPeople},
-      {"person", FacetField::kPeople},
-      {"organizations", FacetField::kOrganizations},
-      {"organization", FacetField::kOrganizations},
-      {"organisations", FacetField::kOrganizations},
-      {"organisation", FacetField::kOrganizations},
-      {"orgs", FacetField::kOrganizations},
-      {"org", FacetField::kOrganizations},
-      {"places", FacetField::kPlaces},
-      {"place", FacetField::kPlaces},
-      {"source", FacetField::kSource},
-      {"sources", FacetField::kSource},
-      {"section", FacetField::kSection},
-      {"sections", FacetField::kSection},
-      {"language", FacetField::kLanguage},
-      {"lang", FacetField::kLanguage},
+  // Entity fields by the one table of kind names; the others here.
+  if (EntityKind kind; parse_kind(name, kind)) {
+    field = kind == EntityKind::kPerson         ? FacetField::kPeople
+            : kind == EntityKind::kOrganization ? FacetField::kOrganizations
+                                                : FacetField::kPlaces;
+    return true;
+  }
+  static const std::pair<std::string_view, FacetField> kNames[] = {
+      {"source", FacetField::kSource},    {"sources", FacetField::kSource},    {"section", FacetField::kSection},
+      {"sections", FacetField::kSection}, {"language", FacetField::kLanguage}, {"lang", FacetField::kLanguage},
       {"date", FacetField::kDate}};
   for (const auto& [n, f] : kNames) {
     if (name == n) {
@@ -135,13 +122,9 @@ FacetSpec parse_facet(std::string_view name) {
 }
 
 std::string canonical_value(FacetField field, std::string_view value, const Gazetteer* gazetteer) {
-  std::string v = trim(value);
+  std::string v(trim(value, " \t\r\n\""));
   if (gazetteer == nullptr || !is_list(field)) return v;
-  if (field == FacetField::kPlaces) {
-    if (const std::string* place = gazetteer->demonym_place(v)) return *place;
-  }
-  if (const GazetteerEntry* e = gazetteer->best(v, kind_of(field))) return e->canonical;
-  return v;
+  return canonical_name(kind_of(field), v, *gazetteer);  // as the indexer names what it finds
 }
 
 std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const Gazetteer* gazetteer) {
@@ -149,7 +132,7 @@ std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const
   for (const std::string& text : filters) {
     std::size_t colon = text.find(':');
     FacetField field;
-    if (colon == std::string::npos || !parse_field(trim(text.substr(0, colon)), field)) {
+    if (colon == std::string::npos || !parse_field(trim(text.substr(0, colon), " \t\r\n\""), field)) {
       throw InvalidRequest("bad filter \"" + text + "\": expected facet:value, e.g. \"people:Kim Jong Un\"");
     }
     std::string value = canonical_value(field, text.substr(colon + 1), gazetteer);

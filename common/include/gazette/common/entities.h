@@ -15,10 +15,13 @@ struct Article;
 
 enum class EntityKind { kPerson, kOrganization, kPlace };
 
-// "person", "organization", "place".
+// "person", "organization", "place": the kind as responses name it.
 std::string_view kind_name(EntityKind kind);
-// Inverse of kind_name; also accepts "people", "org", "organizations", "places", "per", "loc".
-// Returns false for anything else.
+// "people", "organizations", "places": the facet and filter of the kind.
+std::string_view facet_name(EntityKind kind);
+// Inverse of both; also accepts the British spellings, "org", "orgs", "loc", "location" and the
+// CoNLL tags PER, ORG, LOC. Returns false for anything else (MISC included). One table
+// (common/src/entities.cc) for every reader of a kind name.
 bool parse_kind(std::string_view name, EntityKind& kind);
 
 enum class TextField { kTitle, kBody };
