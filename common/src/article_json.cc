@@ -112,8 +112,7 @@ std::vector<CorpusRecord> parse_corpus_json_document(std::string_view json_text)
   try {
     doc = json::parse(json_text);
   } catch (const json::parse_error& e) {
-    throw DataError("line " + std::to_string(line_of(json_text, e.byte > 0 ? e.byte - 1 : 0)) +
-                    ": malformed JSON: " + library_message(e));
+    throw DataError(line_of(json_text, e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + library_message(e));
   } catch (const json::exception& e) {
     // A number too big for a double ("1E400") is out_of_range, which carries no position.
     throw DataError("malformed JSON: " + library_message(e));

@@ -444,13 +444,7 @@ FileContents read_json_document(const std::string& text, const std::string& id_b
   try {
     records = parse_corpus_json_document(text);
   } catch (const DataError& e) {
-    std::string msg = e.what();
-    int line = 0;
-    if (msg.rfind("line ", 0) == 0) {
-      line = std::atoi(msg.c_str() + 5);
-      msg = msg.substr(msg.find(": ") + 2);
-    }
-    out.problems.push_back({line, msg, true});
+    out.problems.push_back({e.line(), e.reason(), true});
     return out;
   }
   bool many = records.size() > 1;

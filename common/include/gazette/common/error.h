@@ -26,9 +26,18 @@ class IndexError : public Error {
 };
 
 // A bad article or input file: unreadable, malformed, binary, too big. Indexing logs and goes on.
+// With a line, what() is "line N: reason"; line() and reason() give the parts.
 class DataError : public Error {
  public:
-  using Error::Error;
+  explicit DataError(const std::string& reason) : Error(reason), reason_(reason) {}
+  DataError(int line, const std::string& reason)
+      : Error("line " + std::to_string(line) + ": " + reason), line_(line), reason_(reason) {}
+  int line() const { return line_; }  // 1-based line of the input; 0 when unknown
+  const std::string& reason() const { return reason_; }
+
+ private:
+  int line_ = 0;
+  std::string reason_;
 };
 
 }  // namespace gazette
