@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gazette/common/dates.h"
+#include "gazette/common/entities.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/request_params.h"
 
@@ -17,6 +18,13 @@ namespace gazette {
 namespace {
 
 double round4(double x) { return std::round(x * 1e4) / 1e4; }
+
+// The filter that selects an entity ("people:Kim Jong Un"), or null for a kind that is none.
+nlohmann::json entity_filter(const std::string& kind, const std::string& name) {
+  EntityKind k;
+  if (!parse_kind(kind, k)) return nullptr;
+  return std::string(facet_name(k)) + ":" + name;
+}
 
 }  // namespace
 
@@ -64,7 +72,9 @@ std::string to_json(const SearchResponse& r, int indent) {
 std::string to_json(const std::vector<EntityCount>& entities, int indent) {
   using nlohmann::json;
   json list = json::array();
-  for (const EntityCount& e : entities) list.push_back({{"kind", e.kind}, {"name", e.name}, {"count", e.count}});
+  for (const EntityCount& e : entities) {
+    list.push_back({{"kind", e.kind}, {"name", e.name}, {"count", e.count}, {"filter", entity_filter(e.kind, e.name)}});
+  }
   return json{{"entities", std::move(list)}}.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
@@ -74,6 +84,7 @@ std::string to_json(const RelatedResponse& r, int indent) {
   for (const RelatedEntity& e : r.related) {
     list.push_back({{"kind", e.kind},
                     {"name", e.name},
+                    {"filter", entity_filter(e.kind, e.name)},
                     {"together", e.together},
                     {"total", e.total},
                     {"score", std::round(e.score * 1e4) / 1e4}});
@@ -85,7 +96,9 @@ std::string to_json(const RelatedResponse& r, int indent) {
 std::string to_json(const std::vector<Suggestion>& suggestions, int indent) {
   using nlohmann::json;
   json list = json::array();
-  for (const Suggestion& x : suggestions) list.push_back({{"text", x.text}, {"kind", x.kind}, {"count", x.count}});
+  for (const Suggestion& x : suggestions) {
+    list.push_back({{"text", x.text}, {"kind", x.kind}, {"count", x.count}, {"filter", entity_filter(x.kind, x.text)}});
+  }
   return json{{"suggestions", std::move(list)}}.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 

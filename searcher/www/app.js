@@ -175,6 +175,7 @@ $("q").addEventListener("input", () => {
         };
         li.dataset.text = sg.text;
         li.dataset.kind = sg.kind;
+        li.dataset.filter = sg.filter || "";
         return li;
       });
       $("suggestions").replaceChildren(...items);
@@ -190,9 +191,9 @@ function pick(sg) {
   suggestSeq++;
   closeSuggestions();
   const s = state();
-  if (sg.kind === "word") return go({ ...s, q: sg.text, page: 1 });
-  const field = sg.kind === "person" ? "people" : sg.kind === "organization" ? "organizations" : "places";
-  const filter = field + ":" + sg.text;
+  // An entity comes with the filter that selects it; a title word is a query.
+  const filter = sg.filter;
+  if (!filter) return go({ ...s, q: sg.text, page: 1 });
   go({ ...s, q: "", page: 1, filters: s.filters.includes(filter) ? s.filters : [...s.filters, filter] });
 }
 $("q").addEventListener("keydown", (e) => {
@@ -204,7 +205,7 @@ $("q").addEventListener("keydown", (e) => {
     items.forEach((li, i) => li.classList.toggle("active", i === active));
   } else if (e.key === "Enter" && active >= 0) {
     e.preventDefault();
-    pick({ text: items[active].dataset.text, kind: items[active].dataset.kind });
+    pick({ text: items[active].dataset.text, filter: items[active].dataset.filter });
   } else if (e.key === "Escape") {
     closeSuggestions();
   }
