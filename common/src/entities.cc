@@ -14,16 +14,18 @@ struct KindNames {
   EntityKind kind;
   std::string_view name;                    // singular, as responses say it
   std::string_view facet;                   // plural, as facets and filters say it
+  std::string_view conll;                   // CoNLL-2003 tag
   std::array<std::string_view, 5> aliases;  // also accepted ("" = unused)
 };
 
 constexpr KindNames kKinds[] = {
-    {EntityKind::kPerson, "person", "people", {"per", "PER", "persons"}},
+    {EntityKind::kPerson, "person", "people", "PER", {"per", "persons"}},
     {EntityKind::kOrganization,
      "organization",
      "organizations",
-     {"organisation", "organisations", "org", "orgs", "ORG"}},
-    {EntityKind::kPlace, "place", "places", {"loc", "LOC", "location", "locations"}},
+     "ORG",
+     {"organisation", "organisations", "org", "orgs"}},
+    {EntityKind::kPlace, "place", "places", "LOC", {"loc", "location", "locations"}},
 };
 
 const KindNames& names_of(EntityKind kind) {
@@ -39,11 +41,13 @@ std::string_view kind_name(EntityKind kind) { return names_of(kind).name; }
 
 std::string_view facet_name(EntityKind kind) { return names_of(kind).facet; }
 
+const char* conll_tag(EntityKind kind) { return names_of(kind).conll.data(); }
+
 bool parse_kind(std::string_view name, EntityKind& kind) {
   for (const KindNames& k : kKinds) {
     bool alias = false;
     for (std::string_view a : k.aliases) alias = alias || (!a.empty() && a == name);
-    if (name == k.name || name == k.facet || alias) {
+    if (name == k.name || name == k.facet || name == k.conll || alias) {
       kind = k.kind;
       return true;
     }

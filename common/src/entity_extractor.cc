@@ -350,10 +350,6 @@ std::string title_case(std::string name) {
   return name;
 }
 
-const char* conll_type(EntityKind kind) {
-  return kind == EntityKind::kPerson ? "PER" : kind == EntityKind::kOrganization ? "ORG" : "LOC";
-}
-
 // Each piece of evidence for a kind multiplies the model's belief in it by these odds: 4:1 for
 // what names are often but not always (the gazetteer's kinds, head words such as "Systems"), 20:1
 // for positions news writing reserves to a kind (a person's title in front, a dateline's place
@@ -799,7 +795,7 @@ class MentionFinder {
                        s == dateline_sentence_ ? &dateline_ : nullptr);
     if (!weighed) return std::nullopt;  // a thing, not a person, organisation or place
     std::vector<float> v;
-    for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(beliefs[i].of(conll_type(*weighed)));
+    for (std::size_t i = c.begin; i < c.end; ++i) v.push_back(beliefs[i].of(conll_tag(*weighed)));
     return Typed{*weighed, model_->confidence(v)};
   }
 

@@ -23,18 +23,6 @@ bool is_connector(std::string_view w) {
          w == "del" || w == "al" || w == "for" || w == "on" || w == "&";
 }
 
-const char* kind_tag(EntityKind k) {
-  switch (k) {
-    case EntityKind::kPerson:
-      return "PER";
-    case EntityKind::kOrganization:
-      return "ORG";
-    case EntityKind::kPlace:
-      return "LOC";
-  }
-  return "MISC";
-}
-
 }  // namespace
 
 Gazetteer Gazetteer::load(const std::string& path) {
@@ -159,7 +147,7 @@ std::vector<std::string> Gazetteer::match(const Sentence& words) const {
       ++i;
       continue;
     }
-    std::string kind = kind_tag(entry->kind);
+    std::string kind = conll_tag(entry->kind);
     for (std::size_t k = 0; k < matched; ++k) out[i + k] = (k == 0 ? "B-" : "I-") + kind;
     i += matched;
   }

@@ -81,10 +81,6 @@ void label(Tags& tags, std::size_t b, std::size_t e, const char* kind) {
   for (std::size_t i = b; i < e; ++i) tags[i] = std::string(i == b ? "B-" : "I-") + kind;
 }
 
-const char* kind_tag(EntityKind k) {
-  return k == EntityKind::kPerson ? "PER" : k == EntityKind::kOrganization ? "ORG" : "LOC";
-}
-
 // Words seen in lower case anywhere in the document: ordinary words when they open a sentence.
 std::unordered_set<std::string> lower_case_words(const std::vector<Sentence>& doc) {
   std::unordered_set<std::string> lower_forms;
@@ -131,7 +127,7 @@ void type_name(const Sentence& s, std::size_t b, std::size_t e, bool titled, boo
   } else if (!whole.empty()) {
     // A person-typed name after "in" is more likely the place of the same name.
     const GazetteerEntry* loc = gazetteer.best(phrase, EntityKind::kPlace);
-    label(tags, b, e, place_before && loc != nullptr ? "LOC" : kind_tag(whole.front().kind));
+    label(tags, b, e, place_before && loc != nullptr ? "LOC" : conll_tag(whole.front().kind));
   } else if (n == 1 && acronym(s[b])) {
     label(tags, b, e, "ORG");
   } else {

@@ -78,18 +78,6 @@ std::vector<ChunkScore> finish_scores(std::map<std::string, ChunkScore>& scores)
   return out;
 }
 
-const char* conll_type(EntityKind kind) {
-  switch (kind) {
-    case EntityKind::kPerson:
-      return "PER";
-    case EntityKind::kOrganization:
-      return "ORG";
-    case EntityKind::kPlace:
-      return "LOC";
-  }
-  return "MISC";
-}
-
 // The taggers eval-ner --pipeline runs: the extractor indexing uses (with the model given, or
 // the default one), and the tagger alone (none: the rules tagger).
 struct PipelineTaggers {
@@ -171,7 +159,7 @@ std::optional<std::set<Span>> pipeline_spans(const RebuiltDocument& rebuilt, std
   builder.build(article, "");
   std::set<Span> found;
   for (const Entity& e : article.entities) {
-    for (const Mention& m : e.mentions) found.insert({conll_type(e.kind), m.field, m.start, m.end});
+    for (const Mention& m : e.mentions) found.insert({conll_tag(e.kind), m.field, m.start, m.end});
   }
   return found;
 }

@@ -19,7 +19,9 @@ enum class EntityKind { kPerson, kOrganization, kPlace };
 std::string_view kind_name(EntityKind kind);
 // "people", "organizations", "places": the facet and filter of the kind.
 std::string_view facet_name(EntityKind kind);
-// Inverse of both; also accepts the British spellings, "org", "orgs", "loc", "location" and the
+// "PER", "ORG", "LOC": the CoNLL-2003 tag of the kind (NUL-terminated).
+const char* conll_tag(EntityKind kind);
+// Inverse of all three; also accepts the British spellings, "org", "orgs", "loc", "location" and the
 // CoNLL tags PER, ORG, LOC. Returns false for anything else (MISC included). One table
 // (common/src/entities.cc) for every reader of a kind name.
 bool parse_kind(std::string_view name, EntityKind& kind);
