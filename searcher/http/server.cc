@@ -167,15 +167,7 @@ class ConnectionStream final : public httplib::Stream {
     for (;;) {
       pollfd p{sock_, POLLIN, 0};
       if (::poll(&p, 1, 0) > 0) return true;  // data, or the end of it: read() tells which
-      if (listener_ == INVALID_SOCKET) {
-        failure_ = Failure::kStopped;
-        return false;
-      }
-      if (expired()) {
-        failure_ = Failure::kTimedOut;
-        return false;
-      }
-      wait(POLLIN, deadline_);
+      if (!wait_for_input()) return false;
     }
   }
   bool is_writable() const override { return poll_for(POLLOUT, Clock::now() + write_timeout()); }
@@ -246,16 +238,23 @@ class ConnectionStream final : public httplib::Stream {
         failure_ = Failure::kClosed;
         return false;
       }
-      if (listener_ == INVALID_SOCKET) {
-        failure_ = Failure::kStopped;
-        return false;
-      }
-      if (expired()) {
-        failure_ = Failure::kTimedOut;
-        return false;
-      }
-      wait(POLLIN, deadline_);
+      if (!wait_for_input()) return false;
     }
+  }
+
+  // Waits for input until the request's deadline; false (failure_ says why) when the server
+  // stops or the deadline passes first.
+  bool wait_for_input() const {
+    if (listener_ == INVALID_SOCKET) {
+      failure_ = Failure::kStopped;
+      return false;
+    }
+    if (expired()) {
+      failure_ = Failure::kTimedOut;
+      return false;
+    }
+    wait(POLLIN, deadline_);
+    return true;
   }
 
   bool expired() const {
