@@ -15,8 +15,9 @@ std::vector<TermCount> terms_under(const Xapian::Database& db, std::string_view 
   return out;
 }
 
-std::vector<TermCount> count_terms(const Xapian::Database& db, std::string_view prefix, Xapian::valueno display_slot) {
-  std::vector<TermCount> out = terms_under(db, prefix);
+std::vector<TermCount> count_terms(const Xapian::Database& db, std::string_view prefix, Xapian::valueno display_slot,
+                                   std::string_view start) {
+  std::vector<TermCount> out = terms_under(db, prefix, start);
   if (display_slot != Xapian::BAD_VALUENO) {
     for (TermCount& c : out) {
       auto post = db.postlist_begin(c.term);

@@ -174,9 +174,8 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
     const searcher::EntityAliases& aliases = *h.aliases;
     for (EntityKind kind : kAllKinds) {  // all: a place may be listed as a person
       std::string prefix(schema::entity_prefix(kind));
-      std::string start = prefix + folded_prefix;
-      for (auto t = h.db.allterms_begin(start); t != h.db.allterms_end(start); ++t) {
-        std::string folded = (*t).substr(prefix.size());
+      for (TermCount& t : terms_under(h.db, prefix, folded_prefix)) {
+        const std::string& folded = t.value;
         // A place or organisation that is a person is listed with the people (when they are).
         EntityKind as = kind;
         std::string canonical = aliases.person(kind, folded);
@@ -188,10 +187,10 @@ std::vector<EntityCount> Searcher::entities(const EntityListRequest& req) const 
         if (std::find(kinds.begin(), kinds.end(), as) == kinds.end()) continue;
         bool aliased = canonical != folded;
         Row& r = rows[std::string(1, schema::kind_letter(as)) + (aliased ? fold_case(canonical) : folded)];
-        r.count += t.get_termfreq();
+        r.count += t.articles;
         r.kind = as;
         if (aliased) r.name = canonical;
-        r.terms.push_back(*t);
+        r.terms.push_back(std::move(t.term));
       }
     }
     // The canonical name's own term, when the prefix did not reach it ("BEA" -> "Baltic ...").
@@ -266,17 +265,9 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, int limit) co
   std::string last = space == std::string::npos ? folded : folded.substr(space + 1);
   if (last.empty()) return out;
   return impl_->with_handle("suggest", [&](Handle& h) {
-    std::vector<std::pair<std::uint64_t, std::string>> words;
-    std::string prefix = std::string(schema::kTitlePrefix) + last;
-    for (auto t = h.db.allterms_begin(prefix); t != h.db.allterms_end(prefix); ++t) {
-      words.emplace_back(t.get_termfreq(), (*t).substr(schema::kTitlePrefix.size()));
-    }
-    std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (const auto& [count, word] : words) {
+    for (const TermCount& word : count_terms(h.db, schema::kTitlePrefix, Xapian::BAD_VALUENO, last)) {
       if (static_cast<int>(out.size()) >= limit) break;
-      out.push_back({head + word, "word", count});
+      out.push_back({head + word.value, "word", word.articles});
     }
     return out;
   });

@@ -21,10 +21,10 @@ struct TermCount {
 // Every term that starts with prefix + start, in term order. Xapian errors propagate.
 std::vector<TermCount> terms_under(const Xapian::Database& db, std::string_view prefix, std::string_view start = {});
 
-// Every term under prefix, most articles first (ties by value). With a display_slot, value is
-// what the first article holding the term stores in that slot (the term itself is folded), when
-// it stores anything.
+// Every term that starts with prefix + start, most articles first (ties by value). With a
+// display_slot, value is what the first article holding the term stores in that slot (the term
+// itself is folded), when it stores anything.
 std::vector<TermCount> count_terms(const Xapian::Database& db, std::string_view prefix,
-                                   Xapian::valueno display_slot = Xapian::BAD_VALUENO);
+                                   Xapian::valueno display_slot = Xapian::BAD_VALUENO, std::string_view start = {});
 
 }  // namespace gazette
