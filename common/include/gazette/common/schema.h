@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include "gazette/common/entities.h"
+#include "gazette/common/varint.h"
 
 namespace gazette::schema {
 
@@ -142,22 +143,10 @@ std::vector<std::string> decode_list(std::string_view encoded);
 template <typename Fn>
 void for_each_listed(std::string_view encoded, Fn&& fn) {
   std::size_t i = 0;
-  while (i < encoded.size()) {
-    std::size_t n = 0;
-    int shift = 0;
-    bool ok = false;
-    while (i < encoded.size() && shift < 35) {
-      auto byte = static_cast<unsigned char>(encoded[i++]);
-      n |= static_cast<std::size_t>(byte & 0x7F) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok || n > encoded.size() - i) return;
-    fn(encoded.substr(i, n));
-    i += n;
+  std::uint64_t n = 0;
+  while (i < encoded.size() && get_varint(encoded, i, n) && n <= encoded.size() - i) {
+    fn(encoded.substr(i, static_cast<std::size_t>(n)));
+    i += static_cast<std::size_t>(n);
   }
 }
 
