@@ -31,7 +31,8 @@ struct IndexedArticle {
 std::vector<std::vector<std::string>> parse_synonyms(std::string_view text, const std::string& path,
                                                      Analyzer& analyzer);
 
-// The single writer of a Gazette database. Not thread-safe: one thread owns it.
+// The writer of one Gazette database (an incremental run's, or one shard of ShardWriters). Not
+// thread-safe: one thread owns it.
 // Throws IndexError when the database cannot be opened (locked, corrupt, other schema version).
 class IndexWriter {
  public:

@@ -41,8 +41,8 @@ struct IndexerConfig {
   std::string default_language = "en";          // when an article states none and detection is unsure
   std::string synonyms_path;                    // synonym groups to store; "" = the shipped defaults for a new database
   bool extract_entities = true;                 // people, organisations, places as facets
-  // Take the page tails scrapers keep (comment forms, share buttons, related links, cookie
-  // notices, copyright lines) out of bodies before they are indexed and stored (boilerplate.h).
+  // Clean bodies before they are indexed and stored (clean_article, boilerplate.h): page tails,
+  // lead furniture and dateline, lines recurring across a source, HTML link lists.
   bool remove_boilerplate = true;
   float min_entity_confidence = 0;  // leave out entities the tagger is less sure of (0..1)
   bool progress = false;            // a live progress line on stderr

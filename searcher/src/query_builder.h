@@ -47,13 +47,12 @@ struct BuiltQuery {
   std::vector<std::string> optional_words;  // a long question's words, each optional (max_all_words)
 };
 
-// The Gazette query language (README "Query language"): words (all must match by default,
-// each by exact form or stem), "exact phrases", AND / OR / NOT, +must / -exclude, parentheses,
-// NEAR, NEAR/n, ADJ, ADJ/n, trailing wildcards (missil*), fields title:, author:, source:,
-// section:, lang:, person:, org:, place: and date: with ranges (date:2025-01..2025-06-30, open
-// ends allowed). A malformed query never throws: it is read as plain words and a warning says so.
-// Not thread-safe (uses the caller's Analyzer and database). Throws InvalidRequest only when the
-// text holds nothing to search for and options.allow_empty is false.
+// The Gazette query language (README "Query language"): words (up to max_all_words bare words must all match, more are
+// each optional; each by exact form or stem), "exact phrases", AND / OR / NOT, +must / -exclude, parentheses, NEAR,
+// NEAR/n, ADJ, ADJ/n, trailing wildcards (missil*), fields title:, author:, source:, section:, lang:, person:, org:,
+// place: and date: with ranges (date:2025-01..2025-06-30, open ends allowed). A malformed query never throws: it is
+// read as plain words and a warning says so. Not thread-safe (uses the caller's Analyzer and database). Throws
+// InvalidRequest only when the text holds nothing to search for and options.allow_empty is false.
 class QueryBuilder {
  public:
   QueryBuilder(Analyzer& analyzer, const Gazetteer* gazetteer = nullptr, const Xapian::Database* db = nullptr,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// What scrapers keep of a page that is not the article: the comment form, share buttons,
-// "Related articles", newsletter prompts, cookie notices and copyright lines at the end (or the
-// start) of a body. Found one file at a time, from a small set of patterns in several languages.
+// What scrapers keep of a page that is not the article, and clean_article() takes out: page tails
+// (the comment form, share buttons, "Related articles", newsletter prompts, cookie notices and
+// copyright lines, from patterns in several languages), lead furniture (section label, repeated
+// headline, byline; the dateline is kept apart), lines that recur across a source's articles
+// (RecurringLines) and, for HTML, paragraphs that are mostly links.
 #pragma once
 
 #include <cstddef>

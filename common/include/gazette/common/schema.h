@@ -20,7 +20,6 @@ namespace gazette::schema {
 inline constexpr int kSchemaVersion = 6;  // 6: one XFULL term per full name (5: XNAME per word)
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
-inline constexpr std::string_view kDefaultLanguageKey = "gazette:default_language";
 // The lines that recur in a source's articles (RecurringLines::records()), one metadata entry
 // per source: this prefix + the hex64 hash of the source key.
 inline constexpr std::string_view kRecurringLinesPrefix = "gazette:lines:";
@@ -59,7 +58,8 @@ inline constexpr Xapian::valueno kPublishedSlot = 0;
 // Content signature of the article (16 hex digits of fnv1a64 over its stored form): an
 // unchanged article is not re-indexed.
 inline constexpr Xapian::valueno kContentHashSlot = 1;
-// The file the article was read from (path as given to the indexer): used by --prune.
+// The file the article was read from (absolute and normalised, indexer's stored_path()): used by
+// --prune.
 inline constexpr Xapian::valueno kSourceFileSlot = 2;
 // Facet slots. Entities: the article's canonical names of one kind, as a list (encode_list).
 inline constexpr Xapian::valueno kPeopleSlot = 3;

@@ -35,14 +35,19 @@ struct RankingOptions {
   double proximity = 0;
 };
 
+// What a search asks. These member initialisers are the defaults of every front end (CLI flags,
+// query parameters and JSON keys all read through request_params.h); Searcher::search checks
+// every range once (searcher/src/request_plan.cc).
 struct SearchRequest {
-  std::string query;        // words and "quoted phrases"; all words must match
+  // Words, "quoted phrases", operators and field:value (README "What a query means"): up to three
+  // bare words must all match; a longer question ranks articles by how many of its words they hold.
+  std::string query;
   int limit = 10;           // 0..kMaxLimit hits
   int offset = 0;           // hits to skip; offset + limit <= kMaxResultWindow
   std::string lang;         // ISO 639-1 language of the query for stemming; "" = detect
-  int snippet_chars = 240;  // target snippet length in bytes of UTF-8 (about characters); 0 = none
+  int snippet_chars = 240;  // target snippet length in bytes of UTF-8 (about characters), 0..2000; 0 = none
   // Facets to count over all matches: people, organizations, places, source, section, language,
-  // date (per month), date:year, date:day.
+  // date (per month; also date:month), date:year, date:day.
   std::vector<std::string> facets;
   int facet_size = 10;  // values per facet, 1..1000
   // Filters "facet:value" ("people:Kim Jong Un", "places:U.S.", "date:2025-03"): OR between
@@ -81,7 +86,7 @@ struct FacetResult {
 struct Hit {
   std::string id;
   int rank = 0;      // 1-based position in the full ranking
-  double score = 0;  // BM25 weight
+  double score = 0;  // relevance weight under the request's weighting scheme (BM25 by default)
   std::string title;
   std::string url;
   std::string source;
