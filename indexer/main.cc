@@ -315,15 +315,8 @@ int main(int argc, char** argv) {
     if (*clusters.app) return clusters.run();
     if (*eval.app) return eval.run();
     if (*stats.app) return stats.run();
-  } catch (const gazette::InvalidRequest& e) {
-    std::cerr << "gazette-index: " << e.what() << '\n';
-    return 2;
-  } catch (const gazette::Error& e) {
-    std::cerr << "gazette-index: " << e.what() << '\n';
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "gazette-index: internal error: " << e.what() << '\n';
-    return 70;
+  } catch (...) {
+    return gazette::report_failure("gazette-index");
   }
   return 0;
 }

@@ -376,15 +376,8 @@ int main(int argc, char** argv) {
     if (*similar.app) return similar.run();
     if (*entities.app) return entities.run();
     if (*related.app) return related.run();
-  } catch (const gazette::InvalidRequest& e) {
-    std::cerr << "gazette-search: " << e.what() << '\n';
-    return 2;
-  } catch (const gazette::Error& e) {
-    std::cerr << "gazette-search: " << e.what() << '\n';
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "gazette-search: internal error: " << e.what() << '\n';
-    return 70;
+  } catch (...) {
+    return gazette::report_failure("gazette-search");
   }
   return 0;
 }

@@ -40,4 +40,9 @@ class DataError : public Error {
   std::string reason_;
 };
 
+// For a program's main(), called inside `catch (...)`: prints "PROGRAM: message" on stderr and
+// returns the exit status: 2 for InvalidRequest (the caller's fault), 1 for any other Error, 70
+// (EX_SOFTWARE) for anything else. The one mapping of errors to exit statuses.
+int report_failure(const char* program) noexcept;
+
 }  // namespace gazette
