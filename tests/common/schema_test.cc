@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "gazette/common/hash.h"
 #include "support/temp_index.h"
 
 namespace gazette::schema {
@@ -77,6 +78,50 @@ TEST(SchemaTest, NoStrayPrefixesOrSlotsOutsideSchema) {
     }
   }
   EXPECT_GT(scanned, 10);
+}
+
+}  // namespace
+}  // namespace gazette::schema
+
+namespace gazette::schema {
+namespace {
+
+// The declarations of schema.h (prefixes, slots, constants, helper signatures), comments and
+// white space left out: what a database's layout depends on.
+std::string schema_declarations() {
+  std::string code =
+      gazette::testing::file_bytes(gazette::testing::source_dir("common/include/gazette/common/schema.h"));
+  std::string out;
+  std::size_t i = 0;
+  while (i < code.size()) {
+    std::size_t end = code.find('\n', i);
+    if (end == std::string::npos) end = code.size();
+    std::string line = code.substr(i, end - i);
+    i = end + 1;
+    if (std::size_t c = line.find("//"); c != std::string::npos) line.erase(c);
+    if (line.find("kSchemaVersion =") != std::string::npos) continue;
+    for (char ch : line) {
+      if (ch != ' ' && ch != '\t' && ch != '\r') out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+// A change to schema.h must bump kSchemaVersion: the searcher refuses a database of another
+// version rather than misread it. When this fails, bump kSchemaVersion (if the change alters what
+// a database holds or how it is read) and put the new pair in the table.
+TEST(SchemaTest, ChangesToTheSchemaBumpItsVersion) {
+  struct Known {
+    int version;
+    const char* fingerprint;
+  };
+  const Known kKnown[] = {{6, "0af6127e6ee43104"}};
+  const std::string fingerprint = hex64(fnv1a64(schema_declarations()));
+  bool known = false;
+  for (const Known& k : kKnown) known = known || (k.version == kSchemaVersion && fingerprint == k.fingerprint);
+  EXPECT_TRUE(known) << "schema.h changed (fingerprint " << fingerprint << ") at kSchemaVersion " << kSchemaVersion
+                     << ": bump the version if databases change, then record {" << kSchemaVersion << ", \""
+                     << fingerprint << "\"} here";
 }
 
 }  // namespace
