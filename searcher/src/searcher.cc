@@ -209,10 +209,10 @@ std::optional<searcher::BuiltQuery> similar_query(Handle& h, Xapian::docid did, 
 SearchResponse Searcher::similar(const std::string& id, int limit) const {
   const Deadline clock(0);
   check_limit(limit, 1, kMaxLimit);
-  SearchRequest req;
-  req.query = id;
-  req.limit = limit;
-  const searcher::SearchPlan plan = searcher::plan_search(req, nullptr);
+  // A plain relevance-ranked page of `limit`, whatever the id holds (it is not query text).
+  searcher::SearchPlan plan;
+  plan.request.query = id;
+  plan.request.limit = limit;
   SearchResponse resp = impl_->with_handle("similar", [&](Handle& h) {
     std::string term = schema::id_term(id);
     auto p = h.db.postlist_begin(term);
