@@ -71,9 +71,12 @@ std::vector<std::string> band_terms(const MinHash& m) {
   for (std::size_t band = 0; band < static_cast<std::size_t>(schema::kMinHashBands); ++band) {
     // The band's values as encode_minhash writes them (four bytes each, least significant first).
     std::uint64_t h = fnv1a64(std::string_view(encoded).substr(band * rows * 4, rows * 4));
-    char prefix[4];
-    std::snprintf(prefix, sizeof prefix, "%02zu", band);
-    out.push_back(schema::make_term(schema::kDupBandPrefix, std::string(prefix) + hex64(h).substr(0, 12)));
+    // The band as a letter, then 36 bits of its hash in six URL-safe base64 digits.
+    static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    std::string term(schema::kDupBandPrefix);
+    term.push_back(static_cast<char>('a' + band));
+    for (int i = 0; i < 6; ++i) term.push_back(kDigits[(h >> (6 * i)) & 63]);
+    out.push_back(std::move(term));
   }
   return out;
 }

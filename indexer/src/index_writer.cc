@@ -41,11 +41,12 @@ std::string indexed_duplicate_group(const Xapian::Database& db, const MinHash& s
 
 }  // namespace
 
-IndexWriter::IndexWriter(const std::string& path, bool rebuild) {
+IndexWriter::IndexWriter(const std::string& path, bool rebuild, bool no_sync) {
   try {
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
-    db_ = Xapian::WritableDatabase(path, rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+    int flags = rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+    db_ = Xapian::WritableDatabase(path, no_sync ? flags | Xapian::DB_NO_SYNC : flags);
   } catch (const Xapian::DatabaseLockError&) {
     throw IndexError(path + ": database is locked by another writer (is another gazette-index running?)");
   } catch (const Xapian::Error& e) {

@@ -37,7 +37,9 @@ std::vector<std::vector<std::string>> parse_synonyms(std::string_view text, cons
 class IndexWriter {
  public:
   // Opens (creating if needed) the database at `path`; `rebuild` empties it first.
-  IndexWriter(const std::string& path, bool rebuild);
+  // no_sync: commits without fsync (Xapian::DB_NO_SYNC), for temporary shards that a merge
+  // replaces.
+  IndexWriter(const std::string& path, bool rebuild, bool no_sync = false);
   ~IndexWriter();
 
   // Every article in the index, by id term. Read once at start by the pipeline.

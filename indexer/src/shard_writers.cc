@@ -99,7 +99,8 @@ ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size
   }
   for (unsigned s = 0; s < std::max(1u, shards); ++s) {
     paths_.push_back(folder_ + "/shard" + std::to_string(s));
-    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), !resume));
+    // No fsync: a kill leaves what was written in the OS's buffers, and a merge replaces the shards.
+    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), !resume, /*no_sync=*/true));
     // A new shard is committed at once, so that a resumed run finds every shard it lists.
     if (!resume) writers_.back()->commit();
     queues_.push_back(std::make_unique<BoundedQueue<Job>>(64));

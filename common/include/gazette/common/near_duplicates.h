@@ -26,7 +26,7 @@ double similarity(const MinHash& a, const MinHash& b);
 std::string encode_minhash(const MinHash& m);
 std::optional<MinHash> decode_minhash(std::string_view encoded);
 
-// One boolean term per LSH band ("XDB" + band + hash): articles sharing a band term are
+// One boolean term per LSH band ("XDB" + band letter + six digits of its hash): articles sharing a band term are
 // candidates, then compared by similarity().
 std::vector<std::string> band_terms(const MinHash& m);
 

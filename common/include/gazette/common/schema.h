@@ -17,7 +17,7 @@
 namespace gazette::schema {
 
 // Bump on any change below; the searcher refuses an index of another version.
-inline constexpr int kSchemaVersion = 6;  // 6: one XFULL term per full name (5: XNAME per word)
+inline constexpr int kSchemaVersion = 7;  // 7: band terms "XDB" + letter + 6 digits (6: one XFULL term per full name)
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 // The lines that recur in a source's articles (RecurringLines::records()), one metadata entry
@@ -49,7 +49,9 @@ inline constexpr std::string_view kAcronymPrefix = "XACR";
 inline constexpr std::string_view kFullNamePrefix = "XFULL";
 inline constexpr std::string_view kShortFormPrefix = "XSHORT";
 inline constexpr char kAliasSeparator = '\x01';
-inline constexpr std::string_view kDupBandPrefix = "XDB";    // boolean: MinHash LSH band, "XDB" + band + hash
+// Boolean: a MinHash LSH band, "XDB" + band letter (a, b, ...) + 36 bits of the band's hash in six
+// URL-safe base64 digits (band_terms(), near_duplicates.h).
+inline constexpr std::string_view kDupBandPrefix = "XDB";
 inline constexpr std::string_view kDupGroupPrefix = "XDUP";  // boolean: near-duplicate group id
 
 // --- Value slots ---
