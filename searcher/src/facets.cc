@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "aliases.h"
+#include "facet_table.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
@@ -14,7 +15,26 @@
 namespace gazette::searcher {
 namespace {
 
-Xapian::valueno slot_of(FacetField field) {
+EntityKind kind_of(FacetField field) { return entity_kind(field).value_or(EntityKind::kPlace); }
+
+// The part of a day "YYYY-MM-DD" a date facet of `grain` counts by.
+std::string_view date_key(std::string_view day, DateGrain grain) {
+  return day.substr(0, grain == DateGrain::kYear ? 4 : grain == DateGrain::kMonth ? 7 : 10);
+}
+
+bool valid_date_prefix(const std::string& v) {
+  // "2025", "2025-03", "2025-03-14"
+  if (v.size() != 4 && v.size() != 7 && v.size() != 10) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    bool dash = i == 4 || i == 7;
+    if (dash ? v[i] != '-' : !(v[i] >= '0' && v[i] <= '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Xapian::valueno facet_slot(FacetField field) {
   switch (field) {
     case FacetField::kPeople:
       return schema::kPeopleSlot;
@@ -33,34 +53,6 @@ Xapian::valueno slot_of(FacetField field) {
   }
   return schema::kPeopleSlot;
 }
-
-bool is_list(FacetField field) { return entity_kind(field).has_value(); }
-
-EntityKind kind_of(FacetField field) { return entity_kind(field).value_or(EntityKind::kPlace); }
-
-// Calls fn(std::string_view) for each value in a slot's raw value (entity lists decoded in
-// place, without copies).
-template <typename Fn>
-void for_each_value(std::string_view raw, FacetField field, Fn&& fn) {
-  if (raw.empty()) return;
-  if (is_list(field)) {
-    schema::for_each_listed(raw, fn);
-  } else {
-    fn(raw);
-  }
-}
-
-bool valid_date_prefix(const std::string& v) {
-  // "2025", "2025-03", "2025-03-14"
-  if (v.size() != 4 && v.size() != 7 && v.size() != 10) return false;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    bool dash = i == 4 || i == 7;
-    if (dash ? v[i] != '-' : !(v[i] >= '0' && v[i] <= '9')) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::optional<EntityKind> entity_kind(FacetField field) {
   switch (field) {
@@ -123,7 +115,7 @@ FacetSpec parse_facet(std::string_view name) {
 
 std::string canonical_value(FacetField field, std::string_view value, const Gazetteer* gazetteer) {
   std::string v(trim(value, " \t\r\n\""));
-  if (gazetteer == nullptr || !is_list(field)) return v;
+  if (gazetteer == nullptr || !is_list_field(field)) return v;
   return canonical_name(kind_of(field), v, *gazetteer);  // as the indexer names what it finds
 }
 
@@ -151,7 +143,7 @@ std::vector<Filter> parse_filters(const std::vector<std::string>& filters, const
 }
 
 Filter resolve_aliases(Filter filter, const EntityAliases* aliases) {
-  if (aliases == nullptr || aliases->size() == 0 || !is_list(filter.field)) return filter;
+  if (aliases == nullptr || aliases->size() == 0 || !is_list_field(filter.field)) return filter;
   std::vector<std::string> values;
   for (const std::string& v : filter.values) {
     std::string c = aliases->canonical(kind_of(filter.field), v);
@@ -206,82 +198,108 @@ Xapian::Query filter_query(const Filter& filter, const EntityAliases* aliases) {
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters, const EntityAliases* aliases)
-    : facets_(std::move(facets)),
-      filters_(std::move(filters)),
-      counts_(facets_.size()),
-      aliases_(aliases != nullptr && aliases->size() > 0 ? aliases : nullptr),
-      pass_(filters_.size()) {
-  for (Filter& f : filters_) f = resolve_aliases(std::move(f), aliases_);
-  for (const Filter& f : filters_) {
-    std::vector<std::string> folded;
-    for (const std::string& v : f.values) folded.push_back(f.field == FacetField::kDate ? v : fold_case(v));
-    folded_filter_values_.push_back(std::move(folded));
-  }
-}
+FacetValues::FacetValues(const EntityAliases* aliases)
+    : aliases_(aliases != nullptr && aliases->size() > 0 ? aliases : nullptr) {}
 
-const std::string& FacetCollector::folded(std::string_view value) const {
+const std::string& FacetValues::folded(std::string_view value) const {
   auto it = fold_cache_.find(value);
   if (it == fold_cache_.end()) it = fold_cache_.emplace(std::string(value), fold_case(value)).first;
   return it->second;
 }
 
-std::string_view FacetCollector::resolved(FacetField field, std::string_view value) const {
-  if (aliases_ == nullptr || !is_list(field)) return value;
+std::string_view FacetValues::resolved(FacetField field, std::string_view value) const {
   auto& cache = resolve_cache_[static_cast<std::size_t>(kind_of(field))];
   auto it = cache.find(value);
   if (it == cache.end()) it = cache.emplace(std::string(value), aliases_->canonical(kind_of(field), value)).first;
   return it->second;
 }
 
-std::string_view FacetCollector::person_of(FacetField field, std::string_view value) const {
+std::string_view FacetValues::person_of(FacetField field, std::string_view value) const {
   auto& cache = person_cache_[field == FacetField::kPlaces ? 0 : 1];
   auto it = cache.find(value);
   if (it == cache.end()) it = cache.emplace(std::string(value), aliases_->person(kind_of(field), value)).first;
   return it->second;
 }
 
+FacetCollector::FacetCollector(std::vector<FacetSpec> facets, std::vector<Filter> filters, const EntityAliases* aliases,
+                               const FacetTable* table)
+    : facets_(std::move(facets)),
+      filters_(std::move(filters)),
+      counts_(facets_.size()),
+      aliases_(aliases != nullptr && aliases->size() > 0 ? aliases : nullptr),
+      values_(aliases_),
+      pass_(filters_.size()),
+      table_(table) {
+  for (Filter& f : filters_) f = resolve_aliases(std::move(f), aliases_);
+  for (const Filter& f : filters_) {
+    std::vector<std::string> folded;
+    for (const std::string& v : f.values) folded.push_back(f.field == FacetField::kDate ? v : fold_case(v));
+    folded_filter_values_.push_back(std::move(folded));
+  }
+  if (table_ == nullptr) return;
+  for (const FacetSpec& spec : facets_) id_counts_.emplace_back(table_->field(spec.field).names.size());
+  for (std::size_t f = 0; f < filters_.size(); ++f) {
+    const FacetTable::Field& field = table_->field(filters_[f].field);
+    std::vector<char> passes(field.names.size());
+    for (const std::string& want : folded_filter_values_[f]) {
+      if (filters_[f].field == FacetField::kDate) {
+        for (std::size_t id = 0; id < field.names.size(); ++id) {
+          if (field.names[id].compare(0, want.size(), want) == 0) passes[id] = 1;
+        }
+      } else if (auto it = field.by_folded.find(want); it != field.by_folded.end()) {
+        for (std::uint32_t id : it->second) passes[id] = 1;
+      }
+    }
+    id_passes_.push_back(std::move(passes));
+  }
+}
+
+bool FacetCollector::from_table(Xapian::docid did) const {
+  auto ids = [&](FacetField field, auto&& fn) {
+    const FacetTable::Field& f = table_->field(field);
+    if (did + 1 >= f.offsets.size()) return;
+    for (std::uint32_t i = f.offsets[did]; i < f.offsets[did + 1]; ++i) fn(f.ids[i]);
+  };
+  std::size_t failed = 0;
+  for (std::size_t f = 0; f < filters_.size(); ++f) {
+    bool ok = false;
+    ids(filters_[f].field, [&](std::uint32_t id) { ok = ok || id_passes_[f][id] != 0; });
+    pass_[f] = ok;
+    failed += ok ? 0 : 1;
+  }
+  for (std::size_t k = 0; k < facets_.size(); ++k) {
+    std::size_t failed_elsewhere = failed;
+    for (std::size_t f = 0; f < filters_.size(); ++f) {
+      if (filters_[f].field == facets_[k].field && !pass_[f]) --failed_elsewhere;
+    }
+    if (failed_elsewhere != 0) continue;
+    std::vector<std::uint32_t>& counts = id_counts_[k];
+    ids(facets_[k].field, [&](std::uint32_t id) { ++counts[id]; });
+  }
+  return failed == 0;
+}
+
 bool FacetCollector::operator()(const Xapian::Document& doc) const {
+  if (table_ != nullptr) return from_table(doc.get_docid());
   // Each slot read once per document, whether a filter, a facet or both need it.
   for (std::size_t i = 0; i < raw_.size(); ++i) raw_read_[i] = false;
   auto raw = [&](FacetField field) -> std::string_view {
     auto i = static_cast<std::size_t>(field);
     if (!raw_read_[i]) {
-      raw_[i] = doc.get_value(slot_of(field));
+      raw_[i] = doc.get_value(facet_slot(field));
       raw_read_[i] = true;
     }
     return raw_[i];
-  };
-  // The document's values of a field as the corpus names them: with aliases, entity names
-  // resolved, and a place or organisation that is a person among the people instead.
-  auto values = [&](FacetField field, auto&& fn) {
-    if (aliases_ == nullptr || !is_list(field)) {
-      for_each_value(raw(field), field, fn);
-      return;
-    }
-    if (field == FacetField::kPeople) {
-      for_each_value(raw(field), field, [&](std::string_view v) { fn(resolved(field, v)); });
-      for (FacetField other : {FacetField::kPlaces, FacetField::kOrganizations}) {
-        for_each_value(raw(other), other, [&](std::string_view v) {
-          std::string_view p = person_of(other, v);
-          if (!p.empty()) fn(p);
-        });
-      }
-      return;
-    }
-    for_each_value(raw(field), field, [&](std::string_view v) {
-      if (person_of(field, v).empty()) fn(resolved(field, v));
-    });
   };
   // Which of the decider's filters this document passes.
   std::size_t failed = 0;
   for (std::size_t f = 0; f < filters_.size(); ++f) {
     const Filter& filter = filters_[f];
     bool ok = false;
-    values(filter.field, [&](std::string_view v) {
+    values_.each(filter.field, raw, [&](std::string_view v) {
       for (const std::string& want : folded_filter_values_[f]) {
         if (ok) return;
-        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : folded(v) == want;
+        ok = filter.field == FacetField::kDate ? v.substr(0, want.size()) == want : values_.folded(v) == want;
       }
     });
     pass_[f] = ok;
@@ -296,16 +314,8 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
     }
     if (failed_elsewhere != 0) continue;
     auto& counts = counts_[k];
-    seen_.clear();
-    values(spec.field, [&](std::string_view v) {
-      if (spec.field == FacetField::kDate) {
-        v = v.substr(0, spec.grain == DateGrain::kYear ? 4 : spec.grain == DateGrain::kMonth ? 7 : 10);
-      }
-      if (aliases_ != nullptr && is_list(spec.field)) {
-        // Two names of one entity in a document count it once.
-        if (std::find(seen_.begin(), seen_.end(), v) != seen_.end()) return;
-        seen_.push_back(v);
-      }
+    values_.each(spec.field, raw, [&](std::string_view v) {
+      if (spec.field == FacetField::kDate) v = date_key(v, spec.grain);
       auto it = counts.find(v);
       if (it == counts.end()) {
         counts.emplace(std::string(v), 1);
@@ -318,6 +328,19 @@ bool FacetCollector::operator()(const Xapian::Document& doc) const {
 }
 
 std::vector<FacetResult> FacetCollector::results(int size) const {
+  // Counts by id into counts by value (a date's by its year or month).
+  for (std::size_t k = 0; k < id_counts_.size(); ++k) {
+    const FacetTable::Field& field = table_->field(facets_[k].field);
+    for (std::size_t id = 0; id < id_counts_[k].size(); ++id) {
+      if (id_counts_[k][id] == 0) continue;
+      std::string_view v = field.names[id];
+      if (facets_[k].field == FacetField::kDate) v = date_key(v, facets_[k].grain);
+      auto it = counts_[k].find(v);
+      if (it == counts_[k].end()) it = counts_[k].emplace(std::string(v), 0).first;
+      it->second += id_counts_[k][id];
+    }
+    id_counts_[k].assign(id_counts_[k].size(), 0);
+  }
   std::vector<FacetResult> out;
   using Entry = std::pair<const std::string, std::uint64_t>;
   for (std::size_t k = 0; k < facets_.size(); ++k) {

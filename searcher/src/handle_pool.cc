@@ -83,6 +83,49 @@ void HandlePool::refresh(Handle& h) {
   }
 }
 
+HandlePool::~HandlePool() {
+  stop_ = true;
+  std::thread builder;
+  {
+    std::lock_guard lock(table_mutex_);
+    builder = std::move(table_builder_);
+  }
+  if (builder.joinable()) builder.join();
+}
+
+std::shared_ptr<const FacetTable> HandlePool::facet_table(const Handle& h) {
+  std::pair<std::string, Xapian::rev> wanted;
+  try {
+    wanted = {h.db.get_uuid(), h.db.get_revision()};
+  } catch (const Xapian::Error&) {
+    return nullptr;  // several shards: no one revision
+  }
+  std::lock_guard lock(table_mutex_);
+  if (table_ && table_->uuid() == wanted.first && table_->revision() == wanted.second) return table_;
+  if (!building_ && tried_ != wanted) {
+    if (table_builder_.joinable()) table_builder_.join();  // finished: building_ is false
+    building_ = true;
+    tried_ = wanted;
+    table_builder_ = std::thread([this] { build_facet_table(); });
+  }
+  return nullptr;
+}
+
+void HandlePool::build_facet_table() {
+  std::shared_ptr<const FacetTable> table;
+  try {
+    // Its own handle, at the latest revision (a later search of that revision finds it).
+    Xapian::Database db = open_database(path_);
+    std::shared_ptr<const EntityAliases> aliases = load_aliases(db, gazetteer_);
+    table = FacetTable::build(db, aliases.get(), stop_);
+  } catch (...) {
+    // No table: searches go on counting from each document's slots.
+  }
+  std::lock_guard lock(table_mutex_);
+  if (table) table_ = std::move(table);
+  building_ = false;
+}
+
 void HandlePool::release(std::unique_ptr<Handle> h) {
   std::lock_guard lock(mutex_);
   idle_.push_back(std::move(h));

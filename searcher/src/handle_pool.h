@@ -9,11 +9,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
 
 #include "aliases.h"
+#include "facet_table.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
@@ -39,6 +41,9 @@ class HandlePool {
  public:
   // Opens one handle now, so that a bad path fails here (IndexError).
   explicit HandlePool(std::string path);
+  ~HandlePool();  // stops and joins a facet table build
+  HandlePool(const HandlePool&) = delete;
+  HandlePool& operator=(const HandlePool&) = delete;
 
   const std::string& path() const { return path_; }
   // Entity canonicalisation for filters ("places:U.S."), shared read-only by all threads.
@@ -52,7 +57,15 @@ class HandlePool {
   template <typename Fn>
   auto with_handle(const char* what, Fn&& fn) -> decltype(fn(std::declval<Handle&>()));
 
+  // The facet table (facet_table.h) of the revision `h` reads, when one is built; otherwise
+  // nullptr, and a table of the latest revision starts building in the background (one build at
+  // a time, one try per revision), so that later searches count from it. None for a stub
+  // database of several shards.
+  std::shared_ptr<const FacetTable> facet_table(const Handle& h);
+
  private:
+  void build_facet_table();
+
   std::unique_ptr<Handle> acquire();
   // Moves a handle to the latest commit: reopen() in place, or a fresh open when the path now
   // names another database (a finished --rebuild).
@@ -65,6 +78,12 @@ class HandlePool {
   std::mutex mutex_;
   std::vector<std::unique_ptr<Handle>> idle_;
   std::atomic<std::uint64_t> generation_{0};
+  std::mutex table_mutex_;  // guards the four below
+  std::shared_ptr<const FacetTable> table_;
+  std::thread table_builder_;
+  bool building_ = false;
+  std::pair<std::string, Xapian::rev> tried_;  // uuid and revision of the last build begun
+  std::atomic<bool> stop_{false};
 };
 
 template <typename Fn>

@@ -182,7 +182,7 @@ void bound_the_match(Handle& h, const SearchPlan& plan, const Xapian::Query& que
   if (!plan.facets.empty()) m.check = all;  // every match: exact counts
 }
 
-void build_match(Handle& h, const SearchPlan& plan, const BuiltQuery& q, Match& m) {
+void build_match(Handle& h, const SearchPlan& plan, const BuiltQuery& q, const FacetTable* facet_table, Match& m) {
   std::vector<Filter> collector_filters;
   Xapian::Query query = ranked(h, plan, q, filtered(h, plan, q.query, collector_filters), m);
   m.enquire.set_query(query);
@@ -192,7 +192,7 @@ void build_match(Handle& h, const SearchPlan& plan, const BuiltQuery& q, Match& 
   }
   bound_the_match(h, plan, query, m);
   if (!plan.facets.empty())
-    m.collector = std::make_unique<FacetCollector>(plan.facets, collector_filters, h.aliases.get());
+    m.collector = std::make_unique<FacetCollector>(plan.facets, collector_filters, h.aliases.get(), facet_table);
 }
 
 // One ranked page and its total.
@@ -250,12 +250,12 @@ RankedPage rank_in_xapian(Match& m, const SearchRequest& req) {
 
 }  // namespace
 
-SearchResponse run_search(Handle& h, const SearchPlan& plan, const BuiltQuery& q) {
+SearchResponse run_search(Handle& h, const SearchPlan& plan, const BuiltQuery& q, const FacetTable* facet_table) {
   const SearchRequest& req = plan.request;
   SearchResponse resp;
   resp.query = req.query;
   Match m(h.db);
-  build_match(h, plan, q, m);
+  build_match(h, plan, q, facet_table, m);
   RankedPage page;
   if (req.collapse && m.check == m.need) page = collapse_after_ranking(m, req);
   if (!page.complete) page = rank_in_xapian(m, req);

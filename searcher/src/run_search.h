@@ -12,6 +12,7 @@ namespace gazette::searcher {
 
 // The response for `q` under `plan` (plan.request.time_limit_ms is the time left for the match).
 // Spelling and relaxation are the caller's (Searcher::search). Xapian errors propagate.
-SearchResponse run_search(Handle& h, const SearchPlan& plan, const BuiltQuery& q);
+SearchResponse run_search(Handle& h, const SearchPlan& plan, const BuiltQuery& q,
+                          const FacetTable* facet_table = nullptr);
 
 }  // namespace gazette::searcher

@@ -82,6 +82,7 @@ struct SearchRun {
   const Deadline& deadline;
   searcher::QueryBuilder builder;
   searcher::QueryOptions options;
+  std::shared_ptr<const searcher::FacetTable> facet_table;  // of h's revision, when one is built
 
   SearchRun(Handle& handle, const searcher::SearchPlan& p, const Deadline& d, const Gazetteer* gazetteer)
       : h(handle), plan(p), deadline(d), builder(h.analyzer, gazetteer, &h.db, h.aliases.get()) {
@@ -93,7 +94,7 @@ struct SearchRun {
   // `query` run under the plan (or `changed`, a variant of it) with the time that is left.
   SearchResponse run(const searcher::BuiltQuery& query, searcher::SearchPlan changed) {
     changed.request.time_limit_ms = deadline.left_ms();
-    return searcher::run_search(h, changed, query);
+    return searcher::run_search(h, changed, query, facet_table.get());
   }
 
   // No article has every word: fall back to any word, ranked, and say so.
@@ -147,6 +148,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
   const searcher::SearchPlan plan = searcher::plan_search(req, impl_->gazetteer());
   SearchResponse resp = impl_->with_handle("search", [&](Handle& h) {
     SearchRun search(h, plan, deadline, impl_->gazetteer());
+    if (!plan.facets.empty()) search.facet_table = impl_->facet_table(h);
     searcher::BuiltQuery q = search.builder.build(req.query, search.options);
     SearchResponse r = search.run(q, plan);
     if (r.total.value == 0 && q.relaxable) search.relax(r);
