@@ -2,6 +2,8 @@
 // The database writer; Xapian errors become IndexError with the path in the message.
 #include "index_writer.h"
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -41,12 +43,28 @@ std::string indexed_duplicate_group(const Xapian::Database& db, const MinHash& s
 
 }  // namespace
 
-IndexWriter::IndexWriter(const std::string& path, bool rebuild, bool no_sync) {
+bool spelling_word(std::string_view term) {
+  if (term.size() < 3 || term.size() > 30) return false;
+  auto c = static_cast<unsigned char>(term[0]);
+  if (!((c >= 'a' && c <= 'z') || c >= 0xC3)) return false;
+  return term.find_first_of("0123456789.'") == std::string_view::npos;
+}
+
+void write_spelling(const Xapian::Database& db, Xapian::WritableDatabase& out) {
+  // Prefixes are capitals: from "a" on, every term is a plain word or other unprefixed text.
+  auto t = db.allterms_begin();
+  t.skip_to("a");
+  for (; t != db.allterms_end(); ++t) {
+    if (t.get_termfreq() >= kMinSpellingArticles && spelling_word(*t)) out.add_spelling(*t, t.get_termfreq());
+  }
+}
+
+IndexWriter::IndexWriter(const std::string& path, bool rebuild, Kind kind) : kind_(kind) {
   try {
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     int flags = rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
-    db_ = Xapian::WritableDatabase(path, no_sync ? flags | Xapian::DB_NO_SYNC : flags);
+    db_ = Xapian::WritableDatabase(path, kind == Kind::kShard ? flags | Xapian::DB_NO_SYNC : flags);
   } catch (const Xapian::DatabaseLockError&) {
     throw IndexError(path + ": database is locked by another writer (is another gazette-index running?)");
   } catch (const Xapian::Error& e) {
@@ -111,14 +129,9 @@ void IndexWriter::set_duplicate_group(Xapian::docid docid, const std::string& gr
 }
 
 void IndexWriter::spelling(const Xapian::Document& doc, bool add) {
-  // Plain alphabetic words only: numbers and prefixed terms make poor suggestions.
+  if (kind_ == Kind::kShard) return;
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    const std::string& term = *t;
-    if (term.size() < 3 || term.size() > 30) continue;
-    auto c = static_cast<unsigned char>(term[0]);
-    if (!((c >= 'a' && c <= 'z') || c >= 0xC3)) continue;
-    if (term.find_first_of("0123456789.'") != std::string::npos) continue;
-    spelling_delta_[term] += add ? 1 : -1;
+    if (spelling_word(*t)) spelling_delta_[*t] += add ? 1 : -1;
   }
 }
 
@@ -229,9 +242,26 @@ void IndexWriter::commit() {
   try {
     // Spelling frequencies are summed per batch: one Xapian call per distinct word instead of
     // one per word of every article (which cost 40% of indexing time).
-    for (const auto& [word, delta] : spelling_delta_) {
-      if (delta > 0) db_.add_spelling(word, static_cast<Xapian::termcount>(delta));
-      if (delta < 0) db_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+    // A word enters the dictionary with its article count once kMinSpellingArticles articles
+    // hold it (the count includes this batch), and leaves it when fewer do.
+    std::vector<std::pair<std::string, long>> changes(spelling_delta_.begin(), spelling_delta_.end());
+    std::sort(changes.begin(), changes.end());
+    std::vector<Xapian::termcount> have(changes.size(), 0);  // each word's count in the dictionary
+    auto w = db_.spellings_begin();
+    for (std::size_t i = 0; i < changes.size() && w != db_.spellings_end(); ++i) {
+      w.skip_to(changes[i].first);
+      if (w != db_.spellings_end() && *w == changes[i].first) have[i] = w.get_termfreq();
+    }
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      const auto& [word, delta] = changes[i];
+      if (delta > 0 && have[i] > 0) {
+        db_.add_spelling(word, static_cast<Xapian::termcount>(delta));
+      } else if (delta > 0) {
+        if (Xapian::doccount n = db_.get_termfreq(word); n >= kMinSpellingArticles) db_.add_spelling(word, n);
+      } else if (delta < 0 && have[i] > 0) {
+        auto drop = static_cast<Xapian::termcount>(-delta);
+        db_.remove_spelling(word, drop + kMinSpellingArticles > have[i] ? have[i] : drop);
+      }
     }
     spelling_delta_.clear();
     if (!metadata_written_) {

@@ -33,13 +33,25 @@ std::vector<std::vector<std::string>> parse_synonyms(std::string_view text, cons
 
 // The writer of one Gazette database (an incremental run's, or one shard of ShardWriters). Not
 // thread-safe: one thread owns it.
+// The spelling dictionary (Xapian's spelling table) holds the plain words (spelling_word) of at
+// least this many articles, each with its article count: a word of one article is mostly a typo
+// or a one-off name, a poor suggestion, and it took half the table.
+inline constexpr Xapian::doccount kMinSpellingArticles = 2;
+// Whether a term is a plain word the spelling dictionary may hold: 3-30 bytes, a letter first,
+// no digits, dots or apostrophes (numbers and prefixed terms make poor suggestions).
+bool spelling_word(std::string_view term);
+// Writes into `out` (a new database) the spelling dictionary of `db` (e.g. every shard of a
+// build): its spelling words in at least kMinSpellingArticles articles, with their counts.
+void write_spelling(const Xapian::Database& db, Xapian::WritableDatabase& out);
+
 // Throws IndexError when the database cannot be opened (locked, corrupt, other schema version).
 class IndexWriter {
  public:
-  // Opens (creating if needed) the database at `path`; `rebuild` empties it first.
-  // no_sync: commits without fsync (Xapian::DB_NO_SYNC), for temporary shards that a merge
-  // replaces.
-  IndexWriter(const std::string& path, bool rebuild, bool no_sync = false);
+  // Opens (creating if needed) the database at `path`; `rebuild` empties it first. A temporary
+  // shard, which a merge replaces (ShardWriters), commits without fsync (Xapian::DB_NO_SYNC) and
+  // keeps no spelling dictionary: the merge writes that of all shards (write_spelling).
+  enum class Kind { kDatabase, kShard };
+  IndexWriter(const std::string& path, bool rebuild, Kind kind = Kind::kDatabase);
   ~IndexWriter();
 
   // Every article in the index, by id term. Read once at start by the pipeline.
@@ -77,6 +89,7 @@ class IndexWriter {
   void spelling(const Xapian::Document& doc, bool add);
 
   Xapian::WritableDatabase db_;
+  Kind kind_ = Kind::kDatabase;
   Analyzer analyzer_;
   std::unordered_map<std::string, long> spelling_delta_;  // pending spelling frequency changes
   bool metadata_written_ = false;

@@ -100,7 +100,7 @@ ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size
   for (unsigned s = 0; s < std::max(1u, shards); ++s) {
     paths_.push_back(folder_ + "/shard" + std::to_string(s));
     // No fsync: a kill leaves what was written in the OS's buffers, and a merge replaces the shards.
-    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), !resume, /*no_sync=*/true));
+    writers_.push_back(std::make_unique<IndexWriter>(paths_.back(), !resume, IndexWriter::Kind::kShard));
     // A new shard is committed at once, so that a resumed run finds every shard it lists.
     if (!resume) writers_.back()->commit();
     queues_.push_back(std::make_unique<BoundedQueue<Job>>(64));
@@ -211,6 +211,15 @@ void ShardWriters::merge_into(const std::string& target) {
     writers_.clear();  // closes the shards
     Xapian::Database all;
     for (const std::string& p : paths_) all.add_database(Xapian::Database(p));
+    // The shards keep no spelling dictionary: that of all of them goes in as one more source,
+    // a database of no documents.
+    const std::string spelling = folder_ + "/spelling";
+    {
+      Xapian::WritableDatabase out(spelling, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+      write_spelling(all, out);
+      out.commit();
+    }
+    all.add_database(Xapian::Database(spelling));
     all.compact(merged, Xapian::Compactor::FULL | Xapian::DBCOMPACT_MULTIPASS);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot merge the shard databases: " + e.get_description());

@@ -155,6 +155,33 @@ TEST_F(IndexerTest, PruneDeletesArticlesOfVanishedFilesOnly) {
   EXPECT_TRUE(has_id("other/z.txt"));  // not part of this run, file still there: kept
 }
 
+// The spelling dictionary holds the words of two articles or more, each with its article count,
+// as articles come and go over incremental runs.
+TEST_F(IndexerTest, SpellingHoldsTheWordsOfTwoArticlesOrMore) {
+  auto frequency = [&](const std::string& word) -> Xapian::doccount {
+    Xapian::Database db(dir_.str("db"));
+    auto t = db.spellings_begin();
+    t.skip_to(word);
+    return t != db.spellings_end() && *t == word ? t.get_termfreq() : 0;
+  };
+  dir_.write("news/a.txt", "Harbour\n\nThe lighthouse keeper retired.\n");
+  run_indexer(config({dir_.str("news")}));
+  EXPECT_EQ(frequency("lighthouse"), 0u);  // one article
+  dir_.write("news/b.txt", "Coast\n\nA new lighthouse opened.\n");
+  run_indexer(config({dir_.str("news")}));
+  EXPECT_EQ(frequency("lighthouse"), 2u);
+  dir_.write("news/c.txt", "Storm\n\nThe lighthouse survived.\n");
+  run_indexer(config({dir_.str("news")}));
+  EXPECT_EQ(frequency("lighthouse"), 3u);
+  EXPECT_EQ(frequency("survived"), 0u);
+  std::filesystem::remove(dir_.str("news/c.txt"));
+  std::filesystem::remove(dir_.str("news/b.txt"));
+  IndexerConfig c = config({dir_.str("news")});
+  c.prune = true;
+  EXPECT_EQ(run_indexer(c).deleted, 2u);
+  EXPECT_EQ(frequency("lighthouse"), 0u);  // one article again
+}
+
 TEST_F(IndexerTest, BadFilesAreReportedAndNothingIndexedIsLost) {
   dir_.write("news/a.txt", "Alpha\n\nA.\n");
   dir_.write("news/feed.jsonl", "{\"id\": \"c1\", \"title\": \"C1\", \"body\": \"x\"}\n");

@@ -13,7 +13,8 @@
 
 namespace gazette {
 
-using MinHash = std::array<std::uint32_t, schema::kMinHashSize>;
+// The low 16 bits of each of kMinHashSize minima (b-bit minwise hashing).
+using MinHash = std::array<std::uint16_t, schema::kMinHashSize>;
 
 // The MinHash of a text's word shingles (schema::kShingleWords words each). Returns nullopt for
 // texts too short to have one shingle: they are never anyone's duplicate.
@@ -22,7 +23,7 @@ std::optional<MinHash> minhash(const std::vector<std::string>& words);
 // Estimated Jaccard similarity of the two shingle sets: the share of equal positions.
 double similarity(const MinHash& a, const MinHash& b);
 
-// Value-slot form (little-endian uint32s) and back; nullopt when malformed.
+// Value-slot form (little-endian uint16s) and back; nullopt when malformed.
 std::string encode_minhash(const MinHash& m);
 std::optional<MinHash> decode_minhash(std::string_view encoded);
 

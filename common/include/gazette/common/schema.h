@@ -17,7 +17,7 @@
 namespace gazette::schema {
 
 // Bump on any change below; the searcher refuses an index of another version.
-inline constexpr int kSchemaVersion = 7;  // 7: band terms "XDB" + letter + 6 digits (6: one XFULL term per full name)
+inline constexpr int kSchemaVersion = 7;  // 7: 16-bit MinHash, band terms "XDB" + letter + 6 digits (6: XFULL)
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 // The lines that recur in a source's articles (RecurringLines::records()), one metadata entry
@@ -73,7 +73,7 @@ inline constexpr Xapian::valueno kSectionSlot = 7;
 inline constexpr Xapian::valueno kLanguageSlot = 8;
 // Publication day "YYYY-MM-DD" (UTC): day, month and year facets are counted from it.
 inline constexpr Xapian::valueno kDaySlot = 9;
-// Near-duplicates: the MinHash signature (kMinHashSize little-endian uint32s) and the group id
+// Near-duplicates: the MinHash signature (kMinHashSize little-endian uint16s) and the group id
 // (16 hex digits: the hash of the group's first article id), the collapse key.
 inline constexpr Xapian::valueno kDupSignatureSlot = 10;
 inline constexpr Xapian::valueno kDupGroupSlot = 11;
