@@ -219,9 +219,11 @@ void IndexWriter::store_recurring_lines(const RecurringLines& lines) {
 
 void IndexWriter::put(const std::string& id_term, const Xapian::Document& doc) {
   try {
-    auto old = db_.postlist_begin(id_term);
-    if (old != db_.postlist_end(id_term)) spelling(db_.get_document(*old), false);
-    spelling(doc, true);
+    if (kind_ != Kind::kShard) {  // a shard keeps no spelling: no need to read the old article
+      auto old = db_.postlist_begin(id_term);
+      if (old != db_.postlist_end(id_term)) spelling(db_.get_document(*old), false);
+      spelling(doc, true);
+    }
     db_.replace_document(id_term, doc);
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot write article " + id_term.substr(schema::kIdPrefix.size()) + ": " + e.get_description());
