@@ -97,6 +97,9 @@ std::string spelling_suggestion(Xapian::Database& db, const std::string& query, 
     if (++looked_up > kMaxSpellingLookups) break;
     if (unspellable_script(w) || db.synonyms_begin(w) != db.synonyms_end(w)) continue;
     Xapian::doccount known = db.get_termfreq(w);
+    // No word can be kKnownWordRatio times more frequent than one of this many articles: the
+    // lookup (~300 us, it walks the n-grams) is skipped.
+    if (known > 0 && kKnownWordRatio * known > db.get_doccount()) continue;
     // Short words tolerate one edit, longer ones two ("dprk" must not become "park"); a word
     // that matches articles, one.
     std::string fix = db.get_spelling_suggestion(w, known > 0 || w.size() <= 5 ? 1 : 2);
