@@ -103,6 +103,9 @@ struct BuildCommand {
     app->add_option("--shards", config.shards,
                     "Parallel writers for a build into an empty database (0: one per core, at most 8)")
         ->capture_default_str();
+    app->add_flag("--keep-shards", config.keep_shards,
+                  "Keep the shards as the database (a folder of shard databases and a Xapian stub file, "
+                  "XAPIANDB), unmerged, e.g. to serve each with xapian-tcpsrv; later runs update them in place");
     app->add_flag("--prune", config.prune, "Delete articles whose files are gone or no longer hold them");
     app->add_flag("--rebuild", config.rebuild, "Start from an empty database");
     app->add_option("--max-article-size", config.max_article_bytes,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "duplicate_groups.h"
 
@@ -50,13 +51,19 @@ bool spelling_word(std::string_view term) {
   return term.find_first_of("0123456789.'") == std::string_view::npos;
 }
 
-void write_spelling(const Xapian::Database& db, Xapian::WritableDatabase& out) {
+std::map<std::string, Xapian::doccount> spelling_of(const Xapian::Database& db) {
+  std::map<std::string, Xapian::doccount> words;
   // Prefixes are capitals: from "a" on, every term is a plain word or other unprefixed text.
   auto t = db.allterms_begin();
   t.skip_to("a");
   for (; t != db.allterms_end(); ++t) {
-    if (t.get_termfreq() >= kMinSpellingArticles && spelling_word(*t)) out.add_spelling(*t, t.get_termfreq());
+    if (t.get_termfreq() >= kMinSpellingArticles && spelling_word(*t)) words.emplace_hint(words.end(), *t, t.get_termfreq());
   }
+  return words;
+}
+
+void write_spelling(const Xapian::Database& db, Xapian::WritableDatabase& out) {
+  for (const auto& [word, articles] : spelling_of(db)) out.add_spelling(word, articles);
 }
 
 IndexWriter::IndexWriter(const std::string& path, bool rebuild, Kind kind) : kind_(kind) {
@@ -129,7 +136,7 @@ void IndexWriter::set_duplicate_group(Xapian::docid docid, const std::string& gr
 }
 
 void IndexWriter::spelling(const Xapian::Document& doc, bool add) {
-  if (kind_ == Kind::kShard) return;
+  if (kind_ != Kind::kDatabase) return;
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     if (spelling_word(*t)) spelling_delta_[*t] += add ? 1 : -1;
   }
@@ -219,7 +226,7 @@ void IndexWriter::store_recurring_lines(const RecurringLines& lines) {
 
 void IndexWriter::put(const std::string& id_term, const Xapian::Document& doc) {
   try {
-    if (kind_ != Kind::kShard) {  // a shard keeps no spelling: no need to read the old article
+    if (kind_ == Kind::kDatabase) {  // a shard keeps no spelling: no need to read the old article
       auto old = db_.postlist_begin(id_term);
       if (old != db_.postlist_end(id_term)) spelling(db_.get_document(*old), false);
       spelling(doc, true);

@@ -2,6 +2,7 @@
 // Owns the WritableDatabase: replace-by-id, deletes, batched commits, what is already indexed.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -40,8 +41,10 @@ inline constexpr Xapian::doccount kMinSpellingArticles = 2;
 // Whether a term is a plain word the spelling dictionary may hold: 3-30 bytes, a letter first,
 // no digits, dots or apostrophes (numbers and prefixed terms make poor suggestions).
 bool spelling_word(std::string_view term);
-// Writes into `out` (a new database) the spelling dictionary of `db` (e.g. every shard of a
-// build): its spelling words in at least kMinSpellingArticles articles, with their counts.
+// The spelling dictionary of `db` (e.g. every shard of a build): its spelling words in at least
+// kMinSpellingArticles articles, with their article counts.
+std::map<std::string, Xapian::doccount> spelling_of(const Xapian::Database& db);
+// Writes that dictionary into `out`, a new database.
 void write_spelling(const Xapian::Database& db, Xapian::WritableDatabase& out);
 
 // Throws IndexError when the database cannot be opened (locked, corrupt, other schema version).
@@ -49,8 +52,10 @@ class IndexWriter {
  public:
   // Opens (creating if needed) the database at `path`; `rebuild` empties it first. A temporary
   // shard, which a merge replaces (ShardWriters), commits without fsync (Xapian::DB_NO_SYNC) and
-  // keeps no spelling dictionary: the merge writes that of all shards (write_spelling).
-  enum class Kind { kDatabase, kShard };
+  // keeps no spelling dictionary: the merge writes that of all shards (write_spelling). A kept
+  // shard (kept_shards.h) commits with fsync, and keeps no spelling either: the database's
+  // dictionary holds that of all shards.
+  enum class Kind { kDatabase, kShard, kKeptShard };
   IndexWriter(const std::string& path, bool rebuild, Kind kind = Kind::kDatabase);
   ~IndexWriter();
 

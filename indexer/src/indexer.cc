@@ -23,6 +23,7 @@
 #include "gazette/common/schema.h"
 #include "gazette/common/term_counts.h"
 #include "index_writer.h"
+#include "kept_shards.h"
 #include "shard_writers.h"
 
 namespace gazette::indexer {
@@ -83,7 +84,8 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 // Where a run writes: the database itself through one writer, or shard databases beside it.
 struct WriteTarget {
   std::unique_ptr<IndexWriter> writer;   // the database; none for --rebuild, which never touches it
-  std::unique_ptr<ShardWriters> shards;  // a build into an empty database, or a rebuild
+  std::unique_ptr<ShardWriters> shards;  // a build into an empty database, a rebuild, or kept shards
+  bool keep = false;                     // the shards become the database (kept_shards.h), unmerged
 
   // The writer of what the whole database holds once (synonyms, recurring lines).
   IndexWriter& meta() { return shards ? shards->first() : *writer; }
@@ -98,9 +100,27 @@ WriteTarget open_write_target(const IndexerConfig& config, const Log& log) {
   WriteTarget t;
   remove_trash(config.db_path);
   bool empty = true;
+  // A rebuild keeps the layout of what it replaces.
+  std::error_code ec;
+  t.keep = config.keep_shards || (config.rebuild && fs::exists(fs::path(config.db_path) / kStubFile, ec));
   if (!config.rebuild) {
+    // A kept-shards database is updated in its shards, each article in the shard it hashes to.
+    if (std::optional<std::vector<std::string>> kept = kept_shard_paths(config.db_path)) {
+      if (config.shards != 0 && config.shards != kept->size()) {
+        log(config.db_path + ": warning: --shards " + std::to_string(config.shards) + " ignored: the database keeps " +
+            std::to_string(kept->size()) + " shards (--rebuild changes that)");
+      }
+      t.shards = std::make_unique<ShardWriters>(ShardWriters::InPlace{}, config.db_path, std::move(*kept),
+                                                config.batch_articles, config.batch_bytes);
+      t.keep = true;
+      return t;
+    }
     t.writer = std::make_unique<IndexWriter>(config.db_path, false);
     empty = t.writer->doc_count() == 0 && !t.writer->has_synonyms();
+    if (!empty && config.keep_shards) {
+      throw IndexError(config.db_path + ": --keep-shards: this database is one database, not shards; rebuild it "
+                       "with --rebuild --keep-shards");
+    }
     // A new database opens (empty, with its schema version) from the start of the run.
     if (empty) t.writer->commit();
   }
@@ -131,7 +151,7 @@ WriteTarget open_write_target(const IndexerConfig& config, const Log& log) {
       discard_folder(config.db_path, resume);
     }
   }
-  if (config.rebuild || (empty && shard_count > 1)) {
+  if (config.rebuild || (empty && (shard_count > 1 || t.keep))) {
     t.shards = std::make_unique<ShardWriters>(config.db_path, shard_count, config.batch_articles, config.batch_bytes,
                                               config.rebuild);
   }
@@ -225,7 +245,7 @@ std::unordered_map<std::string, IndexedArticle> load_existing(const WriteTarget&
                                                               const Log& log) {
   std::unordered_map<std::string, IndexedArticle> existing =
       target.shards ? target.shards->load_existing() : target.writer->load_existing();
-  if (target.shards && !existing.empty()) {
+  if (target.shards && !target.shards->in_place() && !existing.empty()) {
     log(config.db_path + ": resuming an interrupted build: " + std::to_string(existing.size()) +
         " articles were already written");
   }
@@ -577,7 +597,11 @@ void finish_writes(WriteTarget& target, const IndexerConfig& config, const Recur
     target.shards->first().commit();
   }
   if (target.writer) target.writer->close();
-  target.shards->merge_into(config.db_path);
+  if (target.keep) {
+    target.shards->keep_as(config.db_path);
+  } else {
+    target.shards->merge_into(config.db_path);
+  }
 }
 
 // The schema version the database states: 0 when it states none. Throws IndexError naming the
@@ -601,13 +625,13 @@ std::vector<std::pair<std::string, std::uint64_t>> listing(const Xapian::Databas
   return out;
 }
 
-// The bytes of the files of a database folder (0 for one that is not a folder); a file that
-// cannot be measured (it vanished meanwhile) counts for nothing.
+// The bytes of the files under a database folder (its shards too; 0 for one that is not a
+// folder); a file that cannot be measured (it vanished meanwhile) counts for nothing.
 std::uint64_t folder_bytes(const std::string& path) {
   std::uint64_t bytes = 0;
   std::error_code ec;
   if (!fs::is_directory(path, ec)) return 0;
-  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code size_ec;
     if (!it->is_regular_file(size_ec)) continue;
     std::uintmax_t size = it->file_size(size_ec);

@@ -22,6 +22,10 @@ struct IndexerConfig {
   // then merged by compaction. 0 = one per core (at most kMaxAutoShards); 1 = one writer.
   // Updates to a non-empty database always use one writer.
   unsigned shards = 0;
+  // Keep the shards as the database (kept_shards.h: N shard databases and a stub that lists
+  // them) instead of merging them: for serving them from several machines (xapian-tcpsrv).
+  // Later runs update a kept-shards database in place whatever this says.
+  bool keep_shards = false;
   bool prune = false;    // delete articles whose file is gone (or no longer holds them)
   bool rebuild = false;  // start from an empty database
   // Files read whole (text, JSON, HTML) over this size are errors; in JSON Lines, records are.

@@ -15,6 +15,7 @@
 #include "gazette/common/hash.h"
 #include "gazette/common/near_duplicates.h"
 #include "gazette/common/schema.h"
+#include "kept_shards.h"
 
 namespace gazette::indexer {
 namespace fs = std::filesystem;
@@ -108,6 +109,23 @@ ShardWriters::ShardWriters(const std::string& target, unsigned shards, std::size
   // Only a folder whose shards all exist and opened gets a state file, and only a folder with
   // one is resumed: a run killed while creating them leaves a folder the next run deletes.
   if (!resume) write_build_state(folder_, rebuild, static_cast<unsigned>(writers_.size()));
+  for (std::size_t s = 0; s < writers_.size(); ++s) threads_.emplace_back([this, s] { run(s); });
+}
+
+ShardWriters::ShardWriters(InPlace, const std::string& target, std::vector<std::string> shard_paths,
+                           std::size_t batch_articles, std::size_t batch_bytes)
+    : target_(target),
+      folder_(target),
+      paths_(std::move(shard_paths)),
+      batch_articles_(std::max<std::size_t>(1, batch_articles)),
+      batch_bytes_(std::max<std::size_t>(1, batch_bytes)),
+      in_place_(true) {
+  for (const std::string& p : paths_) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) throw IndexError(p + ": a shard the stub lists is missing");
+    writers_.push_back(std::make_unique<IndexWriter>(p, false, IndexWriter::Kind::kKeptShard));
+    queues_.push_back(std::make_unique<BoundedQueue<Job>>(64));
+  }
   for (std::size_t s = 0; s < writers_.size(); ++s) threads_.emplace_back([this, s] { run(s); });
 }
 
@@ -228,6 +246,25 @@ void ShardWriters::merge_into(const std::string& target) {
   // and a kill before it leaves the old one in place with these shards to resume from.
   swap_into_place(merged, target);
   discard_folder(target, folder_);
+}
+
+void ShardWriters::keep_as(const std::string& target) {
+  finish();
+  writers_.clear();  // closes the shards
+  if (in_place_) {
+    write_dictionary(paths_, folder_);
+    return;
+  }
+  // A new build: its shards were written without fsync, in the folder beside the target.
+  for (const std::string& p : paths_) compact_shard(p);
+  write_dictionary(paths_, folder_);
+  write_stub(folder_, static_cast<unsigned>(paths_.size()));
+  sync_tree(folder_);
+  swap_into_place(folder_, target);
+  discard_folder(target, folder_);
+  // Its state file came along; a kill before this leaves a stray one, which nothing reads there.
+  std::error_code ec;
+  fs::remove(fs::path(target) / "build.state", ec);
 }
 
 }  // namespace gazette::indexer

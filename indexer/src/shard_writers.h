@@ -39,6 +39,12 @@ class ShardWriters {
   // the shards a killed run left there (their count wins over `shards`).
   ShardWriters(const std::string& target, unsigned shards, std::size_t batch_articles, std::size_t batch_bytes,
                bool rebuild, const std::string& resume_folder = "");
+  // The shards of a kept-shards database (kept_shards.h), written in place with fsync: an
+  // update run. Each article goes to the shard its id term hashes to, as in the build that
+  // wrote them, so replacements and deletions find it.
+  struct InPlace {};
+  ShardWriters(InPlace, const std::string& target, std::vector<std::string> shard_paths, std::size_t batch_articles,
+               std::size_t batch_bytes);
   ~ShardWriters();
   ShardWriters(const ShardWriters&) = delete;
   ShardWriters& operator=(const ShardWriters&) = delete;
@@ -64,6 +70,12 @@ class ShardWriters {
   // Xapian database open on `target`. Removes the shards.
   void merge_into(const std::string& target);
 
+  // Makes the shards the database at `target`, a kept-shards database (kept_shards.h): a new
+  // build compacts each shard, writes the dictionary and the stub and swaps its folder in
+  // (readers see the old database or the new one); an in-place run rewrites the dictionary.
+  void keep_as(const std::string& target);
+  bool in_place() const { return in_place_; }
+
  private:
   struct Job {
     std::string id_term;
@@ -87,6 +99,7 @@ class ShardWriters {
   std::exception_ptr failure_;
   std::atomic<bool> failed_{false};
   bool finished_ = false;
+  bool in_place_ = false;
 };
 
 }  // namespace gazette::indexer
