@@ -85,6 +85,7 @@ void add_entities(const std::vector<Entity>& entities, Xapian::Document& doc) {
   auto add = [&doc](const std::string& term) {
     if (!term.empty()) doc.add_boolean_term(term);
   };
+  std::vector<std::string> lists;  // each kind's encoded list, for kEntitiesSlot
   for (EntityKind kind : {EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kPlace}) {
     std::vector<std::string> names;
     for (const Entity& e : entities) {
@@ -97,7 +98,11 @@ void add_entities(const std::vector<Entity>& entities, Xapian::Document& doc) {
         add(schema::full_name_term(e.canonical));
       }
     }
-    if (!names.empty()) doc.add_value(schema::entity_slot(kind), schema::encode_list(names));
+    lists.push_back(names.empty() ? std::string() : schema::encode_list(names));
+    if (!names.empty()) doc.add_value(schema::entity_slot(kind), lists.back());
+  }
+  if (!lists[0].empty() || !lists[1].empty() || !lists[2].empty()) {
+    doc.add_value(schema::kEntitiesSlot, schema::encode_list(lists));
   }
 }
 

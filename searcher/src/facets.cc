@@ -13,14 +13,14 @@
 #include "gazette/common/text.h"
 
 namespace gazette::searcher {
-namespace {
 
-EntityKind kind_of(FacetField field) { return entity_kind(field).value_or(EntityKind::kPlace); }
-
-// The part of a day "YYYY-MM-DD" a date facet of `grain` counts by.
 std::string_view date_key(std::string_view day, DateGrain grain) {
   return day.substr(0, grain == DateGrain::kYear ? 4 : grain == DateGrain::kMonth ? 7 : 10);
 }
+
+namespace {
+
+EntityKind kind_of(FacetField field) { return entity_kind(field).value_or(EntityKind::kPlace); }
 
 bool valid_date_prefix(const std::string& v) {
   // "2025", "2025-03", "2025-03-14"
@@ -341,15 +341,20 @@ std::vector<FacetResult> FacetCollector::results(int size) const {
     }
     id_counts_[k].assign(id_counts_[k].size(), 0);
   }
+  return top_facet_values(facets_, counts_, size);
+}
+
+std::vector<FacetResult> top_facet_values(const std::vector<FacetSpec>& facets,
+                                          const std::vector<StringMap<std::uint64_t>>& counts, int size) {
   std::vector<FacetResult> out;
   using Entry = std::pair<const std::string, std::uint64_t>;
-  for (std::size_t k = 0; k < facets_.size(); ++k) {
+  for (std::size_t k = 0; k < facets.size(); ++k) {
     FacetResult r;
-    r.name = facets_[k].name;
+    r.name = facets[k].name;
     std::vector<const Entry*> all;
-    all.reserve(counts_[k].size());
-    for (const Entry& e : counts_[k]) all.push_back(&e);
-    bool date = facets_[k].field == FacetField::kDate;
+    all.reserve(counts[k].size());
+    for (const Entry& e : counts[k]) all.push_back(&e);
+    bool date = facets[k].field == FacetField::kDate;
     auto order = [date](const Entry* a, const Entry* b) {
       if (date) return a->first > b->first;
       return a->second != b->second ? a->second > b->second : a->first < b->first;

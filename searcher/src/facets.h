@@ -103,6 +103,14 @@ class FacetValues {
   mutable std::vector<std::string_view> seen_;                   // one call's values
 };
 
+// The part of a day "YYYY-MM-DD" a date facet of `grain` counts by.
+std::string_view date_key(std::string_view day, DateGrain grain);
+
+// The top `size` values of each facet from its counts (facets[k] from counts[k]): most
+// frequent first, ties by value; dates newest first.
+std::vector<FacetResult> top_facet_values(const std::vector<FacetSpec>& facets,
+                                          const std::vector<StringMap<std::uint64_t>>& counts, int size);
+
 class FacetTable;
 
 // Counts facet values over every document the match considers, and accepts only documents

@@ -59,7 +59,7 @@ std::unique_ptr<Handle> HandlePool::acquire() {
   }
   if (!h) {
     std::uint64_t id = path_identity(path_);
-    h = std::make_unique<Handle>(Handle{open_database(path_), Analyzer(), generation_.load(), id, nullptr});
+    h = std::make_unique<Handle>(Handle{open_database(path_), Analyzer(), generation_.load(), id, nullptr, nullptr, std::nullopt});
     h->aliases = load_aliases(h->db, gazetteer_);
   } else if (h->generation != generation_.load()) {
     refresh(*h);
@@ -74,10 +74,15 @@ void HandlePool::refresh(Handle& h) {
     h.db = open_database(path_);
     h.identity = id;
     h.aliases = load_aliases(h.db, gazetteer_);
+    h.recency_days.reset();
+    h.deciders.reset();
     return;
   }
   try {
-    if (h.db.reopen()) h.aliases = load_aliases(h.db, gazetteer_);
+    if (h.db.reopen()) {
+      h.aliases = load_aliases(h.db, gazetteer_);
+      h.recency_days.reset();
+    }
   } catch (const Xapian::Error& e) {
     throw IndexError(path_ + ": cannot reopen database: " + e.get_description());
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,7 @@
 
 #include "aliases.h"
 #include "facet_table.h"
+#include "recency.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
@@ -30,6 +32,11 @@ struct Handle {
   std::uint64_t identity = 0;  // which database folder (or stub file) the handle opened
   // The corpus's entity aliases as of the revision the handle reads (reloaded when it moves).
   std::shared_ptr<const EntityAliases> aliases;
+  // The days a recency blend weighs, read by the first such search of the revision.
+  std::shared_ptr<const RecencyDays> recency_days;
+  // Whether its matches take a MatchDecider (none do when a shard is remote); probed by the
+  // first faceted search.
+  std::optional<bool> deciders;
 };
 
 // Opens `path` (a database folder or stub file) and checks its schema version. Throws

@@ -1,32 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// A posting source that adds a time-decay weight to relevance: fresh news rises.
+// The recency blend: a time-decay weight added to relevance, so that fresh news rises.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
 namespace gazette::searcher {
 
-// weight = max_weight * 0.5 ^ (age / half_life), age measured back from `reference` (seconds
-// since the epoch) using the publication value slot; undated articles get nothing. Combined with
-// the text query by OP_AND_MAYBE it reorders matches without adding any.
-class RecencySource : public Xapian::ValuePostingSource {
- public:
-  RecencySource(Xapian::valueno slot, std::int64_t reference, double half_life_seconds, double max_weight);
-  double get_weight() const override;
-  RecencySource* clone() const override;
-  std::string name() const override { return "gazette::RecencySource"; }
-  void init(const Xapian::Database& db) override;
+// The days the index has articles on (kDaySlot values, "YYYY-MM-DD", with their day numbers
+// since the epoch) and the newest article's day. Read once per revision (Handle).
+struct RecencyDays {
+  std::vector<std::pair<std::string, std::int64_t>> days;
+  std::int64_t newest = 0;
+};
+// From the day terms and the publication slot's upper bound; works on remote shards too.
+RecencyDays read_recency_days(const Xapian::Database& db);
 
-  // The decay weight for one publication time (also used by --explain).
-  double weight_at(std::int64_t published) const;
+// weight = max_weight * 0.5 ^ (age / half_life), age in whole days back from the newest
+// article's day; undated articles get nothing. A Xapian::ValueMapPostingSource over kDaySlot
+// (one weight per day of the index): a class Xapian's remote servers (xapian-tcpsrv) know, so
+// the same blend ranks a merged database and remote shards. Combined with the text query by
+// OP_AND_MAYBE it reorders matches without adding any.
+class Recency {
+ public:
+  Recency(const RecencyDays& days, double half_life_days, double max_weight);
+  Xapian::Query query() const;
+  // The decay weight of one "YYYY-MM-DD" day (also used by --explain); 0 for "".
+  double weight_of(const std::string& day) const;
 
  private:
-  std::int64_t reference_;
-  double half_life_;
-  double max_weight_;
+  std::unique_ptr<Xapian::ValueMapPostingSource> source_;
+  const RecencyDays* days_;
+  double half_life_days_, max_weight_;
 };
 
 }  // namespace gazette::searcher

@@ -10,6 +10,7 @@
 #include "gazette/common/article.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/schema.h"
+#include "facet_spies.h"
 #include "scoring.h"
 #include "snippet.h"
 
@@ -122,8 +123,18 @@ Hit make_hit(Handle& h, const PageEntry& entry, int rank, const BuiltQuery& q, c
 struct Match {
   explicit Match(Xapian::Database& db) : enquire(db) {}
   Xapian::Enquire enquire;
-  std::unique_ptr<RecencySource> recency;
+  std::unique_ptr<Recency> recency;
   std::unique_ptr<FacetCollector> collector;
+  // Or, where shards are remote, facets counted by built-in spies (spy_on_facets).
+  std::unique_ptr<FacetSpies> spies;
+  std::vector<std::size_t> main_spied;  // the plan's facets the main match's spies count
+  struct OwnMatch {
+    FacetField field;
+    Xapian::Query query;              // without the field's own filters
+    std::vector<std::size_t> facets;  // the plan's facets of that field
+    std::unique_ptr<FacetSpies> spies;
+  };
+  std::vector<OwnMatch> own_spied;
   Xapian::doccount need = 0;   // offset + limit
   Xapian::doccount check = 0;  // matches to examine: need, or every one for exact counts
   bool timed = false;          // the enquire has a time limit
@@ -139,12 +150,19 @@ struct Match {
 
 // Filters go into the query as boolean filters, except those of counted facets: the collector
 // applies them, so that each facet's counts can ignore its own filter.
-Xapian::Query filtered(Handle& h, const SearchPlan& plan, Xapian::Query query, std::vector<Filter>& collector_filters) {
+bool is_faceted(const SearchPlan& plan, FacetField field) {
+  return std::any_of(plan.facets.begin(), plan.facets.end(), [field](const FacetSpec& s) { return s.field == field; });
+}
+
+// `query` filtered by the plan's filters, except those of a faceted field, which go to
+// `collector_filters` (the collector applies them, so that their facet counts stay disjunctive);
+// with `collector_filters` null, every filter but those of `except` goes in the query.
+Xapian::Query filtered(Handle& h, const SearchPlan& plan, Xapian::Query query, std::vector<Filter>* collector_filters,
+                       std::optional<FacetField> except = std::nullopt) {
   for (const Filter& f : plan.filters) {
-    bool counted =
-        std::any_of(plan.facets.begin(), plan.facets.end(), [&f](const FacetSpec& s) { return s.field == f.field; });
-    if (counted) {
-      collector_filters.push_back(f);
+    if (except == f.field) continue;
+    if (collector_filters != nullptr && is_faceted(plan, f.field)) {
+      collector_filters->push_back(f);
     } else {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             filter_query(resolve_aliases(f, h.aliases.get()), h.aliases.get()));
@@ -158,10 +176,9 @@ Xapian::Query ranked(Handle& h, const SearchPlan& plan, const BuiltQuery& q, Xap
   const SearchRequest& req = plan.request;
   if (req.recency_half_life_days > 0) {
     // Fresh relative to the newest article in the index, so an archive still ranks by age.
-    std::optional<std::int64_t> newest = schema::decode_published(h.db.get_value_upper_bound(schema::kPublishedSlot));
-    m.recency = std::make_unique<RecencySource>(schema::kPublishedSlot, newest.value_or(0),
-                                                req.recency_half_life_days * 86400.0, schema::kRecencyMaxWeight);
-    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(m.recency.get()));
+    if (!h.recency_days) h.recency_days = std::make_shared<const RecencyDays>(read_recency_days(h.db));
+    m.recency = std::make_unique<Recency>(*h.recency_days, req.recency_half_life_days, schema::kRecencyMaxWeight);
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, m.recency->query());
   }
   const std::string& feedback = req.ranking.feedback;
   if (plan.relevance() && (feedback == "on" || (feedback == "auto" && !q.optional_words.empty()))) {
@@ -197,17 +214,68 @@ void bound_the_match(Handle& h, const SearchPlan& plan, const Xapian::Query& que
   if (!plan.facets.empty()) m.check = all;  // every match: exact counts
 }
 
+// Facets counted by built-in spies (a search over remote shards): the spies of the main match
+// count the facets without a filter of their own; each faceted field with filters is counted by
+// a match of its own, without that field's filters (disjunctive counts).
+void spy_on_facets(Handle& h, const SearchPlan& plan, const BuiltQuery& q, Match& m) {
+  std::vector<FacetSpec> main;
+  for (const FacetSpec& f : plan.facets) {
+    const bool own_filter =
+        std::any_of(plan.filters.begin(), plan.filters.end(), [&f](const Filter& x) { return x.field == f.field; });
+    if (!own_filter) {
+      main.push_back(f);
+      m.main_spied.push_back(&f - plan.facets.data());
+      continue;
+    }
+    auto own = std::find_if(m.own_spied.begin(), m.own_spied.end(), [&f](const Match::OwnMatch& o) { return o.field == f.field; });
+    if (own == m.own_spied.end()) {
+      m.own_spied.push_back({f.field, filtered(h, plan, q.query, nullptr, f.field), {}, nullptr});
+      own = m.own_spied.end() - 1;
+    }
+    own->facets.push_back(&f - plan.facets.data());
+  }
+  m.spies = std::make_unique<FacetSpies>(main, h.aliases.get());
+  m.spies->attach(m.enquire);
+  for (Match::OwnMatch& o : m.own_spied) {
+    std::vector<FacetSpec> specs;
+    for (std::size_t k : o.facets) specs.push_back(plan.facets[k]);
+    o.spies = std::make_unique<FacetSpies>(std::move(specs), h.aliases.get());
+  }
+}
+
+// The counts of spied facets: the main match's, then one match per own-filtered field.
+std::vector<FacetResult> spied_results(Handle& h, const SearchPlan& plan, Match& m) {
+  std::vector<StringMap<std::uint64_t>> counts(plan.facets.size());
+  std::vector<StringMap<std::uint64_t>> main = m.spies->counts();
+  for (std::size_t i = 0; i < main.size(); ++i) counts[m.main_spied[i]] = std::move(main[i]);
+  for (Match::OwnMatch& o : m.own_spied) {
+    Xapian::Enquire e(h.db);
+    e.set_query(o.query);
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    o.spies->attach(e);
+    e.get_mset(0, 0, std::max<Xapian::doccount>(h.db.get_doccount(), 1));
+    std::vector<StringMap<std::uint64_t>> own = o.spies->counts();
+    for (std::size_t i = 0; i < own.size(); ++i) counts[o.facets[i]] = std::move(own[i]);
+  }
+  return top_facet_values(plan.facets, counts, plan.request.facet_size);
+}
+
 void build_match(Handle& h, const SearchPlan& plan, const BuiltQuery& q, const FacetTable* facet_table, Match& m) {
   std::vector<Filter> collector_filters;
-  Xapian::Query query = ranked(h, plan, q, filtered(h, plan, q.query, collector_filters), m);
+  if (!plan.facets.empty() && !h.deciders) h.deciders = runs_match_deciders(h.db);
+  const bool spied = !plan.facets.empty() && !*h.deciders;
+  Xapian::Query query = ranked(h, plan, q, filtered(h, plan, q.query, spied ? nullptr : &collector_filters), m);
   m.enquire.set_query(query);
   m.enquire.set_weighting_scheme(*weighting(plan.request.ranking));
   if (plan.sort != SortOrder::kRelevance) {
     m.enquire.set_sort_by_value_then_relevance(schema::kPublishedSlot, plan.sort == SortOrder::kNewest);
   }
   bound_the_match(h, plan, query, m);
-  if (!plan.facets.empty())
+  if (spied) {
+    spy_on_facets(h, plan, q, m);
+  } else if (!plan.facets.empty()) {
     m.collector = std::make_unique<FacetCollector>(plan.facets, collector_filters, h.aliases.get(), facet_table);
+  }
 }
 
 // One ranked page and its total.
@@ -280,6 +348,7 @@ SearchResponse run_search(Handle& h, const SearchPlan& plan, const BuiltQuery& q
                             " ms: results and counts are partial");
   }
   if (m.collector) resp.facets = m.collector->results(req.facet_size);
+  if (m.spies) resp.facets = spied_results(h, plan, m);
   int rank = req.offset;
   for (const PageEntry& e : page.entries) {
     Hit hit = make_hit(h, e, ++rank, q, req);

@@ -20,7 +20,7 @@ std::unique_ptr<Xapian::Weight> weighting(const RankingOptions& r) {
 }
 
 // Score parts of one hit: each top-level clause alone on this document, plus recency.
-std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const BuiltQuery& q, const RecencySource* recency,
+std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const BuiltQuery& q, const Recency* recency,
                                const RankingOptions& ranking) {
   std::vector<ScorePart> parts;
   Xapian::Document doc = h.db.get_document(did);
@@ -33,8 +33,7 @@ std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const BuiltQuery& q
     parts.push_back({q.clause_labels[i], m.empty() ? 0.0 : m.begin().get_weight()});
   }
   if (recency != nullptr) {
-    std::optional<std::int64_t> t = schema::decode_published(doc.get_value(schema::kPublishedSlot));
-    parts.push_back({"recency", t ? recency->weight_at(*t) : 0.0});
+    parts.push_back({"recency", recency->weight_of(doc.get_value(schema::kDaySlot))});
   }
   return parts;
 }

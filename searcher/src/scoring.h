@@ -25,7 +25,7 @@ Xapian::Query with_feedback(Handle& h, const Xapian::Query& query, const BuiltQu
 Xapian::Query with_proximity(Handle& h, const Xapian::Query& query, const BuiltQuery& q, double weight);
 
 // Score parts of one hit: each top-level clause alone on this document, plus recency.
-std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const BuiltQuery& q, const RecencySource* recency,
+std::vector<ScorePart> explain(Handle& h, Xapian::docid did, const BuiltQuery& q, const Recency* recency,
                                const RankingOptions& ranking);
 
 }  // namespace gazette::searcher

@@ -17,7 +17,7 @@
 namespace gazette::schema {
 
 // Bump on any change below; the searcher refuses an index of another version.
-inline constexpr int kSchemaVersion = 7;  // 7: 16-bit MinHash, band terms "XDB" + letter + 6 digits (6: XFULL)
+inline constexpr int kSchemaVersion = 8;  // 8: kEntitiesSlot (7: 16-bit MinHash, band terms "XDB" + letter + 6 digits)
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 // The lines that recur in a source's articles (RecurringLines::records()), one metadata entry
@@ -81,6 +81,12 @@ inline constexpr Xapian::valueno kDupGroupSlot = 11;
 // without snippets read this small value instead of inflating the whole stored article
 // (document data), and a result page is collapsed by the group in it.
 inline constexpr Xapian::valueno kHitSlot = 12;
+// The three entity lists of an article together: encode_list of the encoded lists of slots 3, 4
+// and 5 (people, organisations, places), absent when all three are empty. One value per
+// document, so that Xapian's built-in ValueCountMatchSpy (the only kind remote shards served by
+// xapian-tcpsrv can run) counts documents per combination of names, and the searcher applies the
+// per-document rules of entity facets (aliases, a place that is a person) to each combination.
+inline constexpr Xapian::valueno kEntitiesSlot = 13;
 inline constexpr int kMinHashSize = 64;              // hash functions
 inline constexpr int kMinHashBands = 16;             // LSH bands of kMinHashSize / kMinHashBands rows
 inline constexpr int kShingleWords = 5;              // words per shingle
