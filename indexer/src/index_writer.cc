@@ -57,7 +57,8 @@ std::map<std::string, Xapian::doccount> spelling_of(const Xapian::Database& db) 
   auto t = db.allterms_begin();
   t.skip_to("a");
   for (; t != db.allterms_end(); ++t) {
-    if (t.get_termfreq() >= kMinSpellingArticles && spelling_word(*t)) words.emplace_hint(words.end(), *t, t.get_termfreq());
+    if (t.get_termfreq() >= kMinSpellingArticles && spelling_word(*t))
+      words.emplace_hint(words.end(), *t, t.get_termfreq());
   }
   return words;
 }

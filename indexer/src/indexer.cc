@@ -118,7 +118,8 @@ WriteTarget open_write_target(const IndexerConfig& config, const Log& log) {
     t.writer = std::make_unique<IndexWriter>(config.db_path, false);
     empty = t.writer->doc_count() == 0 && !t.writer->has_synonyms();
     if (!empty && config.keep_shards) {
-      throw IndexError(config.db_path + ": --keep-shards: this database is one database, not shards; rebuild it "
+      throw IndexError(config.db_path +
+                       ": --keep-shards: this database is one database, not shards; rebuild it "
                        "with --rebuild --keep-shards");
     }
     // A new database opens (empty, with its schema version) from the start of the run.

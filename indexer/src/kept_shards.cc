@@ -55,7 +55,8 @@ std::optional<std::vector<std::string>> kept_shard_paths(const std::string& db_p
       dictionary = true;
     } else {
       throw IndexError(stub.string() + ":" + std::to_string(n) + ": not a stub gazette-index wrote (\"" + line +
-                       "\", expected \"" + expected + "\"); gazette-index updates only the shards it keeps: "
+                       "\", expected \"" + expected +
+                       "\"); gazette-index updates only the shards it keeps: "
                        "index into a database of its own, or list this one's shards in a stub of your own");
     }
   }

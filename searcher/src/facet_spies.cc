@@ -10,9 +10,7 @@
 namespace gazette::searcher {
 namespace {
 
-Xapian::valueno spy_slot(FacetField field) {
-  return is_list_field(field) ? schema::kEntitiesSlot : facet_slot(field);
-}
+Xapian::valueno spy_slot(FacetField field) { return is_list_field(field) ? schema::kEntitiesSlot : facet_slot(field); }
 
 }  // namespace
 
@@ -51,10 +49,14 @@ std::vector<StringMap<std::uint64_t>> FacetSpies::counts() const {
       }
       auto raw = [&](FacetField field) -> std::string_view {
         switch (field) {
-          case FacetField::kPeople: return lists[0];
-          case FacetField::kOrganizations: return lists[1];
-          case FacetField::kPlaces: return lists[2];
-          default: return field == spec.field ? std::string_view(value) : std::string_view();
+          case FacetField::kPeople:
+            return lists[0];
+          case FacetField::kOrganizations:
+            return lists[1];
+          case FacetField::kPlaces:
+            return lists[2];
+          default:
+            return field == spec.field ? std::string_view(value) : std::string_view();
         }
       };
       values.each(spec.field, raw, [&](std::string_view x) {

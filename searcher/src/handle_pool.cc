@@ -59,7 +59,8 @@ std::unique_ptr<Handle> HandlePool::acquire() {
   }
   if (!h) {
     std::uint64_t id = path_identity(path_);
-    h = std::make_unique<Handle>(Handle{open_database(path_), Analyzer(), generation_.load(), id, nullptr, nullptr, std::nullopt});
+    h = std::make_unique<Handle>(
+        Handle{open_database(path_), Analyzer(), generation_.load(), id, nullptr, nullptr, std::nullopt});
     h->aliases = load_aliases(h->db, gazetteer_);
   } else if (h->generation != generation_.load()) {
     refresh(*h);

@@ -17,10 +17,10 @@
 
 #include "aliases.h"
 #include "facet_table.h"
-#include "recency.h"
 #include "gazette/common/analyzer.h"
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
+#include "recency.h"
 
 namespace gazette::searcher {
 

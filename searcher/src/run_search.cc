@@ -7,10 +7,10 @@
 #include <chrono>
 #include <unordered_set>
 
+#include "facet_spies.h"
 #include "gazette/common/article.h"
 #include "gazette/common/dates.h"
 #include "gazette/common/schema.h"
-#include "facet_spies.h"
 #include "scoring.h"
 #include "snippet.h"
 
@@ -227,7 +227,8 @@ void spy_on_facets(Handle& h, const SearchPlan& plan, const BuiltQuery& q, Match
       m.main_spied.push_back(&f - plan.facets.data());
       continue;
     }
-    auto own = std::find_if(m.own_spied.begin(), m.own_spied.end(), [&f](const Match::OwnMatch& o) { return o.field == f.field; });
+    auto own = std::find_if(m.own_spied.begin(), m.own_spied.end(),
+                            [&f](const Match::OwnMatch& o) { return o.field == f.field; });
     if (own == m.own_spied.end()) {
       m.own_spied.push_back({f.field, filtered(h, plan, q.query, nullptr, f.field), {}, nullptr});
       own = m.own_spied.end() - 1;

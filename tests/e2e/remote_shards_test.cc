@@ -16,8 +16,8 @@
 #include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "gazette/common/error.h"
 #include "gazette/common/schema.h"
@@ -64,13 +64,17 @@ const Case kCases[] = {
     {"phrase", [](SearchRequest& r) { r.query = "\"energy security\""; }},
     {"filter", [](SearchRequest& r) { r.query = "energy", r.filters = {"places:Latvia"}; }},
     {"five facets",
-     [](SearchRequest& r) { r.query = "energy", r.facets = {"people", "places", "organizations", "source", "date"}; }},
+     [](SearchRequest& r) {
+       r.query = "energy", r.facets = {"people", "places", "organizations", "source", "date"};
+     }},
     {"facets with their own filters",
      [](SearchRequest& r) {
        r.query = "energy", r.facets = {"people", "places", "source"}, r.filters = {"places:Latvia", "places:Riga"};
      }},
     {"date facet, filters only",
-     [](SearchRequest& r) { r.facets = {"date:year", "language"}, r.filters = {"date:2025"}, r.limit = 50; }},
+     [](SearchRequest& r) {
+       r.facets = {"date:year", "language"}, r.filters = {"date:2025"}, r.limit = 50;
+     }},
     {"recency", [](SearchRequest& r) { r.query = "oil markets", r.recency_half_life_days = 30; }},
     {"newest first", [](SearchRequest& r) { r.query = "government", r.sort = "newest"; }},
     {"no collapse", [](SearchRequest& r) { r.query = "minister", r.collapse = false; }},
