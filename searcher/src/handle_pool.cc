@@ -26,6 +26,19 @@ std::uint64_t path_identity(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+void check_schema(const Xapian::Database& db, const std::string& path) {
+  std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
+  if (version != std::to_string(schema::kSchemaVersion)) {
+    throw IndexError(path + ": database schema version " + (version.empty() ? "(none)" : version) +
+                     ", this gazette-search reads version " + std::to_string(schema::kSchemaVersion) +
+                     "; rebuild it with gazette-index build --rebuild");
+  }
+}
+
+}  // namespace
+
 Xapian::Database open_database(const std::string& path) {
   Xapian::Database db;
   try {
@@ -35,13 +48,34 @@ Xapian::Database open_database(const std::string& path) {
   } catch (const Xapian::Error& e) {
     throw IndexError(path + ": cannot open database: " + e.get_description());
   }
-  std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
-  if (version != std::to_string(schema::kSchemaVersion)) {
-    throw IndexError(path + ": database schema version " + (version.empty() ? "(none)" : version) +
-                     ", this gazette-search reads version " + std::to_string(schema::kSchemaVersion) +
-                     "; rebuild it with gazette-index build --rebuild");
-  }
+  check_schema(db, path);
   return db;
+}
+
+void HandlePool::open(Handle& h) {
+  h.identity = path_identity(path_);
+  if (std::optional<std::vector<ShardSpec>> specs = read_stub(path_)) {
+    try {
+      h.shards = std::make_shared<ShardSet>(std::move(*specs));
+    } catch (const Xapian::Error& e) {
+      throw IndexError(path_ + ": cannot open any of its shards: " + e.get_description());
+    }
+    h.db = h.shards->db();
+    check_schema(h.db, path_);
+  } else {
+    h.shards.reset();
+    h.db = open_database(path_);
+  }
+  h.aliases = load_aliases(h.db, gazetteer_);
+  h.recency_days.reset();
+  h.deciders.reset();
+}
+
+void HandlePool::adopt(Handle& h) {
+  h.db = h.shards->db();
+  h.aliases = load_aliases(h.db, gazetteer_);
+  h.recency_days.reset();
+  h.deciders.reset();
 }
 
 HandlePool::HandlePool(std::string path) : path_(std::move(path)), gazetteer_(load_default_gazetteer()) {
@@ -58,29 +92,27 @@ std::unique_ptr<Handle> HandlePool::acquire() {
     }
   }
   if (!h) {
-    std::uint64_t id = path_identity(path_);
-    h = std::make_unique<Handle>(
-        Handle{open_database(path_), Analyzer(), generation_.load(), id, nullptr, nullptr, std::nullopt});
-    h->aliases = load_aliases(h->db, gazetteer_);
+    h = std::make_unique<Handle>();
+    h->generation = generation_.load();
+    open(*h);
   } else if (h->generation != generation_.load()) {
     refresh(*h);
     h->generation = generation_.load();
   }
+  // A shard that was down, tried again now and then.
+  if (h->shards && h->shards->retry_missing()) adopt(*h);
   return h;
 }
 
 void HandlePool::refresh(Handle& h) {
-  std::uint64_t id = path_identity(path_);
-  if (id != h.identity) {
-    h.db = open_database(path_);
-    h.identity = id;
-    h.aliases = load_aliases(h.db, gazetteer_);
-    h.recency_days.reset();
-    h.deciders.reset();
+  if (path_identity(path_) != h.identity) {
+    open(h);
     return;
   }
   try {
-    if (h.db.reopen()) {
+    if (h.shards) {
+      if (h.shards->reopen()) adopt(h);
+    } else if (h.db.reopen()) {
       h.aliases = load_aliases(h.db, gazetteer_);
       h.recency_days.reset();
     }

@@ -21,6 +21,7 @@
 #include "gazette/common/error.h"
 #include "gazette/common/ner.h"
 #include "recency.h"
+#include "shard_set.h"
 
 namespace gazette::searcher {
 
@@ -37,6 +38,11 @@ struct Handle {
   // Whether its matches take a MatchDecider (none do when a shard is remote); probed by the
   // first faceted search.
   std::optional<bool> deciders;
+  // A stub's shards, opened one by one (shard_set.h); null for one database folder.
+  std::shared_ptr<ShardSet> shards;
+
+  // The names of the shards that are down (empty for one database).
+  std::vector<std::string> missing_shards() const { return shards ? shards->missing() : std::vector<std::string>(); }
 };
 
 // Opens `path` (a database folder or stub file) and checks its schema version. Throws
@@ -77,6 +83,10 @@ class HandlePool {
   // Moves a handle to the latest commit: reopen() in place, or a fresh open when the path now
   // names another database (a finished --rebuild).
   void refresh(Handle& h);
+  // Opens the path into `h` (its shards one by one when it is a stub Gazette can read).
+  void open(Handle& h);
+  // Takes what a changed set of shards now holds (a shard dropped or back).
+  void adopt(Handle& h);
   void release(std::unique_ptr<Handle> h);
   bool replaced(const Handle& h) const;  // the path now names another database than h's
 
@@ -111,6 +121,11 @@ auto HandlePool::with_handle(const char* what, Fn&& fn) -> decltype(fn(std::decl
       // Read errors on a database that a rebuild has just replaced: retry once on the new one.
       if (!replaced(*h)) throw;
       refresh(*h);
+      return run();
+    } catch (const Xapian::NetworkError&) {
+      // A remote shard went down (or timed out): retry once without it.
+      if (!h->shards || !h->shards->drop_dead()) throw;
+      adopt(*h);
       return run();
     }
   } catch (const Xapian::Error& e) {

@@ -57,6 +57,7 @@ std::string to_json(const SearchResponse& r, int indent) {
             {"suggestion", r.suggestion.empty() ? json(nullptr) : json(r.suggestion)},
             {"warnings", r.warnings},
             {"hits", std::move(hits)}};
+  if (!r.missing_shards.empty()) j["missing_shards"] = r.missing_shards;
   if (!r.facets.empty()) {
     json facets = json::object();
     for (const FacetResult& f : r.facets) {

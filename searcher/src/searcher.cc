@@ -155,6 +155,13 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     for (const std::string& w : q.warnings) r.warnings.push_back(w);
     r.optional_words = q.optional_words;
     search.suggest_spelling(q, r);
+    r.missing_shards = h.missing_shards();
+    if (!r.missing_shards.empty()) {
+      r.total.exact = false;
+      std::string names;
+      for (const std::string& m : r.missing_shards) names += (names.empty() ? "" : ", ") + m;
+      r.warnings.push_back("shards not answering: " + names + "; results and counts leave out their articles");
+    }
     return r;
   });
   resp.took_ms = deadline.elapsed_ms();

@@ -3,8 +3,11 @@
 // every request of a table gets the response the merged database gives (same hits in the same
 // order apart from equally scored ones, same totals, same facet counts, snippets, suggestion).
 // And updates of a kept-shards database find each article in its shard.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@
 #include "gazette/common/schema.h"
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/searcher.h"
+#include "shard_set.h"
 #include "support/temp_dir.h"
 #include "support/test_index.h"
 
@@ -83,55 +87,75 @@ const Case kCases[] = {
     {"query language", [](SearchRequest& r) { r.query = "place:Italy energy -nuclear"; }},
 };
 
-// Three xapian-tcpsrv, one per shard, on free loopback ports; stopped by pid, also when a test
-// fails (the fixture's destructor).
+// One xapian-tcpsrv per shard on free loopback ports; stopped by pid, also when a test fails
+// (the destructor).
 class Servers {
  public:
-  explicit Servers(const std::vector<std::string>& shards) {
-    for (const std::string& shard : shards) start(shard);
+  explicit Servers(const std::vector<std::string>& shards) : shards_(shards) {
+    for (std::size_t i = 0; i < shards.size(); ++i) {
+      pids_.push_back(-1);
+      ports_.push_back(0);
+      for (int attempt = 0; attempt < 30 && pids_[i] < 0; ++attempt) {
+        start(i, 20000 + static_cast<int>((::getpid() * 7 + attempt * 131 + i * 17) % 30000));
+      }
+    }
   }
   ~Servers() {
-    for (pid_t pid : pids_) {
-      ::kill(pid, SIGTERM);
-      ::waitpid(pid, nullptr, 0);
-    }
+    for (std::size_t i = 0; i < pids_.size(); ++i) stop(i);
   }
   const std::vector<int>& ports() const { return ports_; }
-  bool ok() const { return ports_.size() == pids_.size() && !pids_.empty(); }
+  bool ok() const {
+    return !pids_.empty() && std::all_of(pids_.begin(), pids_.end(), [](pid_t p) { return p > 0; });
+  }
+  void stop(std::size_t i) {
+    if (pids_[i] <= 0) return;
+    ::kill(pids_[i], SIGTERM);
+    ::waitpid(pids_[i], nullptr, 0);
+    pids_[i] = -1;
+  }
+  // Starts shard i's server on `port`; false when it does not answer there.
+  bool start(std::size_t i, int port) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      // A group of its own: xapian-tcpsrv ends its connection handlers by signalling its
+      // whole process group, which would otherwise be this test's.
+      ::setpgid(0, 0);
+      std::string p = std::to_string(port);
+      ::execlp("xapian-tcpsrv", "xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", p.c_str(),
+               shards_[i].c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int wait = 0; wait < 100; ++wait) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) return false;  // port taken, or no server
+      try {
+        Xapian::Remote::open("127.0.0.1", static_cast<unsigned>(port), 2000).get_doccount();
+        pids_[i] = pid;
+        ports_[i] = port;
+        return true;
+      } catch (const Xapian::Error&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return false;
+  }
 
  private:
-  void start(const std::string& shard) {
-    for (int attempt = 0; attempt < 30; ++attempt) {
-      const int port = 20000 + static_cast<int>((::getpid() * 7 + attempt * 131 + ports_.size() * 17) % 30000);
-      pid_t pid = ::fork();
-      if (pid == 0) {
-        // A group of its own: xapian-tcpsrv ends its connection handlers by signalling its
-        // whole process group, which would otherwise be this test's.
-        ::setpgid(0, 0);
-        std::string p = std::to_string(port);
-        ::execlp("xapian-tcpsrv", "xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", p.c_str(),
-                 shard.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-      }
-      for (int wait = 0; wait < 100; ++wait) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) break;  // port taken, or no server
-        try {
-          Xapian::Remote::open("127.0.0.1", static_cast<unsigned>(port), 2000).get_doccount();
-          pids_.push_back(pid);
-          ports_.push_back(port);
-          return;
-        } catch (const Xapian::Error&) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-      }
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
+  std::vector<std::string> shards_;
   std::vector<pid_t> pids_;
   std::vector<int> ports_;
 };
+
+// The stub a user writes for remote shards: one line per server, the dictionary local.
+std::string write_remote_stub(const TempDir& dir, const std::vector<int>& ports, const std::string& dictionary) {
+  const std::string stub = dir.str("remote-" + std::to_string(ports.front()) + ".stub");
+  std::ofstream out(stub);
+  for (int port : ports) out << "remote 127.0.0.1:" << port << "\n";
+  out << "auto " << dictionary << "\n";
+  return stub;
+}
 
 class RemoteShardsTest : public ::testing::Test {
  protected:
@@ -181,14 +205,65 @@ TEST_F(RemoteShardsTest, RemoteShardsAnswerAsTheMergedDatabase) {
   if (std::system("command -v xapian-tcpsrv > /dev/null 2>&1") != 0) GTEST_SKIP() << "xapian-tcpsrv not installed";
   Servers servers(shards());
   ASSERT_TRUE(servers.ok()) << "could not start 3 xapian-tcpsrv on loopback";
-  // The stub a user writes for remote shards: one line per server, the dictionary local.
-  const std::string stub = dir_->str("remote.stub");
-  {
-    std::ofstream out(stub);
-    for (int port : servers.ports()) out << "remote 127.0.0.1:" << port << "\n";
-    out << "auto " << dir_->str("kept/dictionary") << "\n";
-  }
-  expect_same_responses(stub);
+  expect_same_responses(write_remote_stub(*dir_, servers.ports(), dir_->str("kept/dictionary")));
+}
+
+TEST_F(RemoteShardsTest, AShardDownLeavesTheOthersAnsweringUntilItIsBack) {
+  if (std::system("command -v xapian-tcpsrv > /dev/null 2>&1") != 0) GTEST_SKIP() << "xapian-tcpsrv not installed";
+  Servers servers(shards());
+  ASSERT_TRUE(servers.ok());
+  Searcher searcher(write_remote_stub(*dir_, servers.ports(), dir_->str("kept/dictionary")));
+  SearchRequest r;
+  r.query = "the";
+  r.facets = {"source"};
+  r.collapse = false;  // the total counts articles, not near-duplicate groups (they span shards)
+  const SearchResponse all = searcher.search(r);
+  EXPECT_TRUE(all.missing_shards.empty());
+  const std::uint64_t in_shard1 = Xapian::Database(shards()[1]).get_termfreq("the");
+  ASSERT_GT(in_shard1, 0u);
+
+  servers.stop(1);
+  const SearchResponse partial = searcher.search(r);
+  ASSERT_EQ(partial.missing_shards, std::vector<std::string>{"remote 127.0.0.1:" + std::to_string(servers.ports()[1])});
+  EXPECT_FALSE(partial.total.exact);
+  EXPECT_EQ(partial.total.value, all.total.value - in_shard1);
+  ASSERT_FALSE(partial.warnings.empty());
+  EXPECT_NE(partial.warnings.back().find("shards not answering"), std::string::npos);
+
+  // Back on its port: the next search after the retry interval finds it again.
+  ASSERT_TRUE(servers.start(1, servers.ports()[1]));
+  std::this_thread::sleep_for(searcher::kShardRetry + std::chrono::milliseconds(300));
+  const SearchResponse back = searcher.search(r);
+  EXPECT_TRUE(back.missing_shards.empty());
+  EXPECT_EQ(back.total.value, all.total.value);
+  EXPECT_EQ(back.facets.front().values.front().count, all.facets.front().values.front().count);
+}
+
+TEST_F(RemoteShardsTest, AShardThatNeverAnswersCostsATimeoutNotAHang) {
+  if (std::system("command -v xapian-tcpsrv > /dev/null 2>&1") != 0) GTEST_SKIP() << "xapian-tcpsrv not installed";
+  Servers servers({shards()[0], shards()[2]});
+  ASSERT_TRUE(servers.ok());
+  // A listener that accepts connections (the kernel's backlog) and never says a word.
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(silent, 16), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int silent_port = ntohs(addr.sin_port);
+  const auto t0 = std::chrono::steady_clock::now();
+  Searcher searcher(
+      write_remote_stub(*dir_, {servers.ports()[0], silent_port, servers.ports()[1]}, dir_->str("kept/dictionary")));
+  SearchRequest r;
+  r.query = "energy";
+  const SearchResponse partial = searcher.search(r);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(silent);
+  EXPECT_EQ(partial.missing_shards, std::vector<std::string>{"remote 127.0.0.1:" + std::to_string(silent_port)});
+  EXPECT_GT(partial.total.value, 0u);
+  EXPECT_LT(seconds, 2.0 * searcher::kRemoteTimeoutMs / 1000.0 + 2.0);
 }
 
 TEST(KeptShardsTest, UpdatesFindEachArticleInItsShard) {

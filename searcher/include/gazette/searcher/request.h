@@ -112,6 +112,9 @@ struct SearchResponse {
   std::vector<std::string> optional_words;
   std::string suggestion;             // "did you mean", or "" when the words are known
   std::vector<std::string> warnings;  // problems worked around (unparseable query, time limit)
+  // Shards of a stub database that did not answer ("remote 10.0.0.2:8100"): the hits, total and
+  // counts leave out their articles (total.exact is then false).
+  std::vector<std::string> missing_shards;
 };
 
 // An entity of the index and the number of articles naming it.
