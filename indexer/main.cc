@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -93,6 +94,7 @@ void log_to_stderr(std::string_view line) { std::cerr << line << '\n'; }
 struct BuildCommand {
   gazette::indexer::IndexerConfig config;
   bool json = false, no_entities = false, keep_boilerplate = false;
+  int changesets = 0;
   CLI::App* app;
 
   explicit BuildCommand(CLI::App& parent)
@@ -125,6 +127,10 @@ struct BuildCommand {
                     "Language of articles that state none when detection is unsure")
         ->capture_default_str();
     app->add_flag("--json", json, "Print the final summary as one JSON object on stdout");
+    app->add_option("--changesets", changesets,
+                    "Keep the last N commits' changesets, for xapian-replicate to bring replicas up to date "
+                    "(Xapian's XAPIAN_MAX_CHANGESETS; default: none, or that variable's value)")
+        ->check(CLI::Range(1, 1000000));
     app->add_option("--synonyms", config.synonyms_path,
                     "Synonym groups, one per line, comma-separated (default: the shipped news aliases)");
     app->add_flag("--no-entities", no_entities, "Skip entity extraction (no people/organisation/place facets)");
@@ -143,6 +149,7 @@ struct BuildCommand {
     config.extract_entities = !no_entities;
     config.remove_boilerplate = !keep_boilerplate;
     config.progress = isatty(STDERR_FILENO) != 0;
+    if (changesets > 0) ::setenv("XAPIAN_MAX_CHANGESETS", std::to_string(changesets).c_str(), 1);
     gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
     if (json) {
       std::cout << gazette::indexer::stats_to_json(s) << '\n';

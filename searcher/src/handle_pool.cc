@@ -18,10 +18,17 @@ std::shared_ptr<const EntityAliases> load_aliases(const Xapian::Database& db,
 // The folder's device and inode: a rebuild swaps a new database in under the same path, and a
 // handle of the old one must then be opened anew (Xapian's reopen() would read the new
 // revision's blocks from the old files: "EOF reading block").
+// A stub folder's stub file counts too: xapian-replicate switches a replica to a new copy by
+// rewriting its XAPIANDB (rename), and the old copy's folder is then deleted.
 std::uint64_t path_identity(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return 0;
-  return (static_cast<std::uint64_t>(st.st_dev) << 40) ^ static_cast<std::uint64_t>(st.st_ino);
+  std::uint64_t id = (static_cast<std::uint64_t>(st.st_dev) << 40) ^ static_cast<std::uint64_t>(st.st_ino);
+  struct stat stub {};
+  if (S_ISDIR(st.st_mode) && ::stat((path + "/XAPIANDB").c_str(), &stub) == 0) {
+    id ^= static_cast<std::uint64_t>(stub.st_ino) * 0x9E3779B97F4A7C15ULL;
+  }
+  return id;
 }
 
 }  // namespace
