@@ -75,6 +75,7 @@ void HandlePool::open(Handle& h) {
   }
   h.aliases = load_aliases(h.db, gazetteer_);
   h.recency_days.reset();
+  h.recency.reset();
   h.deciders.reset();
 }
 
@@ -82,6 +83,7 @@ void HandlePool::adopt(Handle& h) {
   h.db = h.shards->db();
   h.aliases = load_aliases(h.db, gazetteer_);
   h.recency_days.reset();
+  h.recency.reset();
   h.deciders.reset();
 }
 
@@ -122,6 +124,7 @@ void HandlePool::refresh(Handle& h) {
     } else if (h.db.reopen()) {
       h.aliases = load_aliases(h.db, gazetteer_);
       h.recency_days.reset();
+      h.recency.reset();
     }
   } catch (const Xapian::Error& e) {
     throw IndexError(path_ + ": cannot reopen database: " + e.get_description());

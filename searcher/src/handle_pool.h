@@ -35,6 +35,7 @@ struct Handle {
   std::shared_ptr<const EntityAliases> aliases;
   // The days a recency blend weighs, read by the first such search of the revision.
   std::shared_ptr<const RecencyDays> recency_days;
+  std::shared_ptr<const Recency> recency;  // the last half-life's blend over recency_days
   // Whether its matches take a MatchDecider (none do when a shard is remote); probed by the
   // first faceted search.
   std::optional<bool> deciders;

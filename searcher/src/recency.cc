@@ -55,7 +55,11 @@ Recency::Recency(const RecencyDays& days, double half_life_days, double max_weig
       max_weight_(max_weight) {
   for (const auto& [day, number] : days.days) {
     const double age = static_cast<double>(std::max<std::int64_t>(0, days.newest - number));
-    source_->add_mapping(day, max_weight_ * std::pow(0.5, age / half_life_days_));
+    const double weight = max_weight_ * std::pow(0.5, age / half_life_days_);
+    // Days whose weight no score can tell from nothing stay out of the map (the default, 0):
+    // Xapian copies the map for every shard of every search, and an archive of years holds
+    // thousands of days.
+    if (weight >= kNegligibleWeight) source_->add_mapping(day, weight);
   }
   source_->set_default_weight(0);
 }
@@ -67,7 +71,8 @@ double Recency::weight_of(const std::string& day) const {
   auto it = std::find_if(days_->days.begin(), days_->days.end(), [&](const auto& d) { return d.first == day; });
   if (it == days_->days.end()) return 0;
   const double age = static_cast<double>(std::max<std::int64_t>(0, days_->newest - it->second));
-  return max_weight_ * std::pow(0.5, age / half_life_days_);
+  const double weight = max_weight_ * std::pow(0.5, age / half_life_days_);
+  return weight >= kNegligibleWeight ? weight : 0.0;
 }
 
 }  // namespace gazette::searcher

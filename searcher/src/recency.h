@@ -27,7 +27,10 @@ RecencyDays read_recency_days(const Xapian::Database& db);
 // OP_AND_MAYBE it reorders matches without adding any.
 class Recency {
  public:
+  // Weights below this count as 0 (scores are shown to 4 decimals; BM25 weights are units).
+  static constexpr double kNegligibleWeight = 1e-4;
   Recency(const RecencyDays& days, double half_life_days, double max_weight);
+  double half_life_days() const { return half_life_days_; }
   Xapian::Query query() const;
   // The decay weight of one "YYYY-MM-DD" day (also used by --explain); 0 for "".
   double weight_of(const std::string& day) const;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <unordered_set>
 
 #include "facet_spies.h"
@@ -123,7 +124,7 @@ Hit make_hit(Handle& h, const PageEntry& entry, int rank, const BuiltQuery& q, c
 struct Match {
   explicit Match(Xapian::Database& db) : enquire(db) {}
   Xapian::Enquire enquire;
-  std::unique_ptr<Recency> recency;
+  std::shared_ptr<const Recency> recency;
   std::unique_ptr<FacetCollector> collector;
   // Or, where shards are remote, facets counted by built-in spies (spy_on_facets).
   std::unique_ptr<FacetSpies> spies;
@@ -177,7 +178,12 @@ Xapian::Query ranked(Handle& h, const SearchPlan& plan, const BuiltQuery& q, Xap
   if (req.recency_half_life_days > 0) {
     // Fresh relative to the newest article in the index, so an archive still ranks by age.
     if (!h.recency_days) h.recency_days = std::make_shared<const RecencyDays>(read_recency_days(h.db));
-    m.recency = std::make_unique<Recency>(*h.recency_days, req.recency_half_life_days, schema::kRecencyMaxWeight);
+    // Kept for the next search of the same half-life (building the map is most of its cost).
+    if (!h.recency || h.recency->half_life_days() != req.recency_half_life_days) {
+      h.recency =
+          std::make_shared<const Recency>(*h.recency_days, req.recency_half_life_days, schema::kRecencyMaxWeight);
+    }
+    m.recency = h.recency;
     query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, m.recency->query());
   }
   const std::string& feedback = req.ranking.feedback;
@@ -263,7 +269,9 @@ std::vector<FacetResult> spied_results(Handle& h, const SearchPlan& plan, Match&
 
 void build_match(Handle& h, const SearchPlan& plan, const BuiltQuery& q, const FacetTable* facet_table, Match& m) {
   std::vector<Filter> collector_filters;
-  if (!plan.facets.empty() && !h.deciders) h.deciders = runs_match_deciders(h.db);
+  // GAZETTE_FACET_SPIES=1 counts with spies on every database: for measuring the two ways.
+  static const bool force_spies = std::getenv("GAZETTE_FACET_SPIES") != nullptr;
+  if (!plan.facets.empty() && !h.deciders) h.deciders = !force_spies && runs_match_deciders(h.db);
   const bool spied = !plan.facets.empty() && !*h.deciders;
   Xapian::Query query = ranked(h, plan, q, filtered(h, plan, q.query, spied ? nullptr : &collector_filters), m);
   m.enquire.set_query(query);
