@@ -5,12 +5,16 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "gazette/common/dates.h"
 #include "gazette/common/error.h"
+#include "gazette/searcher/watches.h"
+#include "watch_hook.h"
 #include "src/indexer.h"
 #include "src/indexer_json.h"
 #include "src/ner_tools.h"
@@ -91,10 +95,74 @@ void log_to_stderr(std::string_view line) { std::cerr << line << '\n'; }
 // Each subcommand: its options (CLI11 fills its config), and run(), which makes the one library
 // call and prints what it returns. run() returns the exit status.
 
+// After a build: the watches evaluated against what it wrote (gazette/searcher/watches.h), their
+// matches appended to --watch-output and posted to --watch-hook. The index is committed by then:
+// nothing here can undo or delay it. Returns false when the evaluation or a delivery failed.
+struct WatchDelivery {
+  std::string output_path, hook_url;
+  gazette::WatchRun run;
+  std::string error;               // the evaluation's failure
+  gazette::http::HookReport hook;  // what reached the hook
+
+  bool deliver(const std::string& db_path, unsigned threads) {
+    try {
+      run = gazette::run_watches(db_path, threads);
+    } catch (const gazette::Error& e) {
+      error = e.what();
+      std::fprintf(stderr, "gazette-index: watches: error: %s (the index is committed; the next build evaluates them)\n",
+                   e.what());
+      return false;
+    }
+    std::vector<std::string> lines;
+    for (const gazette::WatchMatch& m : run.matches) lines.push_back(gazette::match_to_json(m));
+    bool ok = true;
+    if (!output_path.empty() && !lines.empty()) {
+      std::ofstream out(output_path, std::ios::app | std::ios::binary);
+      for (const std::string& l : lines) out << l << '\n';
+      out.flush();
+      if (!out) {
+        std::fprintf(stderr, "gazette-index: %s: error: cannot append the watch matches (--watch-output)\n",
+                     output_path.c_str());
+        ok = false;
+      }
+    }
+    if (!hook_url.empty() && !lines.empty()) {
+      hook = gazette::http::post_to_hook(hook_url, lines);
+      if (hook.failed > 0) {
+        std::fprintf(stderr,
+                     "gazette-index: %s: warning: %zu of %zu watch matches not delivered (%s); they are recorded "
+                     "(gazette-search watch matches)\n",
+                     hook_url.c_str(), hook.failed, lines.size(), hook.last_error.c_str());
+      }
+    }
+    return ok;
+  }
+
+  nlohmann::json to_json() const {
+    nlohmann::json counts = nlohmann::json::object();
+    for (const auto& [name, n] : run.counts) counts[name] = n;
+    nlohmann::json j = {{"evaluated", run.counts.size()}, {"matches", counts}, {"seconds", run.seconds}};
+    if (run.first_run <= run.last_run) j["runs"] = {run.first_run, run.last_run};
+    if (!error.empty()) j["error"] = error;
+    if (!hook_url.empty()) j["hook"] = {{"delivered", hook.delivered}, {"failed", hook.failed}};
+    return j;
+  }
+
+  void print() const {
+    if (run.counts.empty()) return;
+    std::printf("watches:    %zu evaluated, %zu new matches (%.2f s)\n", run.counts.size(), run.matches.size(),
+                run.seconds);
+    for (const auto& [name, n] : run.counts) {
+      if (n > 0) std::printf("  %-24s %zu new match%s\n", name.c_str(), n, n == 1 ? "" : "es");
+    }
+  }
+};
+
 struct BuildCommand {
   gazette::indexer::IndexerConfig config;
   bool json = false, no_entities = false, keep_boilerplate = false;
   int changesets = 0;
+  WatchDelivery watches;
   CLI::App* app;
 
   explicit BuildCommand(CLI::App& parent)
@@ -140,6 +208,10 @@ struct BuildCommand {
                     "Leave out entities whose calibrated confidence is below this (0-1)")
         ->check(CLI::Range(0.0f, 1.0f))
         ->capture_default_str();
+    app->add_option("--watch-output", watches.output_path,
+                    "Append each new watch match to this file, one JSON object per line");
+    app->add_option("--watch-hook", watches.hook_url,
+                    "POST each new watch match (JSON) to this http:// URL, after the commit (5 s timeout, 3 tries)");
   }
 
   int run() {
@@ -150,14 +222,20 @@ struct BuildCommand {
     config.remove_boilerplate = !keep_boilerplate;
     config.progress = isatty(STDERR_FILENO) != 0;
     if (changesets > 0) ::setenv("XAPIAN_MAX_CHANGESETS", std::to_string(changesets).c_str(), 1);
+    if (!watches.hook_url.empty()) gazette::http::check_hook_url(watches.hook_url);
     gazette::indexer::IndexStats s = gazette::indexer::run_indexer(config);
+    // An interrupted run's watches wait for the next build (what it committed carries its run).
+    const bool watched = g_stop.load() || watches.deliver(config.db_path, config.threads);
     if (json) {
-      std::cout << gazette::indexer::stats_to_json(s) << '\n';
+      nlohmann::json j = nlohmann::json::parse(gazette::indexer::stats_to_json(s));
+      if (!watches.run.counts.empty() || !watches.error.empty()) j["watches"] = watches.to_json();
+      std::cout << j.dump() << '\n';
     } else {
       print_text_stats(s);
+      watches.print();
     }
     if (g_stop.load()) return 130;
-    return s.errors > 0 || s.interrupted ? 1 : 0;
+    return s.errors > 0 || s.interrupted || !watched ? 1 : 0;
   }
 };
 

@@ -2,10 +2,12 @@
 // Term and value helpers of the index schema.
 #include "gazette/common/schema.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "gazette/common/analyzer.h"
 #include "gazette/common/dates.h"
+#include "gazette/common/error.h"
 #include "gazette/common/hash.h"
 #include "gazette/common/varint.h"
 
@@ -26,6 +28,19 @@ std::string make_term(std::string_view prefix, std::string_view value) {
 }
 
 std::string id_term(std::string_view id) { return make_term(kIdPrefix, id); }
+std::uint64_t parse_last_run(std::string_view stored) {
+  if (stored.empty()) return 0;
+  std::uint64_t run = 0;
+  auto [end, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), run);
+  if (ec != std::errc() || end != stored.data() + stored.size()) {
+    throw IndexError("the database's last run number (" + std::string(kLastRunKey) + ") is not a number");
+  }
+  return run;
+}
+
+std::string run_term(std::uint64_t run) { return std::string(kRunPrefix) + std::to_string(run); }
+std::string changed_run_term(std::uint64_t run) { return std::string(kChangedRunPrefix) + std::to_string(run); }
+
 std::string source_term(std::string_view source) { return make_term(kSourcePrefix, fold_case(source)); }
 std::string section_term(std::string_view section) { return make_term(kSectionPrefix, fold_case(section)); }
 std::string author_term(std::string_view author) { return make_term(kAuthorPrefix, fold_case(author)); }

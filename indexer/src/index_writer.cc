@@ -225,6 +225,22 @@ void IndexWriter::store_recurring_lines(const RecurringLines& lines) {
   }
 }
 
+std::uint64_t IndexWriter::last_run() const {
+  try {
+    return schema::parse_last_run(db_.get_metadata(std::string(schema::kLastRunKey)));
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot read the last run number: " + e.get_description());
+  }
+}
+
+void IndexWriter::set_last_run(std::uint64_t run) {
+  try {
+    db_.set_metadata(std::string(schema::kLastRunKey), std::to_string(run));
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot store the run number: " + e.get_description());
+  }
+}
+
 void IndexWriter::put(const std::string& id_term, const Xapian::Document& doc) {
   try {
     if (kind_ == Kind::kDatabase) {  // a shard keeps no spelling: no need to read the old article

@@ -2,6 +2,7 @@
 // Owns the WritableDatabase: replace-by-id, deletes, batched commits, what is already indexed.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -83,6 +84,12 @@ class IndexWriter {
   RecurringLines load_recurring_lines(bool& stored) const;
   // Replaces the stored recurring lines (written with the next commit).
   void store_recurring_lines(const RecurringLines& lines);
+
+  // The number of the last run that wrote to the database (schema::kLastRunKey; 0 when none).
+  // Throws IndexError when the stored value is not a number.
+  std::uint64_t last_run() const;
+  // Stores `run` as the last run (written with the next commit).
+  void set_last_run(std::uint64_t run);
 
   // Makes every change so far durable (Xapian's commit: all or nothing).
   void commit();

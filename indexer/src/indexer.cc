@@ -282,6 +282,62 @@ RecurringLines recurring_lines(IndexWriter& meta, const std::vector<SourceFile>&
   return recurring;
 }
 
+// What marks the articles a run adds or changes with its number (schema::kRunPrefix), for the
+// watches evaluated after it. A rebuild writes every article anew: only those the database it
+// replaces did not hold, or held with other content, are marked.
+class RunMarks {
+ public:
+  RunMarks(std::uint64_t run, std::optional<std::unordered_map<std::string, IndexedArticle>> replaced)
+      : run_term_(schema::run_term(run)), changed_term_(schema::changed_run_term(run)), replaced_(std::move(replaced)) {}
+
+  // Marks `doc` (article `id_term`); `indexed_before`: the database being updated holds it.
+  void mark(const std::string& id_term, Xapian::Document& doc, bool indexed_before) const {
+    if (replaced_ && !indexed_before) {
+      auto old = replaced_->find(id_term);
+      if (old != replaced_->end()) {
+        if (old->second.content_hash == doc.get_value(schema::kContentHashSlot)) return;  // the same article
+        indexed_before = true;
+      }
+    }
+    doc.add_boolean_term(run_term_);
+    if (indexed_before) doc.add_boolean_term(changed_term_);
+  }
+
+ private:
+  std::string run_term_, changed_term_;
+  std::optional<std::unordered_map<std::string, IndexedArticle>> replaced_;  // a rebuild's: what it replaces
+};
+
+// This run's number: one past the database's last (for a rebuild, the last of the database it
+// replaces), stored with the run's first commit. Returns the articles a rebuild replaces.
+std::uint64_t take_run_number(WriteTarget& target, const IndexerConfig& config,
+                              std::optional<std::unordered_map<std::string, IndexedArticle>>& replaced) {
+  std::uint64_t last = target.meta().last_run();
+  std::error_code ec;
+  if (config.rebuild && fs::exists(config.db_path, ec)) {
+    try {
+      Xapian::Database old(config.db_path);
+      last = std::max(last, schema::parse_last_run(old.get_metadata(std::string(schema::kLastRunKey))));
+      replaced.emplace();
+      replaced->reserve(old.get_doccount());
+      const std::string prefix(schema::kIdPrefix);
+      for (auto t = old.allterms_begin(prefix); t != old.allterms_end(prefix); ++t) {
+        auto p = old.postlist_begin(*t);
+        if (p == old.postlist_end(*t)) continue;
+        replaced->emplace(*t, IndexedArticle{old.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(
+                                                 schema::kContentHashSlot),
+                                             {}});
+      }
+    } catch (const Xapian::Error&) {
+      // Not a database Gazette can read (a rebuild replaces it whatever it holds): every
+      // article counts as new.
+      replaced.reset();
+    }
+  }
+  target.meta().set_last_run(last + 1);
+  return last + 1;
+}
+
 // The readers of a run: threads that take the next unit, read and analyse it, and hand the
 // writer an item per article (its document, or that it is unchanged: not analysed again), per
 // problem, and one at the end of the unit. The queue closes when the last reader is done.
@@ -415,12 +471,13 @@ class Readers {
 class Collector {
  public:
   Collector(const IndexerConfig& config, const std::vector<SourceFile>& files, std::vector<std::size_t> units_of,
-            WriteTarget& target, const std::unordered_map<std::string, IndexedArticle>& existing, const Log& log,
-            std::atomic<bool>& abort, Clock::time_point t0)
+            WriteTarget& target, const std::unordered_map<std::string, IndexedArticle>& existing,
+            const RunMarks& marks, const Log& log, std::atomic<bool>& abort, Clock::time_point t0)
       : config_(config),
         files_(files),
         target_(target),
         existing_(existing),
+        marks_(marks),
         log_(log),
         abort_(abort),
         t0_(t0),
@@ -516,6 +573,7 @@ class Collector {
     } else {
       ++stats.indexed;
     }
+    marks_.mark(item.id_term, item.document, existing_.count(item.id_term) != 0);
     if (target_.shards) {
       target_.shards->add(item.id_term, std::move(item.document), item.text_bytes);
       return;
@@ -550,6 +608,7 @@ class Collector {
   const std::vector<SourceFile>& files_;
   WriteTarget& target_;
   const std::unordered_map<std::string, IndexedArticle>& existing_;
+  const RunMarks& marks_;
   const Log& log_;
   std::atomic<bool>& abort_;
   const Clock::time_point t0_;
@@ -654,11 +713,14 @@ IndexStats run_indexer(const IndexerConfig& config) {
   const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   WorkPlan plan = plan_work(files, config);
   const RecurringLines recurring = recurring_lines(target.meta(), files, plan.units, config, existing, threads);
+  std::optional<std::unordered_map<std::string, IndexedArticle>> replaced;
+  const std::uint64_t run = take_run_number(target, config, replaced);
+  const RunMarks marks(run, std::move(replaced));
 
   BoundedQueue<Item> queue(config.queue_capacity);
   std::atomic<bool> abort{false};
   Readers readers(config, files, plan.units, existing, recurring, queue, abort);
-  Collector collector(config, files, std::move(plan.units_of), target, existing, log, abort, t0);
+  Collector collector(config, files, std::move(plan.units_of), target, existing, marks, log, abort, t0);
   readers.start(threads);
   std::exception_ptr failure = collector.drain(queue);
   readers.join();
@@ -668,6 +730,7 @@ IndexStats run_indexer(const IndexerConfig& config) {
   IndexStats stats = collector.stats;
   if (config.prune && !stats.interrupted) stats.deleted += prune_unmet(existing, collector, target);
   finish_writes(target, config, recurring, stats.interrupted);
+  stats.run = run;
   stats.seconds = seconds_since(t0);
   return stats;
 }

@@ -67,6 +67,9 @@ struct IndexStats {
   std::size_t warnings = 0;   // non-fatal problems (bad date, repaired encoding)
   double seconds = 0;
   bool interrupted = false;  // stopped early (signal or --max-errors)
+  // This run's number (schema::kLastRunKey): the articles it added or changed carry it, for the
+  // watches evaluated after it (gazette/searcher/watches.h).
+  std::uint64_t run = 0;
 };
 
 }  // namespace gazette::indexer

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/request_params.h"
 #include "gazette/searcher/searcher.h"
+#include "gazette/searcher/watches.h"
 #include "server.h"
 
 namespace {
@@ -351,6 +353,128 @@ struct RelatedCommand {
   }
 };
 
+void print_watch(const gazette::Watch& w) {
+  std::printf("%-20s %6llu new %7llu all   %s%s", w.name.c_str(), static_cast<unsigned long long>(w.new_matches),
+              static_cast<unsigned long long>(w.matches), w.query.c_str(), w.query.empty() ? "" : " ");
+  for (const std::string& f : w.filters) std::printf("[%s] ", f.c_str());
+  if (w.min_score > 0) std::printf("(score >= %g)", w.min_score);
+  std::printf("\n");
+}
+
+void print_match(const gazette::WatchMatch& m) {
+  std::printf("%s  %s  [%.2f]%s\n   %s%s%s  %s\n", m.matched_at.c_str(), m.title.c_str(), m.score,
+              m.change == "changed" ? "  (changed)" : "", m.source.c_str(), m.source.empty() ? "" : " · ",
+              m.published ? m.published->substr(0, 10).c_str() : "undated", m.id.c_str());
+  if (!m.entities.empty()) {
+    std::printf("   names:");
+    for (const gazette::MatchedEntity& e : m.entities) std::printf(" %s (%s);", e.name.c_str(), e.kind.c_str());
+    std::printf("\n");
+  }
+  if (!m.copies.empty()) {
+    std::printf("   + %zu cop%s:", m.copies.size(), m.copies.size() == 1 ? "y" : "ies");
+    for (const std::string& c : m.copies) std::printf(" %s", c.c_str());
+    std::printf("\n");
+  }
+}
+
+// gazette-search watch add|list|show|remove|matches: the watches stored beside a database.
+struct WatchCommand {
+  CLI::App* app = nullptr;
+  CLI::App *add = nullptr, *list = nullptr, *show = nullptr, *remove = nullptr, *matches = nullptr;
+  std::string db, name, since;
+  gazette::Watch watch;
+  std::size_t limit = 0;
+  bool json = false;
+
+  explicit WatchCommand(CLI::App& parent)
+      : app(parent.add_subcommand("watch", "Saved searches that report new matching articles after each build")) {
+    app->require_subcommand(1);
+    app->add_option("--db", db, "Database folder or Xapian stub file")->required();
+    app->add_flag("--json", json, "Print JSON");
+    add = app->add_subcommand("add", "Save a watch: a query and/or filters");
+    add->add_option("name", watch.name, "Its name: letters, digits, '.', '_', '-'")->required();
+    add->add_option("query", watch.query, "Query text (the query language)");
+    add->add_option("--filter", watch.filters, "facet:value, e.g. 'people:Kim Jong Un' (repeatable)");
+    add->add_option("--min-score", watch.min_score, "Leave out matches scoring below this");
+    list = app->add_subcommand("list", "The watches, with their new and recorded match counts");
+    show = app->add_subcommand("show", "One watch");
+    show->add_option("name", name, "Watch name")->required();
+    remove = app->add_subcommand("remove", "Delete a watch (its recorded matches stay listed by name)");
+    remove->add_option("name", name, "Watch name")->required();
+    matches = app->add_subcommand("matches", "Recorded matches of a watch, oldest first");
+    matches->add_option("name", name, "Watch name")->required();
+    matches->add_option("--since", since, "Only those recorded at or after this time (2026-12-01, ISO 8601, 24h, 7d)");
+    matches->add_option("--limit", limit, "At most this many, the newest (0: all)");
+  }
+
+  // "--since": an ISO 8601 time, or a duration back from now ("24h", "7d").
+  static std::int64_t since_time(const std::string& text) {
+    if (std::optional<std::int64_t> t = gazette::parse_date(text)) return *t;
+    double days = 0;
+    try {
+      days = gazette::parse_half_life(text);
+    } catch (const gazette::InvalidRequest&) {
+      throw gazette::InvalidRequest("--since \"" + text + "\": not a time (2026-12-01T08:00:00Z) or a duration (24h, 7d)");
+    }
+    return static_cast<std::int64_t>(std::time(nullptr)) - static_cast<std::int64_t>(days * 86400);
+  }
+
+  int run() {
+    gazette::WatchStore store(db);
+    if (*add) {
+      gazette::Searcher searcher(db);
+      gazette::Watch w = store.add(watch, searcher);
+      if (json) {
+        std::cout << gazette::watch_to_json(w) << '\n';
+      } else {
+        std::printf("watch \"%s\" saved: the next builds report the articles it matches (%s)\n", w.name.c_str(),
+                    store.folder().c_str());
+      }
+      return 0;
+    }
+    if (*list) {
+      std::vector<gazette::Watch> all = store.list();
+      if (json) {
+        std::cout << '[';
+        for (std::size_t i = 0; i < all.size(); ++i) std::cout << (i ? "," : "") << gazette::watch_to_json(all[i]);
+        std::cout << "]\n";
+        return 0;
+      }
+      if (all.empty()) std::printf("no watches (gazette-search watch --db %s add NAME QUERY)\n", db.c_str());
+      for (const gazette::Watch& w : all) print_watch(w);
+      return 0;
+    }
+    if (*show) {
+      std::optional<gazette::Watch> w = store.get(name);
+      if (!w) throw gazette::InvalidRequest("no watch named \"" + name + "\"");
+      if (json) {
+        std::cout << gazette::watch_to_json(*w) << '\n';
+      } else {
+        print_watch(*w);
+        std::printf("created %s, after run %llu; last match %s\n", w->created.c_str(),
+                    static_cast<unsigned long long>(w->since_run), w->last_match.empty() ? "-" : w->last_match.c_str());
+      }
+      return 0;
+    }
+    if (*remove) {
+      if (!store.remove(name)) throw gazette::InvalidRequest("no watch named \"" + name + "\"");
+      if (!json) std::printf("watch \"%s\" removed\n", name.c_str());
+      return 0;
+    }
+    std::optional<std::int64_t> from;
+    if (!since.empty()) from = since_time(since);
+    if (!store.get(name) && store.matches(name).empty()) throw gazette::InvalidRequest("no watch named \"" + name + "\"");
+    for (const gazette::WatchMatch& m : store.matches(name, from, limit)) {
+      if (json) {
+        std::cout << gazette::match_to_json(m) << '\n';
+      } else {
+        print_match(m);
+      }
+    }
+    return 0;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -363,6 +487,7 @@ int main(int argc, char** argv) {
   SimilarCommand similar(app);
   EntitiesCommand entities(app);
   RelatedCommand related(app);
+  WatchCommand watch(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -376,6 +501,7 @@ int main(int argc, char** argv) {
     if (*similar.app) return similar.run();
     if (*entities.app) return entities.run();
     if (*related.app) return related.run();
+    if (*watch.app) return watch.run();
   } catch (...) {
     return gazette::report_failure("gazette-search");
   }

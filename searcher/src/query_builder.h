@@ -33,6 +33,10 @@ struct QueryOptions {
 // to 48%), and keeps "the" from matching every article.
 inline constexpr double kCommonWordShare = 0.2;
 
+// A search's queries of up to this many bare words need them all (relaxed to any when none has
+// them all); longer ones make each optional (README "What a query means").
+inline constexpr int kMaxAllWords = 3;
+
 struct BuiltQuery {
   Xapian::Query query;                      // MatchAll when there is nothing to search for
   bool has_text = false;                    // any weighted (word or phrase) clause

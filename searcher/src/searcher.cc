@@ -51,9 +51,6 @@ void resolve_entities(Article& a, const searcher::EntityAliases& aliases) {
   a.entities = std::move(out);
 }
 
-// Queries of up to this many bare words need them all (relaxed to any when none has them all);
-// longer ones make each optional (README "What a query means").
-constexpr int kMaxAllWords = 3;
 // A query finding more articles than this gets no did-you-mean.
 constexpr std::uint64_t kFewForSuggestion = 5;
 
@@ -88,7 +85,7 @@ struct SearchRun {
       : h(handle), plan(p), deadline(d), builder(h.analyzer, gazetteer, &h.db, h.aliases.get()) {
     options.lang = p.request.lang;
     options.allow_empty = !p.facets.empty() || !p.filters.empty();
-    options.max_all_words = kMaxAllWords;
+    options.max_all_words = searcher::kMaxAllWords;
   }
 
   // `query` run under the plan (or `changed`, a variant of it) with the time that is left.

@@ -16,13 +16,25 @@
 
 namespace gazette::schema {
 
-// Bump on any change below; the searcher refuses an index of another version.
+// Bump on any change below that a reader of the previous version would misread; the searcher
+// refuses an index of another version. (Additions that old databases simply lack, such as the run
+// terms, need none: a version-8 database indexed before them has no run to report yet.)
 inline constexpr int kSchemaVersion = 8;  // 8: kEntitiesSlot (7: 16-bit MinHash, band terms "XDB" + letter + 6 digits)
 // Database metadata keys.
 inline constexpr std::string_view kSchemaVersionKey = "gazette:schema_version";
 // The lines that recur in a source's articles (RecurringLines::records()), one metadata entry
 // per source: this prefix + the hex64 hash of the source key.
 inline constexpr std::string_view kRecurringLinesPrefix = "gazette:lines:";
+// The number of the last gazette-index run that wrote to the database (decimal; absent: 0). Each
+// run takes the next number and marks what it writes with it (kRunPrefix), so that watches
+// (gazette/searcher/watches.h) are evaluated against the articles of the runs after their last
+// evaluation, also after a run killed between its commit and that evaluation.
+inline constexpr std::string_view kLastRunKey = "gazette:last_run";
+// The stored kLastRunKey value as a number ("" -> 0). Throws IndexError when it is not one.
+std::uint64_t parse_last_run(std::string_view stored);
+// The run terms of an article written by `run` (kRunPrefix, kChangedRunPrefix).
+std::string run_term(std::uint64_t run);
+std::string changed_run_term(std::uint64_t run);
 
 // --- Term prefixes (Omega conventions where one exists) ---
 // Free text terms have no prefix: the unstemmed, folded word, with positions.
@@ -53,6 +65,10 @@ inline constexpr char kAliasSeparator = '\x01';
 // URL-safe base64 digits (band_terms(), near_duplicates.h).
 inline constexpr std::string_view kDupBandPrefix = "XDB";
 inline constexpr std::string_view kDupGroupPrefix = "XDUP";  // boolean: near-duplicate group id
+// Boolean: the run (kLastRunKey) that last wrote the article, added or changed: "XRUN" + decimal.
+inline constexpr std::string_view kRunPrefix = "XRUN";
+// Boolean, with kRunPrefix on an article that run changed (it was indexed before): "XCHG" + decimal.
+inline constexpr std::string_view kChangedRunPrefix = "XCHG";
 
 // --- Value slots ---
 // Publication time: Xapian::sortable_serialise(seconds since the epoch, UTC).

@@ -2,6 +2,7 @@
 // gazette::Searcher: ranked search over a Gazette database, for CLIs, servers and web backends.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,9 @@
 #include "gazette/searcher/request.h"
 
 namespace gazette {
+
+struct Watch;
+struct WatchMatch;
 
 // Opens a Gazette database (a folder, or a Xapian stub file listing shards) read-only and
 // answers searches.
@@ -53,6 +57,15 @@ class Searcher {
 
   // Articles, date span, languages and sources of the index.
   IndexSummary summary() const;
+
+  // The number of the last gazette-index run that wrote to the database (0 before any).
+  std::uint64_t last_run() const;
+
+  // The articles of index runs after `after_run`, up to `through_run`, that `watch` matches
+  // (watches.h): the same hits and scores as search() of its query and filters with feedback
+  // off, restricted to those articles; best first, each near-duplicate group as one match with
+  // its copies. Throws InvalidRequest for a bad watch.
+  std::vector<WatchMatch> watch_matches(const Watch& watch, std::uint64_t after_run, std::uint64_t through_run) const;
 
   // Makes later searches see the latest commit.
   void reopen();
