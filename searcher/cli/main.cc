@@ -189,6 +189,10 @@ struct ServeCommand {
         ->allow_extra_args(false);
     app->add_option("--www", config.www_dir, "Folder of the search page (default: the installed one)");
     app->add_flag("!--no-access-log", config.access_log, "No access log on stderr");
+    app->add_option("--watches", config.watches,
+                    "The watch API: on (list, add, remove, mark seen), read (list only) or off")
+        ->check(CLI::IsMember({"on", "read", "off"}))
+        ->capture_default_str();
   }
 
   int run() const {
@@ -407,18 +411,6 @@ struct WatchCommand {
     matches->add_option("--limit", limit, "At most this many, the newest (0: all)");
   }
 
-  // "--since": an ISO 8601 time, or a duration back from now ("24h", "7d").
-  static std::int64_t since_time(const std::string& text) {
-    if (std::optional<std::int64_t> t = gazette::parse_date(text)) return *t;
-    double days = 0;
-    try {
-      days = gazette::parse_half_life(text);
-    } catch (const gazette::InvalidRequest&) {
-      throw gazette::InvalidRequest("--since \"" + text + "\": not a time (2026-12-01T08:00:00Z) or a duration (24h, 7d)");
-    }
-    return static_cast<std::int64_t>(std::time(nullptr)) - static_cast<std::int64_t>(days * 86400);
-  }
-
   int run() {
     gazette::WatchStore store(db);
     if (*add) {
@@ -462,7 +454,7 @@ struct WatchCommand {
       return 0;
     }
     std::optional<std::int64_t> from;
-    if (!since.empty()) from = since_time(since);
+    if (!since.empty()) from = gazette::parse_since(since, "--since");
     if (!store.get(name) && store.matches(name).empty()) throw gazette::InvalidRequest("no watch named \"" + name + "\"");
     for (const gazette::WatchMatch& m : store.matches(name, from, limit)) {
       if (json) {

@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@
 #include "gazette/searcher/request_json.h"
 #include "gazette/searcher/request_params.h"
 #include "gazette/searcher/searcher.h"
+#include "gazette/searcher/watches.h"
 #include "openapi_json.h"
 
 namespace gazette::http {
@@ -641,9 +643,21 @@ bool is_heavy_query(const std::string& q) {
 }
 
 std::vector<std::string> routes() {
-  return {"GET /api/search",       "GET /api/articles/{id}", "GET /api/articles/{id}/similar",
-          "GET /api/suggest",      "GET /api/entities",      "GET /api/stats",
-          "GET /api/openapi.json", "GET /healthz",           "GET /"};
+  return {"GET /api/search",
+          "GET /api/articles/{id}",
+          "GET /api/articles/{id}/similar",
+          "GET /api/suggest",
+          "GET /api/entities",
+          "GET /api/stats",
+          "GET /api/watches",
+          "POST /api/watches",
+          "GET /api/watches/{name}",
+          "DELETE /api/watches/{name}",
+          "GET /api/watches/{name}/matches",
+          "POST /api/watches/{name}/seen",
+          "GET /api/openapi.json",
+          "GET /healthz",
+          "GET /"};
 }
 
 const std::string& openapi_json() {
@@ -750,6 +764,80 @@ void add_api_routes(GuardedServer& server, Api& api) {
   }));
 }
 
+// The watch routes' methods other than GET: POST /api/watches and /api/watches/{name}/seen,
+// DELETE /api/watches/{name}.
+bool is_watch_change(const ServerConfig& config, const httplib::Request& req) {
+  if (config.watches != "on" || req.path.rfind("/api/watches", 0) != 0) return false;
+  const std::string rest = req.path.substr(std::string("/api/watches").size());
+  const bool one = rest.size() > 1 && rest[0] == '/' && rest.find('/', 1) == std::string::npos;
+  if (req.method == "POST") return rest.empty() || (rest.size() > 6 && rest.compare(rest.size() - 5, 5, "/seen") == 0);
+  return req.method == "DELETE" && one;
+}
+
+// The name in /api/watches/{name}[/...], URL-decoded by the HTTP library.
+std::string watch_name(const httplib::Request& req) {
+  return req.matches.size() > 1 ? std::string(req.matches[1]) : "";
+}
+
+std::string watch_list_json(const WatchStore& store, const Searcher& searcher) {
+  std::string out = "{\"last_run\":" + std::to_string(searcher.last_run()) + ",\"watches\":[";
+  const std::vector<Watch> all = store.list();
+  for (std::size_t i = 0; i < all.size(); ++i) out += (i ? "," : "") + watch_to_json(all[i]);
+  return out + "]}";
+}
+
+// Watches (gazette/searcher/watches.h), stored beside the database: read by anyone who may
+// search; added, removed and marked seen unless ServerConfig::watches says "read".
+void add_watch_routes(GuardedServer& server, Api& api) {
+  if (api.config.watches == "off") return;
+  Searcher& searcher = api.searcher;
+  auto store = std::make_shared<WatchStore>(api.config.db_path);
+  auto light = [](const httplib::Request&) { return Admission::Cost::kLight; };
+  auto not_found = [](httplib::Response& res, const std::string& name) {
+    send_error(res, 404, "not_found", "no watch named \"" + name + "\"");
+  };
+  server.Get("/api/watches", api.guarded(light, [store, &searcher](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, watch_list_json(*store, searcher));
+  }));
+  server.Get(R"(/api/watches/([^/]+))", api.guarded(light, [store, not_found](const httplib::Request& req,
+                                                                               httplib::Response& res) {
+    std::optional<Watch> w = store->get(watch_name(req));
+    if (!w) return not_found(res, watch_name(req));
+    send_json(res, 200, watch_to_json(*w));
+  }));
+  server.Get(R"(/api/watches/([^/]+)/matches)",
+             api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
+               const std::string name = watch_name(req);
+               std::optional<std::int64_t> since;
+               if (req.has_param("since")) since = parse_since(req.get_param_value("since"), "parameter \"since\"");
+               int limit = int_param(req, "limit", 100);
+               check_limit(limit, 1, kMaxLimit);
+               if (!store->get(name) && store->matches(name).empty()) return not_found(res, name);
+               std::string out = "{\"watch\":" + nlohmann::json(name).dump() + ",\"matches\":[";
+               std::vector<WatchMatch> found = store->matches(name, since, static_cast<std::size_t>(limit));
+               for (std::size_t i = 0; i < found.size(); ++i) out += (i ? "," : "") + match_to_json(found[i]);
+               send_json(res, 200, out + "]}");
+             }));
+  if (api.config.watches != "on") return;
+  server.Post("/api/watches", api.guarded(light, [store, &searcher](const httplib::Request& req,
+                                                                      httplib::Response& res) {
+    Watch w = store->add(watch_from_json(req.body), searcher);
+    res.set_header("Location", "/api/watches/" + w.name);
+    send_json(res, 201, watch_to_json(w));
+  }));
+  server.Delete(R"(/api/watches/([^/]+))",
+                api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
+                  if (!store->remove(watch_name(req))) return not_found(res, watch_name(req));
+                  send_json(res, 200, "{\"removed\":" + nlohmann::json(watch_name(req)).dump() + "}");
+                }));
+  server.Post(R"(/api/watches/([^/]+)/seen)",
+              api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
+                if (!store->get(watch_name(req))) return not_found(res, watch_name(req));
+                store->mark_seen(watch_name(req));
+                send_json(res, 200, watch_to_json(*store->get(watch_name(req))));
+              }));
+}
+
 // CORS preflight and the search page's files.
 void add_page_routes(GuardedServer& server, const ServerConfig& config) {
   server.Options(R"(/api/.*)", [&config](const httplib::Request& req, httplib::Response& res) {
@@ -758,7 +846,8 @@ void add_page_routes(GuardedServer& server, const ServerConfig& config) {
       return send_error(res, 403, "forbidden", "cross-origin calls are not allowed from this origin");
     }
     res.set_header("Access-Control-Allow-Origin", origin);
-    res.set_header("Access-Control-Allow-Methods", "GET, OPTIONS");
+    res.set_header("Access-Control-Allow-Methods",
+                   config.watches == "on" ? "GET, POST, DELETE, OPTIONS" : "GET, OPTIONS");
     res.set_header("Access-Control-Allow-Headers", "Content-Type");
     res.set_header("Vary", "Origin");
     res.status = 204;
@@ -783,13 +872,14 @@ void add_guards(GuardedServer& server, const ServerConfig& config) {
       send_error(res, status, code, message);
       return httplib::Server::HandlerResponse::Handled;
     };
-    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") {
+    const bool change = is_watch_change(config, req);
+    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS" && !change) {
       res.set_header("Allow", "GET, HEAD, OPTIONS");
       if (t_stream) t_stream->close_after();  // its body, if any, is not read
       return refuse(405, "method_not_allowed", "method " + req.method + " is not allowed; use GET");
     }
-    if ((req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0") ||
-        req.has_header("Transfer-Encoding")) {
+    if (req.method != "POST" && ((req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0") ||
+                                 req.has_header("Transfer-Encoding"))) {
       // httplib does not read a GET's body; it would be parsed as the next request.
       if (t_stream) t_stream->close_after();
       return refuse(400, "invalid_request", "a " + req.method + " request carries no body");
@@ -880,6 +970,7 @@ int serve(const ServerConfig& config, const std::atomic<bool>& stop,
   Admission admission(std::max(4, 4 * cores), config.heavy_slots);
   Api api{searcher, admission, config};
   add_api_routes(server, api);
+  add_watch_routes(server, api);
   add_page_routes(server, config);
   add_guards(server, config);
   return listen_until_stopped(server, config, stop, on_listening);

@@ -31,6 +31,9 @@ struct ServerConfig {
   int keep_alive_max = 100;        // requests per connection
   int heavy_slots = 0;             // searches with wildcards or many words at once; 0: 1 per core
   bool access_log = true;          // one line per request on stderr
+  // The watch API (/api/watches, gazette/searcher/watches.h): "on" lists, adds, removes and marks
+  // watches seen; "read" only lists them and their matches; "off" answers none of it (404).
+  std::string watches = "on";
 };
 
 // Runs the server until `stop` becomes true (checked a few times a second) or the server fails.

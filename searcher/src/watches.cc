@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -299,6 +300,17 @@ WatchMatch match_from_json(const std::string& line) {
     throw InvalidRequest(std::string("not a watch match: ") + e.what());
   }
   return m;
+}
+
+std::int64_t parse_since(const std::string& text, const std::string& what) {
+  if (std::optional<std::int64_t> t = parse_date(text)) return *t;
+  double days = 0;
+  try {
+    days = parse_half_life(text);
+  } catch (const InvalidRequest&) {
+    throw InvalidRequest(what + " \"" + text + "\": not a time (2026-12-01T08:00:00Z) or a duration (24h, 7d)");
+  }
+  return static_cast<std::int64_t>(std::time(nullptr)) - static_cast<std::int64_t>(days * 86400);
 }
 
 WatchStore::WatchStore(const std::string& db_path) : folder_(folder_of(db_path)) {}

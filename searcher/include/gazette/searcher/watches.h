@@ -69,6 +69,9 @@ std::string match_to_json(const WatchMatch& m);  // one line, no newline
 // InvalidRequest naming the bad field.
 Watch watch_from_json(const std::string& text);
 WatchMatch match_from_json(const std::string& line);  // throws InvalidRequest
+// A "since" time: ISO 8601 ("2026-12-01", "2026-12-01T08:00:00Z") or a duration back from now
+// ("24h", "7d", "2w"), as seconds since the epoch. Throws InvalidRequest naming `what`.
+std::int64_t parse_since(const std::string& text, const std::string& what);
 
 class WatchStore {
  public:
