@@ -5,19 +5,21 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <iostream>
 
+#include <xapian.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "gazette/common/dates.h"
 #include "gazette/common/error.h"
 #include "gazette/searcher/watches.h"
-#include "watch_hook.h"
 #include "src/indexer.h"
 #include "src/indexer_json.h"
 #include "src/ner_tools.h"
+#include "watch_hook.h"
 
 namespace {
 
@@ -109,7 +111,8 @@ struct WatchDelivery {
       run = gazette::run_watches(db_path, threads);
     } catch (const gazette::Error& e) {
       error = e.what();
-      std::fprintf(stderr, "gazette-index: watches: error: %s (the index is committed; the next build evaluates them)\n",
+      std::fprintf(stderr,
+                   "gazette-index: watches: error: %s (the index is committed; the next build evaluates them)\n",
                    e.what());
       return false;
     }
@@ -379,9 +382,31 @@ struct EvalNerCommand {
   }
 };
 
+// Xapian 1.4 can end the process from inside a failing commit (an error thrown again while it
+// cleans up, e.g. when the disk fills): say what it was, and that the last commit stands.
+[[noreturn]] void on_terminate() noexcept {
+  std::string what = "an unexpected error";
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const Xapian::Error& x) {
+      what = x.get_description();
+    } catch (const std::exception& x) {
+      what = x.what();
+    } catch (...) {
+    }
+  }
+  std::fprintf(stderr,
+               "gazette-index: stopped by the database library: %s (the database keeps its last commit; "
+               "the next build resumes)\n",
+               what.c_str());
+  std::_Exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::set_terminate(on_terminate);
   CLI::App app{"gazette-index: build and inspect Gazette news search databases"};
   app.require_subcommand(1);
   BuildCommand build(app);

@@ -288,7 +288,9 @@ RecurringLines recurring_lines(IndexWriter& meta, const std::vector<SourceFile>&
 class RunMarks {
  public:
   RunMarks(std::uint64_t run, std::optional<std::unordered_map<std::string, IndexedArticle>> replaced)
-      : run_term_(schema::run_term(run)), changed_term_(schema::changed_run_term(run)), replaced_(std::move(replaced)) {}
+      : run_term_(schema::run_term(run)),
+        changed_term_(schema::changed_run_term(run)),
+        replaced_(std::move(replaced)) {}
 
   // Marks `doc` (article `id_term`); `indexed_before`: the database being updated holds it.
   void mark(const std::string& id_term, Xapian::Document& doc, bool indexed_before) const {
@@ -324,9 +326,8 @@ std::uint64_t take_run_number(WriteTarget& target, const IndexerConfig& config,
       for (auto t = old.allterms_begin(prefix); t != old.allterms_end(prefix); ++t) {
         auto p = old.postlist_begin(*t);
         if (p == old.postlist_end(*t)) continue;
-        replaced->emplace(*t, IndexedArticle{old.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(
-                                                 schema::kContentHashSlot),
-                                             {}});
+        replaced->emplace(
+            *t, IndexedArticle{old.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kContentHashSlot), {}});
       }
     } catch (const Xapian::Error&) {
       // Not a database Gazette can read (a rebuild replaces it whatever it holds): every
@@ -471,8 +472,8 @@ class Readers {
 class Collector {
  public:
   Collector(const IndexerConfig& config, const std::vector<SourceFile>& files, std::vector<std::size_t> units_of,
-            WriteTarget& target, const std::unordered_map<std::string, IndexedArticle>& existing,
-            const RunMarks& marks, const Log& log, std::atomic<bool>& abort, Clock::time_point t0)
+            WriteTarget& target, const std::unordered_map<std::string, IndexedArticle>& existing, const RunMarks& marks,
+            const Log& log, std::atomic<bool>& abort, Clock::time_point t0)
       : config_(config),
         files_(files),
         target_(target),

@@ -31,9 +31,10 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 }  // namespace
 
 std::string stats_to_json(const IndexStats& s) {
-  json j = {{"indexed", s.indexed}, {"updated", s.updated},        {"unchanged", s.unchanged}, {"deleted", s.deleted},
-            {"skipped", s.skipped}, {"errors", s.errors},          {"warnings", s.warnings},   {"files", s.files},
-            {"seconds", s.seconds}, {"interrupted", s.interrupted}, {"run", s.run}};
+  json j = {{"indexed", s.indexed},         {"updated", s.updated}, {"unchanged", s.unchanged},
+            {"deleted", s.deleted},         {"skipped", s.skipped}, {"errors", s.errors},
+            {"warnings", s.warnings},       {"files", s.files},     {"seconds", s.seconds},
+            {"interrupted", s.interrupted}, {"run", s.run}};
   return dump(j);
 }
 

@@ -4,9 +4,9 @@
 
 #include <atomic>
 #include <csignal>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
@@ -455,7 +455,8 @@ struct WatchCommand {
     }
     std::optional<std::int64_t> from;
     if (!since.empty()) from = gazette::parse_since(since, "--since");
-    if (!store.get(name) && store.matches(name).empty()) throw gazette::InvalidRequest("no watch named \"" + name + "\"");
+    if (!store.get(name) && store.matches(name).empty())
+      throw gazette::InvalidRequest("no watch named \"" + name + "\"");
     for (const gazette::WatchMatch& m : store.matches(name, from, limit)) {
       if (json) {
         std::cout << gazette::match_to_json(m) << '\n';

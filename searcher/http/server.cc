@@ -17,10 +17,10 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "admission.h"
 #include "gazette/common/encoding.h"
@@ -799,12 +799,12 @@ void add_watch_routes(GuardedServer& server, Api& api) {
   server.Get("/api/watches", api.guarded(light, [store, &searcher](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, watch_list_json(*store, searcher));
   }));
-  server.Get(R"(/api/watches/([^/]+))", api.guarded(light, [store, not_found](const httplib::Request& req,
-                                                                               httplib::Response& res) {
-    std::optional<Watch> w = store->get(watch_name(req));
-    if (!w) return not_found(res, watch_name(req));
-    send_json(res, 200, watch_to_json(*w));
-  }));
+  server.Get(R"(/api/watches/([^/]+))",
+             api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
+               std::optional<Watch> w = store->get(watch_name(req));
+               if (!w) return not_found(res, watch_name(req));
+               send_json(res, 200, watch_to_json(*w));
+             }));
   server.Get(R"(/api/watches/([^/]+)/matches)",
              api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
                const std::string name = watch_name(req);
@@ -819,12 +819,12 @@ void add_watch_routes(GuardedServer& server, Api& api) {
                send_json(res, 200, out + "]}");
              }));
   if (api.config.watches != "on") return;
-  server.Post("/api/watches", api.guarded(light, [store, &searcher](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-    Watch w = store->add(watch_from_json(req.body), searcher);
-    res.set_header("Location", "/api/watches/" + w.name);
-    send_json(res, 201, watch_to_json(w));
-  }));
+  server.Post("/api/watches",
+              api.guarded(light, [store, &searcher](const httplib::Request& req, httplib::Response& res) {
+                Watch w = store->add(watch_from_json(req.body), searcher);
+                res.set_header("Location", "/api/watches/" + w.name);
+                send_json(res, 201, watch_to_json(w));
+              }));
   server.Delete(R"(/api/watches/([^/]+))",
                 api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
                   if (!store->remove(watch_name(req))) return not_found(res, watch_name(req));

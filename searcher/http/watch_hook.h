@@ -8,9 +8,9 @@
 namespace gazette::http {
 
 struct HookOptions {
-  int timeout_ms = 5000;      // connect, read and write, per attempt
-  int attempts = 3;           // per match; waits 0.5 s, then 1 s, ... between them
-  int retry_wait_ms = 500;    // the first wait; doubled after each attempt
+  int timeout_ms = 5000;       // connect, read and write, per attempt
+  int attempts = 3;            // per match; waits 0.5 s, then 1 s, ... between them
+  int retry_wait_ms = 500;     // the first wait; doubled after each attempt
   double budget_seconds = 60;  // no attempt starts after this long: the rest are left undelivered
 };
 
@@ -26,6 +26,7 @@ void check_hook_url(const std::string& url);
 
 // POSTs each body (Content-Type: application/json) to `url`, in order. After a body fails every
 // attempt the hook is taken to be down and the rest are not tried (counted as failed).
-HookReport post_to_hook(const std::string& url, const std::vector<std::string>& bodies, const HookOptions& options = {});
+HookReport post_to_hook(const std::string& url, const std::vector<std::string>& bodies,
+                        const HookOptions& options = {});
 
 }  // namespace gazette::http

@@ -75,7 +75,8 @@ std::vector<std::string> folded_words(std::string_view text) {
   return words;
 }
 
-// What a match reports of the entities: those the watch names.
+// What a match reports of the entities: those the watch names (a filter on them, or the query's
+// words: every word of the name, or a person's last name).
 struct NamedEntities {
   std::unordered_set<std::string> filtered[3];  // folded canonical names, by EntityKind
   std::unordered_set<std::string> query_words;
@@ -83,8 +84,10 @@ struct NamedEntities {
   bool names(EntityKind kind, const std::string& name) const {
     if (filtered[static_cast<int>(kind)].count(fold_case(name)) != 0) return true;
     std::vector<std::string> words = folded_words(name);
-    return !words.empty() && std::all_of(words.begin(), words.end(),
-                                         [this](const std::string& w) { return query_words.count(w) != 0; });
+    if (words.empty()) return false;
+    // A person is named by the surname alone ("missile Putin"); others by every word of the name.
+    if (kind == EntityKind::kPerson && query_words.count(words.back()) != 0) return true;
+    return std::all_of(words.begin(), words.end(), [this](const std::string& w) { return query_words.count(w) != 0; });
   }
 };
 
@@ -126,8 +129,9 @@ void run_and_change(const Xapian::Document& doc, WatchMatch& m) {
 }  // namespace
 
 std::uint64_t Searcher::last_run() const {
-  return impl_->with_handle(
-      "last run", [](Handle& h) { return schema::parse_last_run(h.db.get_metadata(std::string(schema::kLastRunKey))); });
+  return impl_->with_handle("last run", [](Handle& h) {
+    return schema::parse_last_run(h.db.get_metadata(std::string(schema::kLastRunKey)));
+  });
 }
 
 std::vector<WatchMatch> Searcher::watch_matches(const Watch& watch, std::uint64_t after_run,
@@ -157,7 +161,8 @@ std::vector<WatchMatch> Searcher::watch_matches(const Watch& watch, std::uint64_
       }
     }
     for (const std::string& w : folded_words(req.query)) named.query_words.insert(w);
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
+    query =
+        Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
 
     Xapian::Enquire enquire(h.db);
     enquire.set_query(query);

@@ -37,9 +37,8 @@ const char* kWire =
     "volumes to grow by a fifth next year.";
 
 indexer::IndexStats build(TempDir& dir, bool prune = true) {
-  indexer::IndexStats s = build_test_index(dir.str("db"), {dir.str("in")}, [prune](indexer::IndexerConfig& c) {
-    c.prune = prune;
-  });
+  indexer::IndexStats s =
+      build_test_index(dir.str("db"), {dir.str("in")}, [prune](indexer::IndexerConfig& c) { c.prune = prune; });
   EXPECT_EQ(s.errors, 0u);
   return s;
 }
@@ -80,11 +79,14 @@ void expect_refused(WatchStore& store, const Watch& w, const Searcher& s, const 
 class WatchesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_article(dir, "fleet", "Fishing fleet returns", "The fishing fleet returned to the harbour with a record "
+    write_article(dir, "fleet", "Fishing fleet returns",
+                  "The fishing fleet returned to the harbour with a record "
                   "catch of herring, the cooperative said.");
-    write_article(dir, "budget", "City budget approved", "The council approved the city budget after a long "
+    write_article(dir, "budget", "City budget approved",
+                  "The council approved the city budget after a long "
                   "debate about school repairs and bus fares.");
-    write_article(dir, "bridge", "Bridge repairs begin", "Repairs on the old river bridge began on Monday and will "
+    write_article(dir, "bridge", "Bridge repairs begin",
+                  "Repairs on the old river bridge began on Monday and will "
                   "close one lane for a month.");
     indexer::IndexStats s = build(dir);
     ASSERT_EQ(s.run, 1u);
@@ -170,7 +172,8 @@ TEST_F(WatchesTest, EvaluatesOnlyWhatTheRunAddedOrChanged) {
 
   // Run 2: one new article, one changed, one deleted, one unchanged.
   write_article(dir, "crane", "New crane at the harbour", kWire);
-  write_article(dir, "bridge", "Bridge repairs begin", "Repairs on the old river bridge began on Monday and will "
+  write_article(dir, "bridge", "Bridge repairs begin",
+                "Repairs on the old river bridge began on Monday and will "
                 "close two lanes for a month, the city said.");
   std::filesystem::remove(dir.path() / "in/budget.txt");
   indexer::IndexStats s2 = build(dir);
@@ -218,7 +221,8 @@ TEST_F(WatchesTest, ARebuildReportsOnlyArticlesItChanged) {
     Searcher s(db());
     WatchStore(db()).add(watch("any", "", {"source:Test Wire"}), s);
   }
-  write_article(dir, "fleet", "Fishing fleet returns", "The fishing fleet returned to the harbour with a record "
+  write_article(dir, "fleet", "Fishing fleet returns",
+                "The fishing fleet returned to the harbour with a record "
                 "catch of mackerel, the cooperative said.");
   indexer::IndexStats s = build_test_index(db(), {dir.str("in")}, [](indexer::IndexerConfig& c) { c.rebuild = true; });
   ASSERT_EQ(s.errors, 0u);
@@ -257,9 +261,12 @@ TEST_F(WatchesTest, NearDuplicatesAreOneMatchWithTheirCopies) {
 // A watch's matches are what an ordinary search of its query and filters finds among the
 // run's articles (feedback off, uncollapsed), with the same scores and order.
 TEST_F(WatchesTest, MatchesAreTheOrdinarySearchRestrictedToTheRun) {
-  const std::vector<Watch> watches = {watch("w1", "harbour"), watch("w2", "crane quay freight"),
-                                      watch("w3", "\"container crane\""), watch("w4", "bridge OR budget"),
-                                      watch("w5", "harbour", {"source:Test Wire"}), watch("w6", "crane", {}, 1.0),
+  const std::vector<Watch> watches = {watch("w1", "harbour"),
+                                      watch("w2", "crane quay freight"),
+                                      watch("w3", "\"container crane\""),
+                                      watch("w4", "bridge OR budget"),
+                                      watch("w5", "harbour", {"source:Test Wire"}),
+                                      watch("w6", "crane", {}, 1.0),
                                       watch("w7", "fleet harbour herring catch")};
   {
     Searcher s(db());
@@ -267,7 +274,8 @@ TEST_F(WatchesTest, MatchesAreTheOrdinarySearchRestrictedToTheRun) {
     for (const Watch& w : watches) store.add(w, s);
   }
   write_article(dir, "crane", "New crane at the harbour", kWire);
-  write_article(dir, "herring", "Herring catch", "The herring catch at the harbour was the best in years; the "
+  write_article(dir, "herring", "Herring catch",
+                "The herring catch at the harbour was the best in years; the "
                 "fleet stayed out a week longer.");
   write_article(dir, "fees", "Harbour fees rise", "Harbour fees rise for freight ships at the quay next month.");
   write_article(dir, "budget2", "Budget vote delayed", "The budget vote on the bridge was delayed.");
@@ -308,7 +316,8 @@ TEST_F(WatchesTest, FollowsAnEntityAndReportsIt) {
     WatchStore(db()).add(watch("putin", "", {"people:Vladimir Putin"}), s);
     WatchStore(db()).add(watch("missile", "missile Putin"), s);
   }
-  write_article(dir, "talks", "Talks in Moscow", "Russian President Vladimir Putin met the foreign minister of "
+  write_article(dir, "talks", "Talks in Moscow",
+                "Russian President Vladimir Putin met the foreign minister of "
                 "Ukraine in Moscow on Friday. Putin said the talks about the missile tests were useful.");
   write_article(dir, "weather", "Rain in Kyiv", "Heavy rain fell in Kyiv on Friday, flooding several streets.");
   build(dir);

@@ -16,12 +16,18 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <thread>
 
+#include "gazette/common/error.h"
+#include "gazette/searcher/searcher.h"
+#include "gazette/searcher/watches.h"
 #include "support/temp_index.h"
 #include "support/test_index.h"
+#include "watch_hook.h"
 
 namespace gazette::http {
 namespace {
@@ -242,14 +248,22 @@ TEST_F(ServerTest, CorsOnlyForNamedOrigins) {
 TEST_F(ServerTest, OpenApiDescribesEveryRoute) {
   json doc = get_json("/api/openapi.json");
   EXPECT_EQ(doc["openapi"].get<std::string>().rfind("3.", 0), 0u);
+  std::set<std::string> paths;
+  std::size_t operations = 0;
   for (const std::string& route : routes()) {
     std::string method = route.substr(0, route.find(' '));
     std::string path = route.substr(route.find(' ') + 1);
+    paths.insert(path);
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     ASSERT_TRUE(doc["paths"].contains(path)) << route;
     EXPECT_TRUE(doc["paths"][path].contains(method)) << route;
   }
-  EXPECT_EQ(doc["paths"].size(), routes().size());  // and nothing that is not a route
+  // And nothing that is not a route.
+  EXPECT_EQ(doc["paths"].size(), paths.size());
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) operations += method == "parameters" ? 0 : 1;
+  }
+  EXPECT_EQ(operations, routes().size());
 }
 
 TEST_F(ServerTest, PicksUpNewCommitsWithoutARestart) {
@@ -483,6 +497,138 @@ TEST_F(ServerLogTest, RequestsThatTimeOutAreLoggedWithTheirDuration) {
   EXPECT_GT(std::stod(m[1]), 400);
   EXPECT_LT(std::stod(m[1]), 2000) << log;
   EXPECT_NE(log.find("GET /healthz 200 "), std::string::npos) << log;
+}
+
+// The watch API: add (201), list, show, matches after an indexing run, seen, remove; errors name
+// the field.
+TEST_F(ServerTest, WatchApiAddsListsEvaluatesAndRemoves) {
+  httplib::Client client("127.0.0.1", port_);
+  auto added = client.Post("/api/watches", R"({"name":"ships","query":"ships","filters":["places:Rotterdam"]})",
+                           "application/json");
+  ASSERT_TRUE(added);
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(added->get_header_value("Location"), "/api/watches/ships");
+  EXPECT_EQ(json::parse(added->body)["name"], "ships");
+  struct Bad {
+    std::string body, field;
+  };
+  for (const Bad& b : {Bad{R"({"name":"x","min_score":"high"})", "min_score"},
+                       Bad{R"({"name":"ships","query":"again"})", "name"}, Bad{R"({"name":"a b","query":"q"})", "name"},
+                       Bad{R"({"name":"y","colour":"red"})", "colour"}, Bad{"not json", "JSON"}}) {
+    auto r = client.Post("/api/watches", b.body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << b.body;
+    EXPECT_NE(json::parse(r->body)["error"]["message"].get<std::string>().find(b.field), std::string::npos)
+        << b.body << " -> " << r->body;
+  }
+  json list = get_json("/api/watches");
+  ASSERT_EQ(list["watches"].size(), 1u);
+  EXPECT_EQ(list["watches"][0]["new_matches"], 0);
+  EXPECT_EQ(get_json("/api/watches/ships")["query"], "ships");
+  EXPECT_EQ(get_json("/api/watches/nope", 404)["error"]["code"], "not_found");
+
+  dir_.write("news/c.txt", text_article({.title = "More ships in Rotterdam",
+                                         .date = "2024-05-01",
+                                         .language = "en",
+                                         .body = "Ships crowded the port of Rotterdam again on Monday."}));
+  index();
+  WatchRun run = run_watches(dir_.str("db"), 1);
+  ASSERT_EQ(run.matches.size(), 1u);
+  json matches = get_json("/api/watches/ships/matches");
+  ASSERT_EQ(matches["matches"].size(), 1u);
+  EXPECT_EQ(matches["matches"][0]["title"], "More ships in Rotterdam");
+  EXPECT_EQ(get_json("/api/watches/ships/matches?since=2000-01-01")["matches"].size(), 1u);
+  EXPECT_EQ(get_json("/api/watches/ships/matches?since=2999-01-01")["matches"].size(), 0u);
+  EXPECT_NE(get_json("/api/watches/ships/matches?since=soon", 400)["error"]["message"].get<std::string>().find("since"),
+            std::string::npos);
+  EXPECT_EQ(get_json("/api/watches")["watches"][0]["new_matches"], 1);
+  auto seen = client.Post("/api/watches/ships/seen", "", "application/json");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->status, 200);
+  EXPECT_EQ(get_json("/api/watches")["watches"][0]["new_matches"], 0);
+  auto removed = client.Delete("/api/watches/ships");
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 200);
+  EXPECT_EQ(get_json("/api/watches/ships", 404)["error"]["code"], "not_found");
+  auto again = client.Delete("/api/watches/ships");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 404);
+}
+
+class ServerWatchesReadTest : public ServerTest {
+ protected:
+  void configure(ServerConfig& config) override { config.watches = "read"; }
+};
+
+TEST_F(ServerWatchesReadTest, ListsWatchesButRefusesChanges) {
+  Watch w;
+  w.name = "harbour";
+  w.query = "harbour";
+  WatchStore(dir_.str("db")).add(w, Searcher(dir_.str("db")));
+  EXPECT_EQ(get_json("/api/watches")["watches"].size(), 1u);
+  httplib::Client client("127.0.0.1", port_);
+  auto post = client.Post("/api/watches", R"({"name":"x","query":"y"})", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  auto del = client.Delete("/api/watches/harbour");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+  EXPECT_EQ(get_json("/api/watches")["watches"].size(), 1u);
+}
+
+class ServerWatchesOffTest : public ServerTest {
+ protected:
+  void configure(ServerConfig& config) override { config.watches = "off"; }
+};
+
+TEST_F(ServerWatchesOffTest, AnswersNoWatchRoute) {
+  EXPECT_EQ(get_json("/api/watches", 404)["error"]["code"], "not_found");
+  EXPECT_EQ(get_json("/api/search?q=harbour")["hits"].size(), 2u);
+}
+
+// A web hook on loopback: matches delivered in order, a 500 retried, a hook that is down fails
+// within the time budget.
+TEST(WatchHookTest, DeliversRetriesAndGivesUp) {
+  httplib::Server hook;
+  std::mutex mu;
+  std::vector<std::string> received;
+  int calls = 0;
+  hook.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (++calls == 2) {
+      res.status = 500;  // the second request fails once
+      return;
+    }
+    received.push_back(req.body);
+    res.status = 204;
+  });
+  int port = hook.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread t([&hook] { hook.listen_after_bind(); });
+  // Bound and listening: connections wait in the backlog until listen_after_bind accepts them.
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+  EXPECT_NO_THROW(check_hook_url(url));
+  EXPECT_THROW(check_hook_url("ftp://example/hook"), InvalidRequest);
+  HookOptions fast;
+  fast.retry_wait_ms = 10;
+  HookReport ok = post_to_hook(url, {R"({"id":"a"})", R"({"id":"b"})", R"({"id":"c"})"}, fast);
+  EXPECT_EQ(ok.delivered, 3u);
+  EXPECT_EQ(ok.failed, 0u);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(received, (std::vector<std::string>{R"({"id":"a"})", R"({"id":"b"})", R"({"id":"c"})"}));
+    EXPECT_EQ(calls, 4);
+  }
+  hook.stop();
+  t.join();
+  // Down: every attempt refused; the rest are not tried.
+  fast.timeout_ms = 500;
+  auto t0 = Clock::now();
+  HookReport down = post_to_hook(url, {"{}", "{}", "{}"}, fast);
+  EXPECT_EQ(down.delivered, 0u);
+  EXPECT_EQ(down.failed, 3u);
+  EXPECT_FALSE(down.last_error.empty());
+  EXPECT_LT(ms_since(t0), 5000);
 }
 
 }  // namespace

@@ -32,11 +32,11 @@ struct Watch {
   std::vector<std::string> filters;  // "facet:value", as SearchRequest::filters
   double min_score = 0;              // matches scoring below this are left out (0: none)
   // Set by the store:
-  std::uint64_t id = 0;           // never reused: matches of a removed watch stay its own
-  std::string created;            // ISO 8601 UTC
-  std::uint64_t since_run = 0;    // the database's last run when it was added: later runs count
-  std::uint64_t matches = 0;      // matches recorded
-  std::uint64_t new_matches = 0;  // since mark_seen
+  std::uint64_t id = 0;                // never reused: matches of a removed watch stay its own
+  std::string created;                 // ISO 8601 UTC
+  std::uint64_t since_run = 0;         // the database's last run when it was added: later runs count
+  std::uint64_t matches = 0;           // matches recorded
+  std::uint64_t new_matches = 0;       // since mark_seen
   std::uint64_t last_run_matches = 0;  // of the latest evaluation
   std::string last_match;              // ISO 8601 UTC of its latest match; "" when none
 };
@@ -55,8 +55,8 @@ struct WatchMatch {
   std::optional<std::string> published;  // ISO 8601 UTC
   double score = 0;                      // as Searcher::search scores it
   std::string change;                    // "added" or "changed" (indexed before)
-  // The article's entities the watch names: those of its filters, and those whose every word
-  // is a word of its query.
+  // The article's entities the watch names: those of its filters, those whose every word is a
+  // word of its query, and people whose last name is one.
   std::vector<MatchedEntity> entities;
   std::vector<std::string> copies;  // ids of its near-duplicates that matched in the same runs
   std::uint64_t run = 0;            // the index run that wrote it
