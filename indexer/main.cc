@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gazette-index: command line -> IndexerConfig -> run_indexer() / inspect / stats -> exit code.
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <iostream>
@@ -24,6 +27,7 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::string g_db_path;  // the database being built, for on_terminate
 extern "C" void on_signal(int) { g_stop.store(true); }
 
 void print_text_stats(const gazette::indexer::IndexStats& s) {
@@ -221,6 +225,7 @@ struct BuildCommand {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     config.stop = &g_stop;
+    g_db_path = config.db_path;
     config.extract_entities = !no_entities;
     config.remove_boilerplate = !keep_boilerplate;
     config.progress = isatty(STDERR_FILENO) != 0;
@@ -395,6 +400,12 @@ struct EvalNerCommand {
       what = x.what();
     } catch (...) {
     }
+  }
+  // Xapian may end the process while an exception unwinds, with none to tell: a full disk is
+  // the usual cause, and one that can be seen.
+  struct statvfs fs {};
+  if (!g_db_path.empty() && ::statvfs(g_db_path.c_str(), &fs) == 0 && fs.f_bavail == 0) {
+    what += " (the file system holding " + g_db_path + " is full: " + std::strerror(ENOSPC) + ")";
   }
   std::fprintf(stderr,
                "gazette-index: stopped by the database library: %s (the database keeps its last commit; "
