@@ -398,6 +398,74 @@ TEST(CliTest, BadInputIsReportedWithFileAndLineAndExitsNonZero) {
   EXPECT_NE(missing.err.find("no-such-folder"), std::string::npos);
 }
 
+// Watches through the real binaries: add, list, show, the build's report, --watch-output,
+// matches (--since, --json), remove; a bad name is refused naming the field.
+TEST(CliTest, WatchesReportEachBuildsNewMatches) {
+  using gazette::testing::text_article;
+  TempDir dir;
+  const std::string db = dir.str("db"), out = dir.str("matches.jsonl");
+  dir.write("news/a.txt", text_article({.title = "Harbour reopens",
+                                        .date = "2024-03-14",
+                                        .language = "en",
+                                        .body = "Ships returned to the harbour in Rotterdam on Thursday."}));
+  ASSERT_EQ(index({"build", "--db", db, dir.str("news")}).status, 0);
+  Process added = search({"watch", "--db", db, "add", "ships", "ships", "--filter", "places:Rotterdam"});
+  ASSERT_EQ(added.status, 0) << added.err;
+  ASSERT_EQ(search({"watch", "--db", db, "add", "storms", "storm"}).status, 0);
+  Process bad = search({"watch", "--db", db, "add", "two words", "x"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("name"), std::string::npos) << bad.err;
+  Process dup = search({"watch", "--db", db, "add", "ships", "again"});
+  EXPECT_EQ(dup.status, 2);
+
+  // A run with one matching article and one that is not.
+  dir.write("news/b.txt", text_article({.title = "More ships in Rotterdam",
+                                        .date = "2024-05-01",
+                                        .language = "en",
+                                        .body = "Ships crowded the port of Rotterdam again on Monday."}));
+  dir.write("news/c.txt", text_article({.title = "School budget",
+                                        .date = "2024-05-02",
+                                        .language = "en",
+                                        .body = "The council voted on the school budget in Leeds."}));
+  Process build = index({"build", "--db", db, "--watch-output", out, dir.str("news")});
+  ASSERT_EQ(build.status, 0) << build.err;
+  EXPECT_NE(build.out.find("watches:    2 evaluated, 1 new matches"), std::string::npos) << build.out;
+  EXPECT_NE(build.out.find("ships"), std::string::npos) << build.out;
+  std::ifstream lines(out);
+  std::string line;
+  std::vector<json> written;
+  while (std::getline(lines, line)) written.push_back(json::parse(line));
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0]["watch"], "ships");
+  EXPECT_EQ(written[0]["title"], "More ships in Rotterdam");
+  for (const char* key : {"id", "url", "published", "score", "entities"}) EXPECT_TRUE(written[0].contains(key)) << key;
+
+  Process list = search({"watch", "--db", db, "list"});
+  ASSERT_EQ(list.status, 0) << list.err;
+  EXPECT_NE(list.out.find("ships"), std::string::npos);
+  EXPECT_NE(list.out.find("storms"), std::string::npos);
+  Process shown = search({"watch", "--db", db, "--json", "show", "ships"});
+  ASSERT_EQ(shown.status, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out)["new_matches"], 1);
+  Process matches = search({"watch", "--db", db, "--json", "matches", "ships", "--since", "7d"});
+  ASSERT_EQ(matches.status, 0) << matches.err;
+  EXPECT_EQ(json::parse(matches.out)["title"], "More ships in Rotterdam");
+  Process later = search({"watch", "--db", db, "--json", "matches", "ships", "--since", "2999-01-01"});
+  ASSERT_EQ(later.status, 0) << later.err;
+  EXPECT_EQ(later.out, "");
+  EXPECT_EQ(search({"watch", "--db", db, "matches", "ships", "--since", "someday"}).status, 2);
+
+  // A run that changes nothing reports nothing new; --json carries the counts.
+  Process again = index({"build", "--db", db, "--json", dir.str("news")});
+  ASSERT_EQ(again.status, 0) << again.err;
+  json summary = json::parse(again.out);
+  ASSERT_TRUE(summary.contains("watches")) << again.out;
+  EXPECT_EQ(summary["watches"]["matches"]["ships"], 0);
+
+  ASSERT_EQ(search({"watch", "--db", db, "remove", "ships"}).status, 0);
+  EXPECT_NE(search({"watch", "--db", db, "show", "ships"}).status, 0);
+}
+
 TEST(SharedDataTest, TimeWarnerProfitRanksBusiness001First) {
   std::string bbc = gazette::testing::shared_data("bbc");
   if (bbc.empty()) GTEST_SKIP() << "../shared/data is absent";
