@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -148,7 +149,10 @@ struct WatchDelivery {
   nlohmann::json to_json() const {
     nlohmann::json counts = nlohmann::json::object();
     for (const auto& [name, n] : run.counts) counts[name] = n;
-    nlohmann::json j = {{"evaluated", run.counts.size()}, {"matches", counts}, {"seconds", run.seconds}};
+    nlohmann::json j = {{"evaluated", run.counts.size()},
+                        {"new_matches", run.matches.size()},
+                        {"matches", counts},
+                        {"seconds", run.seconds}};
     if (run.first_run <= run.last_run) j["runs"] = {run.first_run, run.last_run};
     if (!error.empty()) j["error"] = error;
     if (!hook_url.empty()) j["hook"] = {{"delivered", hook.delivered}, {"failed", hook.failed}};
@@ -159,8 +163,18 @@ struct WatchDelivery {
     if (run.counts.empty()) return;
     std::printf("watches:    %zu evaluated, %zu new matches (%.2f s)\n", run.counts.size(), run.matches.size(),
                 run.seconds);
-    for (const auto& [name, n] : run.counts) {
-      if (n > 0) std::printf("  %-24s %zu new match%s\n", name.c_str(), n, n == 1 ? "" : "es");
+    // The watches with the most new matches first; a long list is cut (watch list has them all).
+    std::vector<std::pair<std::string, std::size_t>> hit;
+    for (const auto& c : run.counts) {
+      if (c.second > 0) hit.push_back(c);
+    }
+    std::stable_sort(hit.begin(), hit.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    constexpr std::size_t kShown = 20;
+    for (std::size_t i = 0; i < hit.size() && i < kShown; ++i) {
+      std::printf("  %-24s %zu new match%s\n", hit[i].first.c_str(), hit[i].second, hit[i].second == 1 ? "" : "es");
+    }
+    if (hit.size() > kShown) {
+      std::printf("  ... and %zu more watches with new matches (gazette-search watch list)\n", hit.size() - kShown);
     }
   }
 };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -384,8 +385,8 @@ void print_match(const gazette::WatchMatch& m) {
 // gazette-search watch add|list|show|remove|matches: the watches stored beside a database.
 struct WatchCommand {
   CLI::App* app = nullptr;
-  CLI::App *add = nullptr, *list = nullptr, *show = nullptr, *remove = nullptr, *matches = nullptr;
-  std::string db, name, since;
+  CLI::App *add = nullptr, *import = nullptr, *list = nullptr, *show = nullptr, *remove = nullptr, *matches = nullptr;
+  std::string db, name, since, file;
   gazette::Watch watch;
   std::size_t limit = 0;
   bool json = false;
@@ -400,6 +401,9 @@ struct WatchCommand {
     add->add_option("query", watch.query, "Query text (the query language)");
     add->add_option("--filter", watch.filters, "facet:value, e.g. 'people:Kim Jong Un' (repeatable)");
     add->add_option("--min-score", watch.min_score, "Leave out matches scoring below this");
+    import = app->add_subcommand("import", "Add many watches at once, from JSON Lines: all of them or none");
+    import->add_option("file", file, "One watch per line, as POST /api/watches takes it ('-': standard input)")
+        ->required();
     list = app->add_subcommand("list", "The watches, with their new and recorded match counts");
     show = app->add_subcommand("show", "One watch");
     show->add_option("name", name, "Watch name")->required();
@@ -411,8 +415,45 @@ struct WatchCommand {
     matches->add_option("--limit", limit, "At most this many, the newest (0: all)");
   }
 
+  // `watch import FILE`: every line a watch ({"name", "query", "filters", "min_score"}); errors
+  // name the file and the line.
+  int run_import(gazette::WatchStore& store) {
+    std::ifstream opened;
+    if (file != "-") {
+      opened.open(file, std::ios::binary);
+      if (!opened) throw gazette::InvalidRequest(file + ": cannot open: " + std::strerror(errno));
+    }
+    std::istream& in = file == "-" ? std::cin : opened;
+    std::vector<gazette::Watch> watches;
+    std::vector<std::size_t> lines;
+    std::string line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      try {
+        watches.push_back(gazette::watch_from_json(line));
+      } catch (const gazette::InvalidRequest& e) {
+        throw gazette::InvalidRequest(file + ": line " + std::to_string(n) + ": " + e.what());
+      }
+      lines.push_back(n);
+    }
+    gazette::Searcher searcher(db);
+    try {
+      watches = store.add_all(std::move(watches), searcher);
+    } catch (const gazette::InvalidWatch& e) {
+      throw gazette::InvalidRequest(file + ": line " + std::to_string(lines[e.index()]) + ": " + e.reason() +
+                                    " (nothing imported)");
+    }
+    if (json) {
+      for (const gazette::Watch& w : watches) std::cout << gazette::watch_to_json(w) << '\n';
+    } else {
+      std::printf("%zu watches imported (%s)\n", watches.size(), store.folder().c_str());
+    }
+    return 0;
+  }
+
   int run() {
     gazette::WatchStore store(db);
+    if (*import) return run_import(store);
     if (*add) {
       gazette::Searcher searcher(db);
       gazette::Watch w = store.add(watch, searcher);

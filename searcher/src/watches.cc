@@ -338,23 +338,41 @@ std::optional<Watch> WatchStore::get(const std::string& name) const {
 }
 
 Watch WatchStore::add(Watch w, const Searcher& searcher) {
-  check_watch(w, searcher);
+  try {
+    return add_all({std::move(w)}, searcher).front();
+  } catch (const InvalidWatch& e) {
+    throw InvalidRequest(e.reason());
+  }
+}
+
+std::vector<Watch> WatchStore::add_all(std::vector<Watch> watches, const Searcher& searcher) {
+  for (std::size_t i = 0; i < watches.size(); ++i) {
+    try {
+      check_watch(watches[i], searcher);
+    } catch (const InvalidRequest& e) {
+      throw InvalidWatch(i, e.what());
+    }
+  }
   const std::uint64_t since = searcher.last_run();
   StoreLock lock(folder_, true);
   State s = read_state(folder_);
-  for (const Watch& o : s.watches) {
-    if (o.name == w.name) throw InvalidRequest("name: a watch named \"" + w.name + "\" exists");
-  }
-  w.id = s.next_id++;
-  w.created = now_iso8601();
-  w.since_run = since;
-  w.matches = w.new_matches = w.last_run_matches = 0;
-  w.last_match.clear();
+  std::unordered_set<std::string> taken;
+  for (const Watch& o : s.watches) taken.insert(o.name);
+  const std::string created = now_iso8601();
   // A new store starts at the database's last run: nothing before it is evaluated.
   if (s.watches.empty() && !exists()) s.evaluated_run = since;
-  s.watches.push_back(w);
+  for (std::size_t i = 0; i < watches.size(); ++i) {
+    Watch& w = watches[i];
+    if (!taken.insert(w.name).second) throw InvalidWatch(i, "name: a watch named \"" + w.name + "\" exists");
+    w.id = s.next_id++;
+    w.created = created;
+    w.since_run = since;
+    w.matches = w.new_matches = w.last_run_matches = 0;
+    w.last_match.clear();
+    s.watches.push_back(w);
+  }
   write_state(folder_, s);
-  return w;
+  return watches;
 }
 
 bool WatchStore::remove(const std::string& name) {

@@ -464,6 +464,24 @@ TEST(CliTest, WatchesReportEachBuildsNewMatches) {
 
   ASSERT_EQ(search({"watch", "--db", db, "remove", "ships"}).status, 0);
   EXPECT_NE(search({"watch", "--db", db, "show", "ships"}).status, 0);
+
+  // import: JSON Lines, all or none; a bad line is named.
+  dir.write("watches.jsonl",
+            "{\"name\": \"port\", \"query\": \"port\"}\n\n"
+            "{\"name\": \"leeds\", \"filters\": [\"places:Leeds\"]}\n");
+  dir.write("bad.jsonl",
+            "{\"name\": \"harbour\", \"query\": \"harbour\"}\n"
+            "{\"name\": \"mars\", \"filters\": [\"planet:Mars\"]}\n");
+  Process refused = search({"watch", "--db", db, "import", dir.str("bad.jsonl")});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("bad.jsonl: line 2: filters"), std::string::npos) << refused.err;
+  Process imported = search({"watch", "--db", db, "import", dir.str("watches.jsonl")});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  EXPECT_NE(imported.out.find("2 watches imported"), std::string::npos) << imported.out;
+  Process names = search({"watch", "--db", db, "--json", "list"});
+  std::vector<std::string> listed;
+  for (const json& w : json::parse(names.out)) listed.push_back(w["name"]);
+  EXPECT_EQ(listed, (std::vector<std::string>{"storms", "port", "leeds"}));
 }
 
 TEST(SharedDataTest, TimeWarnerProfitRanksBusiness001First) {

@@ -157,6 +157,45 @@ TEST_F(WatchesTest, RefusesBadWatchesNamingTheField) {
   EXPECT_DOUBLE_EQ(w.min_score, 2);
 }
 
+TEST_F(WatchesTest, AddAllAddsEveryWatchOrNone) {
+  Searcher s(db());
+  WatchStore store(db());
+  store.add(watch("first", "crane"), s);
+  // One bad watch of a list (here the third: its name is taken by the first of the list) and
+  // nothing of it is added.
+  try {
+    store.add_all({watch("a", "bridge"), watch("b", "budget"), watch("a", "herring")}, s);
+    ADD_FAILURE() << "a list with a name twice was added";
+  } catch (const InvalidWatch& e) {
+    EXPECT_EQ(e.index(), 2u);
+    EXPECT_EQ(e.reason().rfind("name", 0), 0u) << e.reason();
+    EXPECT_EQ(std::string(e.what()).rfind("watch 3: name", 0), 0u) << e.what();
+  }
+  try {
+    store.add_all({watch("c", "bridge"), watch("d", "crane", {"planet:Mars"})}, s);
+    ADD_FAILURE() << "a list with a bad filter was added";
+  } catch (const InvalidWatch& e) {
+    EXPECT_EQ(e.index(), 1u);
+    EXPECT_EQ(e.reason().rfind("filters", 0), 0u) << e.reason();
+  }
+  EXPECT_THROW(store.add_all({watch("first", "bridge")}, s), InvalidWatch);  // taken by the store
+  EXPECT_EQ(store.list().size(), 1u);
+
+  std::vector<Watch> added = store.add_all({watch("a", "bridge"), watch("b", "", {"source:Test Wire"})}, s);
+  ASSERT_EQ(added.size(), 2u);
+  EXPECT_EQ(added[0].id, 2u);
+  EXPECT_EQ(added[1].id, 3u);
+  EXPECT_EQ(added[1].since_run, 1u);
+  std::vector<Watch> all = WatchStore(db()).list();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].name, "b");
+  // They are evaluated as any other: the next run's bridge article matches "a".
+  write_article(dir, "bridge2", "Bridge reopens", "The old river bridge reopened on Friday.");
+  build(dir);
+  std::map<std::string, std::vector<WatchMatch>> got = by_watch(run_watches(db(), 1));
+  EXPECT_EQ(ids(got["a"]), (std::vector<std::string>{"bridge2"}));
+}
+
 TEST_F(WatchesTest, EvaluatesOnlyWhatTheRunAddedOrChanged) {
   {
     Searcher s(db());

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "gazette/common/error.h"
+
 namespace gazette {
 
 class Searcher;
@@ -73,6 +75,20 @@ WatchMatch match_from_json(const std::string& line);  // throws InvalidRequest
 // ("24h", "7d", "2w"), as seconds since the epoch. Throws InvalidRequest naming `what`.
 std::int64_t parse_since(const std::string& text, const std::string& what);
 
+// A watch of a list (WatchStore::add_all) that cannot be added: which one, and why (reason(),
+// naming the field). what() is "watch N: reason", N counted from 1.
+class InvalidWatch : public InvalidRequest {
+ public:
+  InvalidWatch(std::size_t index, const std::string& reason)
+      : InvalidRequest("watch " + std::to_string(index + 1) + ": " + reason), index_(index), reason_(reason) {}
+  std::size_t index() const { return index_; }  // from 0
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::size_t index_;
+  std::string reason_;
+};
+
 class WatchStore {
  public:
   // The store of the database at `db_path`; nothing is read or created yet.
@@ -89,6 +105,10 @@ class WatchStore {
   // run it starts after). Throws InvalidRequest naming the field ("name", "query", "filters",
   // "min_score"), or when the name is taken. Creates the store when needed.
   Watch add(Watch w, const Searcher& searcher);
+  // Adds the watches in one step (one rewrite of the store, however many): all of them or, when
+  // one is bad or its name taken (by the store or an earlier one of the list), none, throwing
+  // InvalidWatch for the first such. For importing a list of saved searches.
+  std::vector<Watch> add_all(std::vector<Watch> watches, const Searcher& searcher);
   // Whether there was one to remove. Its recorded matches stay in matches.jsonl.
   bool remove(const std::string& name);
   // Resets the watch's new-match count. Throws InvalidRequest when there is no such watch.
