@@ -779,8 +779,10 @@ std::string watch_name(const httplib::Request& req) {
   return req.matches.size() > 1 ? std::string(req.matches[1]) : "";
 }
 
-std::string watch_list_json(const WatchStore& store, const Searcher& searcher) {
-  std::string out = "{\"last_run\":" + std::to_string(searcher.last_run()) + ",\"watches\":[";
+// `changes`: whether this server adds, removes and marks watches seen (--watches on).
+std::string watch_list_json(const WatchStore& store, const Searcher& searcher, bool changes) {
+  std::string out = "{\"last_run\":" + std::to_string(searcher.last_run()) +
+                    ",\"changes\":" + (changes ? "true" : "false") + ",\"watches\":[";
   const std::vector<Watch> all = store.list();
   for (std::size_t i = 0; i < all.size(); ++i) out += (i ? "," : "") + watch_to_json(all[i]);
   return out + "]}";
@@ -796,9 +798,11 @@ void add_watch_routes(GuardedServer& server, Api& api) {
   auto not_found = [](httplib::Response& res, const std::string& name) {
     send_error(res, 404, "not_found", "no watch named \"" + name + "\"");
   };
-  server.Get("/api/watches", api.guarded(light, [store, &searcher](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, watch_list_json(*store, searcher));
-  }));
+  const bool changes = api.config.watches == "on";
+  server.Get("/api/watches",
+             api.guarded(light, [store, &searcher, changes](const httplib::Request&, httplib::Response& res) {
+               send_json(res, 200, watch_list_json(*store, searcher, changes));
+             }));
   server.Get(R"(/api/watches/([^/]+))",
              api.guarded(light, [store, not_found](const httplib::Request& req, httplib::Response& res) {
                std::optional<Watch> w = store->get(watch_name(req));

@@ -2,8 +2,8 @@
 // The search page in a real browser: Debian's headless Chromium driven through chromedriver
 // (WebDriver over HTTP) against gazette-search's server on 127.0.0.1 over the corpus/ index.
 // Type a query, see results and facet counts, click a facet, see the filtered results and the
-// chip, reload the URL and see the same state. A screenshot of each step is kept under
-// build/test-artifacts/browser/.
+// chip, reload the URL and see the same state; follow a search and open its new matches. A screenshot of each step is
+// kept under build/test-artifacts/browser/.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "gazette/searcher/watches.h"
 #include "server.h"
 #include "support/temp_index.h"
 #include "support/test_index.h"
@@ -118,6 +119,7 @@ class Browser {
   void type(const std::string& el, const std::string& keys) {
     call("POST", session_ + "/element/" + el + "/value", {{"text", keys}});
   }
+  void clear(const std::string& el) { call("POST", session_ + "/element/" + el + "/clear"); }
   void resize(int w, int h) { call("POST", session_ + "/window/rect", {{"width", w}, {"height", h}}); }
   void screenshot(const std::string& path) {
     gazette::testing::write_file(path, base64_decode(call("GET", session_ + "/screenshot").get<std::string>()));
@@ -128,97 +130,204 @@ class Browser {
   std::string session_;
 };
 
-TEST(BrowserTest, SearchFacetChipAndReload) {
-  if (!fs::exists("/usr/bin/chromium") || !fs::exists("/usr/bin/chromedriver")) {
-    GTEST_SKIP() << "Chromium or chromedriver is not installed (scripts/setup installs them)";
-  }
-  TempDir dir;
-  gazette::testing::build_test_index(dir.str("db"), {gazette::testing::source_dir("corpus")});
+bool browser_installed() { return fs::exists("/usr/bin/chromium") && fs::exists("/usr/bin/chromedriver"); }
 
-  std::atomic<bool> stop{false};
-  std::promise<int> listening;
-  gazette::http::ServerConfig config;
-  config.db_path = dir.str("db");
-  config.port = 0;
-  config.access_log = false;
-  std::thread server([&] { gazette::http::serve(config, stop, [&](int port) { listening.set_value(port); }); });
-  int port = listening.get_future().get();
-  std::string site = "http://127.0.0.1:" + std::to_string(port) + "/";
-
-  int driver_port = free_port();
-  pid_t driver = fork();
-  if (driver == 0) {
-    std::string arg = "--port=" + std::to_string(driver_port);
-    execl("/usr/bin/chromedriver", "chromedriver", arg.c_str(), "--allowed-ips=127.0.0.1", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  fs::path shots = fs::path(GAZETTE_ARTIFACTS_DIR) / "browser";
-  fs::create_directories(shots);
-  Browser b(driver_port);
-  std::string failure;
-  try {
+// gazette-search's server over a database on 127.0.0.1, chromedriver, and a headless Chromium
+// session on the page; all stopped when it goes.
+class PageSession {
+ public:
+  PageSession(const std::string& db, const std::string& profile) : browser_(start_driver()) {
+    gazette::http::ServerConfig config;
+    config.db_path = db;
+    config.port = 0;
+    config.access_log = false;
+    std::promise<int> listening;
+    server_ = std::thread([this, config, &listening] {
+      gazette::http::serve(config, stop_, [&](int port) { listening.set_value(port); });
+    });
+    site_ = "http://127.0.0.1:" + std::to_string(listening.get_future().get()) + "/";
     for (int i = 0; i < 100; ++i) {  // chromedriver takes a moment to listen
       try {
-        if (b.call("GET", "/status")["ready"] == true) break;
+        if (browser_.call("GET", "/status")["ready"] == true) break;
       } catch (const std::exception&) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    b.start(dir.str("profile"));
-    b.go(site);
-    b.screenshot((shots / "1-home.png").string());
-
-    // 1. Type a query: results and facet counts.
-    b.type(b.wait_for("#q")[0], "energy\n");
-    std::vector<std::string> hits = b.wait_for(".hit");
-    std::vector<std::string> places = b.wait_for(".facet-value[data-facet='places']");
-    EXPECT_NE(b.text(b.wait_for("#status")[0]).find("article"), std::string::npos);
-    std::string facet_text = b.text(places[0]);
-    EXPECT_NE(facet_text.find_first_of("0123456789"), std::string::npos) << facet_text;
-    EXPECT_NE(b.url().find("q=energy"), std::string::npos);
-    b.screenshot((shots / "2-results.png").string());
-
-    // 2. Click a facet: filtered results and a chip.
-    std::string place = b.property(places[0], "dataset") == "" ? "" : b.text(places[0]);
-    std::string status_before = b.text(b.find_all("#status")[0]);
-    b.click(places[0]);
-    std::vector<std::string> chips = b.wait_for(".chip");
-    EXPECT_NE(b.text(chips[0]).find("places"), std::string::npos) << b.text(chips[0]);
-    EXPECT_NE(b.url().find("filter=places"), std::string::npos) << b.url();
-    b.wait_for(".hit");
-    b.screenshot((shots / "3-filtered.png").string());
-    std::string status_after = b.text(b.find_all("#status")[0]);
-
-    // 3. Reload the URL: the same state.
-    std::string url = b.url();
-    b.refresh();
-    b.wait_for(".chip");
-    b.wait_for(".hit");
-    EXPECT_EQ(b.url(), url);
-    EXPECT_EQ(b.property(b.find_all("#q")[0], "value"), "energy");
-    for (int i = 0; i < 50 && b.text(b.find_all("#status")[0]) != status_after; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    browser_.start(profile);
+  }
+  ~PageSession() {
+    try {
+      browser_.stop();
+    } catch (const std::exception&) {
     }
-    EXPECT_EQ(b.text(b.find_all("#status")[0]), status_after);
-    b.screenshot((shots / "4-reloaded.png").string());
+    kill(driver_, SIGTERM);
+    waitpid(driver_, nullptr, 0);
+    stop_ = true;
+    server_.join();
+  }
+  PageSession(const PageSession&) = delete;
+  PageSession& operator=(const PageSession&) = delete;
 
-    // 4. A phone-width layout.
-    b.resize(390, 844);
-    b.screenshot((shots / "5-phone.png").string());
-    (void)place;
-    (void)status_before;
-  } catch (const std::exception& e) {
-    failure = e.what();
+  Browser& browser() { return browser_; }
+  const std::string& site() const { return site_; }
+
+ private:
+  int start_driver() {
+    int port = free_port();
+    driver_ = fork();
+    if (driver_ == 0) {
+      std::string arg = "--port=" + std::to_string(port);
+      execl("/usr/bin/chromedriver", "chromedriver", arg.c_str(), "--allowed-ips=127.0.0.1",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return port;
   }
-  try {
-    b.stop();
-  } catch (const std::exception&) {
+
+  pid_t driver_ = -1;
+  Browser browser_;
+  std::atomic<bool> stop_{false};
+  std::thread server_;
+  std::string site_;
+};
+
+fs::path screenshots() {
+  fs::path shots = fs::path(GAZETTE_ARTIFACTS_DIR) / "browser";
+  fs::create_directories(shots);
+  return shots;
+}
+
+// Waits up to 5 s for the element's text to contain `part`; returns the text.
+std::string wait_for_text(Browser& b, const std::string& css, const std::string& part) {
+  std::string last;
+  for (int i = 0; i < 50; ++i) {
+    std::vector<std::string> found = b.find_all(css);
+    if (!found.empty()) {
+      last = b.text(found[0]);
+      if (last.find(part) != std::string::npos) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  kill(driver, SIGTERM);
-  waitpid(driver, nullptr, 0);
-  stop = true;
-  server.join();
-  EXPECT_EQ(failure, "");
+  return last;
+}
+
+TEST(BrowserTest, SearchFacetChipAndReload) {
+  if (!browser_installed()) GTEST_SKIP() << "Chromium or chromedriver is not installed (scripts/setup installs them)";
+  TempDir dir;
+  gazette::testing::build_test_index(dir.str("db"), {gazette::testing::source_dir("corpus")});
+  PageSession page(dir.str("db"), dir.str("profile"));
+  Browser& b = page.browser();
+  fs::path shots = screenshots();
+  b.go(page.site());
+  b.screenshot((shots / "1-home.png").string());
+
+  // 1. Type a query: results and facet counts.
+  b.type(b.wait_for("#q")[0], "energy\n");
+  std::vector<std::string> hits = b.wait_for(".hit");
+  std::vector<std::string> places = b.wait_for(".facet-value[data-facet='places']");
+  EXPECT_NE(b.text(b.wait_for("#status")[0]).find("article"), std::string::npos);
+  std::string facet_text = b.text(places[0]);
+  EXPECT_NE(facet_text.find_first_of("0123456789"), std::string::npos) << facet_text;
+  EXPECT_NE(b.url().find("q=energy"), std::string::npos);
+  b.screenshot((shots / "2-results.png").string());
+
+  // 2. Click a facet: filtered results and a chip.
+  b.click(places[0]);
+  std::vector<std::string> chips = b.wait_for(".chip");
+  EXPECT_NE(b.text(chips[0]).find("places"), std::string::npos) << b.text(chips[0]);
+  EXPECT_NE(b.url().find("filter=places"), std::string::npos) << b.url();
+  b.wait_for(".hit");
+  b.screenshot((shots / "3-filtered.png").string());
+  std::string status_after = b.text(b.find_all("#status")[0]);
+
+  // 3. Reload the URL: the same state.
+  std::string url = b.url();
+  b.refresh();
+  b.wait_for(".chip");
+  b.wait_for(".hit");
+  EXPECT_EQ(b.url(), url);
+  EXPECT_EQ(b.property(b.find_all("#q")[0], "value"), "energy");
+  EXPECT_EQ(wait_for_text(b, "#status", status_after), status_after);
+  b.screenshot((shots / "4-reloaded.png").string());
+
+  // 4. A phone-width layout.
+  b.resize(390, 844);
+  b.screenshot((shots / "5-phone.png").string());
+}
+
+// Follow a search from its result page, index a run, and open the watch's new matches from the
+// watch list; opening them marks them seen, and "Search it now" runs the watch as a search.
+TEST(BrowserTest, FollowASearchAndOpenItsNewMatches) {
+  if (!browser_installed()) GTEST_SKIP() << "Chromium or chromedriver is not installed (scripts/setup installs them)";
+  using gazette::testing::text_article;
+  TempDir dir;
+  dir.write("in/a.txt", text_article({.title = "Harbour reopens",
+                                      .date = "2026-03-14",
+                                      .language = "en",
+                                      .body = "Ships returned to the harbour in Rotterdam on Thursday."}));
+  dir.write("in/b.txt", text_article({.title = "School budget",
+                                      .date = "2026-03-15",
+                                      .language = "en",
+                                      .body = "The council voted on the school budget in Leeds."}));
+  gazette::testing::build_test_index(dir.str("db"), {dir.str("in")});
+  PageSession page(dir.str("db"), dir.str("profile"));
+  Browser& b = page.browser();
+  fs::path shots = screenshots();
+
+  b.go(page.site() + "?q=ships");
+  b.wait_for(".hit");
+  b.click(b.wait_for("#follow-open")[0]);
+  std::string name_field = b.wait_for("#follow-name")[0];
+  EXPECT_EQ(b.property(name_field, "value"), "ships");
+  b.screenshot((shots / "6-follow.png").string());
+  b.click(b.wait_for("#follow-form button[type='submit']")[0]);
+  EXPECT_NE(wait_for_text(b, "#follow-msg", "Following").find("Following as “ships”"), std::string::npos);
+  std::vector<std::string> listed = b.wait_for(".watch-item[data-watch='ships']");
+  EXPECT_EQ(b.text(listed[0]), "ships\n0");
+  // The same search again: followed already, no second button.
+  b.refresh();
+  EXPECT_NE(wait_for_text(b, "#follow-msg", "Followed").find("Followed as “ships”"), std::string::npos);
+  EXPECT_EQ(b.property(b.find_all("#follow-open")[0], "hidden"), "true");
+
+  // A name the server refuses: its message, naming the field, on the page.
+  b.go(page.site() + "?q=budget");
+  b.wait_for(".hit");
+  b.click(b.wait_for("#follow-open")[0]);
+  std::string field = b.wait_for("#follow-name")[0];
+  EXPECT_EQ(b.property(field, "value"), "budget");
+  b.clear(field);
+  b.type(field, "ships");
+  b.click(b.wait_for("#follow-form button[type='submit']")[0]);
+  std::string refused = wait_for_text(b, "#follow-msg", "Not saved");
+  EXPECT_NE(refused.find("Not saved: name"), std::string::npos) << refused;
+  EXPECT_EQ(b.find_all(".watch-item").size(), 1u);
+
+  // An index run with a new article about ships: the list counts it, a click opens it.
+  dir.write("in/c.txt", text_article({.title = "More ships in Rotterdam",
+                                      .date = "2026-05-01",
+                                      .language = "en",
+                                      .body = "Ships crowded the port of Rotterdam again on Monday."}));
+  gazette::testing::build_test_index(dir.str("db"), {dir.str("in")});
+  ASSERT_EQ(gazette::run_watches(dir.str("db"), 1).matches.size(), 1u);
+  b.go(page.site());
+  EXPECT_EQ(wait_for_text(b, ".watch-item[data-watch='ships']", "new"), "ships\n1 new");
+  b.click(b.wait_for(".watch-item[data-watch='ships']")[0]);
+  std::vector<std::string> matches = b.wait_for(".match");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_NE(b.text(matches[0]).find("More ships in Rotterdam"), std::string::npos) << b.text(matches[0]);
+  EXPECT_EQ(b.find_all(".match .fresh-label").size(), 1u);  // marked new
+  EXPECT_NE(b.url().find("watch=ships"), std::string::npos) << b.url();
+  EXPECT_NE(b.text(b.find_all("#status")[0]).find("1 match, 1 new"), std::string::npos);
+  b.screenshot((shots / "7-watch-matches.png").string());
+  // Opened: seen, in the list and for every reader of the database.
+  EXPECT_EQ(wait_for_text(b, ".watch-item[data-watch='ships']", "ships\n1"), "ships\n1");
+  EXPECT_EQ(gazette::WatchStore(dir.str("db")).get("ships")->new_matches, 0u);
+
+  // The watch as a search.
+  b.click(b.wait_for(".watch-search")[0]);
+  b.wait_for(".hit", 2);
+  EXPECT_NE(b.url().find("q=ships"), std::string::npos) << b.url();
+  EXPECT_EQ(b.url().find("watch="), std::string::npos) << b.url();
 }
 
 }  // namespace

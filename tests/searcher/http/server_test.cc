@@ -522,6 +522,7 @@ TEST_F(ServerTest, WatchApiAddsListsEvaluatesAndRemoves) {
         << b.body << " -> " << r->body;
   }
   json list = get_json("/api/watches");
+  EXPECT_EQ(list["changes"], true);
   ASSERT_EQ(list["watches"].size(), 1u);
   EXPECT_EQ(list["watches"][0]["new_matches"], 0);
   EXPECT_EQ(get_json("/api/watches/ships")["query"], "ships");
@@ -566,6 +567,7 @@ TEST_F(ServerWatchesReadTest, ListsWatchesButRefusesChanges) {
   w.query = "harbour";
   WatchStore(dir_.str("db")).add(w, Searcher(dir_.str("db")));
   EXPECT_EQ(get_json("/api/watches")["watches"].size(), 1u);
+  EXPECT_EQ(get_json("/api/watches")["changes"], false);
   httplib::Client client("127.0.0.1", port_);
   auto post = client.Post("/api/watches", R"({"name":"x","query":"y"})", "application/json");
   ASSERT_TRUE(post);
