@@ -147,13 +147,7 @@ struct WatchDelivery {
   }
 
   nlohmann::json to_json() const {
-    nlohmann::json counts = nlohmann::json::object();
-    for (const auto& [name, n] : run.counts) counts[name] = n;
-    nlohmann::json j = {{"evaluated", run.counts.size()},
-                        {"new_matches", run.matches.size()},
-                        {"matches", counts},
-                        {"seconds", run.seconds}};
-    if (run.first_run <= run.last_run) j["runs"] = {run.first_run, run.last_run};
+    nlohmann::json j = nlohmann::json::parse(gazette::watch_run_to_json(run));
     if (!error.empty()) j["error"] = error;
     if (!hook_url.empty()) j["hook"] = {{"delivered", hook.delivered}, {"failed", hook.failed}};
     return j;

@@ -508,16 +508,19 @@ class Collector {
     return failure;
   }
 
-  // The live progress line (--progress), at most every 250 ms unless `final`.
+  // The live progress line (--progress) and IndexerConfig::on_progress, at most every 250 ms
+  // unless `final`.
   void progress(bool final) {
-    if (!config_.progress) return;
+    if (!config_.progress && !config_.on_progress) return;
     auto now = Clock::now();
     if (!final && now - last_progress_ < std::chrono::milliseconds(250)) return;
     last_progress_ = now;
-    double secs = std::max(1e-3, seconds_since(t0_));
-    std::size_t articles = stats.indexed + stats.updated + stats.unchanged;
-    std::fprintf(stderr, "\r%zu/%zu files, %zu articles, %.0f articles/s   %s", files_done_, files_.size(), articles,
-                 static_cast<double>(articles) / secs, final ? "\n" : "");
+    IndexProgress p{files_done_, files_.size(), stats.indexed + stats.updated + stats.unchanged,
+                    std::max(1e-3, seconds_since(t0_)), final};
+    if (config_.on_progress) config_.on_progress(p);
+    if (!config_.progress) return;
+    std::fprintf(stderr, "\r%zu/%zu files, %zu articles, %.0f articles/s   %s", p.files_done, p.files_total, p.articles,
+                 static_cast<double>(p.articles) / p.seconds, final ? "\n" : "");
     std::fflush(stderr);
   }
 

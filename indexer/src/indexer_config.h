@@ -14,6 +14,14 @@ namespace gazette::indexer {
 
 inline constexpr unsigned kMaxAutoShards = 8;
 
+// How far a run is, for IndexerConfig::on_progress.
+struct IndexProgress {
+  std::size_t files_done = 0, files_total = 0;
+  std::size_t articles = 0;  // read so far: new, changed and unchanged
+  double seconds = 0;        // since the run started
+  bool final = false;        // the last call, when every file is read
+};
+
 struct IndexerConfig {
   std::string db_path;
   std::vector<std::string> inputs;  // files and folders, walked recursively
@@ -50,6 +58,10 @@ struct IndexerConfig {
   bool remove_boilerplate = true;
   float min_entity_confidence = 0;  // leave out entities the tagger is less sure of (0..1)
   bool progress = false;            // a live progress line on stderr
+  // Called on the thread that called run_indexer, at most every 250 ms and once at the end
+  // (final). To end the run early from it, set the atomic `stop` points to (the last batch is
+  // still committed).
+  std::function<void(const IndexProgress&)> on_progress;
   // Receives one line per problem ("file:line: error: ..."). Default: stderr.
   std::function<void(std::string_view)> log;
   // Set from a signal handler to stop early; the last batch is still committed.

@@ -475,6 +475,17 @@ void WatchStore::record(const std::vector<WatchMatch>& found, std::uint64_t run,
   write_state(folder_, s);
 }
 
+std::string watch_run_to_json(const WatchRun& run) {
+  json counts = json::object();
+  for (const auto& [name, n] : run.counts) counts[name] = n;
+  json j = {{"evaluated", run.counts.size()},
+            {"new_matches", run.matches.size()},
+            {"matches", counts},
+            {"seconds", run.seconds}};
+  if (run.first_run <= run.last_run) j["runs"] = {run.first_run, run.last_run};
+  return j.dump();
+}
+
 WatchRun run_watches(const std::string& db_path, unsigned threads) {
   const auto t0 = std::chrono::steady_clock::now();
   WatchRun report;

@@ -145,6 +145,10 @@ struct WatchRun {
   double seconds = 0;
 };
 
+// {"evaluated", "new_matches", "matches": {name: count}, "seconds", "runs": [first, last]}: as
+// `gazette-index build --json` reports an evaluation ("runs" only when there were some).
+std::string watch_run_to_json(const WatchRun& run);
+
 // Evaluates every watch of the database's store against the articles of the runs not evaluated
 // yet, records the matches, and returns them. Nothing when the store does not exist. `threads`:
 // 0 = all cores. Throws IndexError.
