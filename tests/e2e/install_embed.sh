@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs Gazette into a temporary prefix, builds examples/embed against it (CMake package and
-# pkg-config), indexes corpus/ and runs the example: the embedding contract, end to end.
+# pkg-config), indexes corpus/ and runs the example: the embedding contract, end to end; and
+# imports the installed Python package.
 # Usage: install_embed.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 src="$1" build="$2"
@@ -21,4 +22,12 @@ out="$(LD_LIBRARY_PATH="$libdir" GAZETTE_DATA_DIR="$work/prefix/share/gazette" "
 echo "$out" | grep -q '"facets"'
 echo "$out" | grep -q '"hits"'
 LD_LIBRARY_PATH="$libdir" "$work/embed-pc" "$work/db" 'place:Italy' | grep -q '"total"'
+# The Python package, when it was built (GAZETTE_PYTHON): imported from the prefix.
+module="$(find "$work/prefix" -name '_gazette*.so' | head -1)"
+if [ -n "$module" ]; then
+  test -f "$(dirname "$module")/__init__.py"
+  PYTHONPATH="$(dirname "$(dirname "$module")")" GAZETTE_DATA_DIR="$work/prefix/share/gazette" \
+    /usr/bin/python3 -c "import gazette, sys; r = gazette.Searcher(sys.argv[1]).search('energy'); assert r['hits'], r" "$work/db"
+  echo "python package from the prefix: ok"
+fi
 echo "install + embed: ok"

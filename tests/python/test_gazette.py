@@ -9,8 +9,11 @@ import json
 import os
 import pathlib
 import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -234,3 +237,25 @@ def test_threads_search_in_parallel_while_an_index_run_commits(tmp_path):
     searcher.reopen()
     assert searcher.search("ships harbour", limit=0)["total"]["value"] == 401
     assert len(counts) == 4 and all(0 < c <= 401 for c in counts)
+
+
+def test_the_examples_run(tmp_path):
+    env = dict(os.environ)
+    explore = subprocess.run([sys.executable, str(SOURCE / "examples/python/explore.py"), str(SOURCE / "corpus"),
+                              str(tmp_path / "db"), "energy"], check=True, capture_output=True, text=True, env=env)
+    assert "articles match 'energy'" in explore.stdout
+    assert "kind          entity" in explore.stdout
+    backend = subprocess.Popen([sys.executable, str(SOURCE / "examples/python/backend.py"), str(tmp_path / "db"), "0"],
+                               stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        url = backend.stdout.readline().split()[-1].replace("?q=...", "")
+        with urllib.request.urlopen(url + "?q=energy&filter=places:Latvia") as r:
+            body = json.load(r)
+        direct = gazette.Searcher(tmp_path / "db").search("energy", filters=["places:Latvia"], facets=["people", "places"])
+        assert [h["id"] for h in body["hits"]] == [h["id"] for h in direct["hits"]] != []
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url + "?q=energy&filter=planet:Mars")
+        assert e.value.code == 400
+    finally:
+        backend.terminate()
+        backend.wait()
