@@ -104,6 +104,9 @@ class HandlePool {
   std::atomic<bool> stop_{false};
 };
 
+// Tries of a call that meets commits made under it (DatabaseModifiedError), after the first.
+inline constexpr int kModifiedRetries = 5;
+
 template <typename Fn>
 auto HandlePool::with_handle(const char* what, Fn&& fn) -> decltype(fn(std::declval<Handle&>())) {
   std::unique_ptr<Handle> h = acquire();
@@ -116,8 +119,17 @@ auto HandlePool::with_handle(const char* what, Fn&& fn) -> decltype(fn(std::decl
     try {
       return run();
     } catch (const Xapian::DatabaseModifiedError&) {
-      refresh(*h);  // a writer committed under us: retry once on the new revision
-      return run();
+      // A writer committed twice under us (Xapian keeps the revision before the latest): retry on
+      // the new revision, again when commits come faster than this search (an indexer committing
+      // small batches: a single retry was seen to fail).
+      for (int attempt = 1;; ++attempt) {
+        refresh(*h);
+        try {
+          return run();
+        } catch (const Xapian::DatabaseModifiedError&) {
+          if (attempt >= kModifiedRetries) throw;
+        }
+      }
     } catch (const Xapian::DatabaseError&) {
       // Read errors on a database that a rebuild has just replaced: retry once on the new one.
       if (!replaced(*h)) throw;

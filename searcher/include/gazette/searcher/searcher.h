@@ -23,7 +23,7 @@ struct WatchMatch;
 // concurrently. Xapian objects are not thread-safe, so each concurrent call borrows its own
 // Xapian::Database handle from an internal pool (opened on demand, kept for reuse).
 // Freshness: each handle picks up commits made by a concurrent gazette-index when reopen() is
-// called, and by itself when Xapian reports the database was modified mid-search (one retry).
+// called, and by itself when Xapian reports the database was modified mid-search (retried up to 5 times).
 // Errors: the constructor throws IndexError when the database is missing, unreadable or of
 // another schema version; search() throws InvalidRequest for a bad request (empty query, paging
 // past kMaxResultWindow) and IndexError when the index fails. No Xapian exception escapes.
